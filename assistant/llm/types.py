@@ -1,0 +1,53 @@
+"""Types shared by every chat model the dialogue engine can drive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+Message = dict[str, Any]
+"""One OpenAI chat message (`role`, `content`, optional `tool_calls` / `tool_call_id`)."""
+
+ToolChoice = str | dict[str, Any]
+"""`"auto"`, `"required"`, `"none"` or `{"type": "function", "function": {"name": ...}}`."""
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A tool call as the model produced it; `arguments` is the raw JSON text."""
+
+    id: str
+    name: str
+    arguments: str
+
+    def as_message_part(self) -> dict[str, Any]:
+        """The call in the OpenAI assistant-message `tool_calls` shape."""
+        return {
+            "id": self.id,
+            "type": "function",
+            "function": {"name": self.name, "arguments": self.arguments},
+        }
+
+
+@dataclass
+class ChatResult:
+    """One completion: text and/or tool calls, with token counts."""
+
+    content: str = ""
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    finish_reason: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class ChatModel(Protocol):
+    """Anything that completes a chat with tools: the vLLM client, or a scripted test model."""
+
+    def chat(
+        self,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None = None,
+        tool_choice: ToolChoice = "auto",
+    ) -> ChatResult:
+        """Complete `messages`, possibly calling one of `tools`."""
+        ...

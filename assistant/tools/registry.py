@@ -1,0 +1,178 @@
+"""Tool registry: typed Python functions become OpenAI tool schemas, never hand-written.
+
+A tool is a plain function whose first parameter is the `ToolContext` (dependencies such as
+the store and the search index), whose other parameters are typed, and whose Google-style
+docstring describes it. `@registry.tool(ToolKind.WRITE)` registers it; the pydantic model
+generated from the signature both validates the model's arguments and produces the JSON
+schema the model sees.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import docstring_parser
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+
+class ToolKind(StrEnum):
+    """Whether a tool only reads, or changes the store."""
+
+    READ = "read"
+    WRITE = "write"
+
+
+class ToolError(Exception):
+    """An error the model should see as a tool message (bad id, wrong status, ...)."""
+
+
+class ToolArgumentsError(ToolError):
+    """The model's arguments did not validate against the tool's schema."""
+
+    def __init__(self, tool: str, error: ValidationError) -> None:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(arguments)'}: {e['msg']}"
+            for e in error.errors()
+        )
+        super().__init__(f"invalid arguments for {tool}: {details}")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One registered tool: the function, its kind and its generated argument model."""
+
+    name: str
+    func: Callable[..., Any]
+    kind: ToolKind
+    description: str
+    args_model: type[BaseModel]
+    needs_auth: bool
+
+    def openai_schema(self) -> dict[str, Any]:
+        """The tool in the OpenAI `tools` format, schema generated from the signature."""
+        parameters = self.args_model.model_json_schema()
+        parameters.pop("title", None)
+        for prop in parameters.get("properties", {}).values():
+            prop.pop("title", None)
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": parameters,
+            },
+        }
+
+    def validate(self, arguments: dict[str, Any]) -> BaseModel:
+        """Validate raw arguments from the model; raises `ToolArgumentsError`."""
+        try:
+            return self.args_model.model_validate(arguments)
+        except ValidationError as err:
+            raise ToolArgumentsError(self.name, err) from err
+
+    def call(self, ctx: Any, arguments: dict[str, Any]) -> Any:
+        """Validate `arguments` and run the tool with `ctx` as its dependencies."""
+        args = self.validate(arguments)
+        return self.func(ctx, **{name: getattr(args, name) for name in type(args).model_fields})
+
+
+class ToolRegistry:
+    """An ordered set of tools, looked up by name."""
+
+    def __init__(self, tools: Iterable[Tool] = ()) -> None:
+        self._tools: dict[str, Tool] = {}
+        for tool in tools:
+            self.add(tool)
+
+    def add(self, tool: Tool) -> None:
+        """Register `tool`; names must be unique."""
+        if tool.name in self._tools:
+            raise ValueError(f"tool {tool.name!r} is registered twice")
+        self._tools[tool.name] = tool
+
+    def tool(
+        self, kind: ToolKind, *, needs_auth: bool = False, name: str | None = None
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator registering a function as a tool of the given kind."""
+
+        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+            self.add(make_tool(func, kind, needs_auth=needs_auth, name=name))
+            return func
+
+        return register
+
+    def get(self, name: str) -> Tool:
+        """The tool called `name`; raises `ToolError` naming the known tools."""
+        try:
+            return self._tools[name]
+        except KeyError:
+            raise ToolError(
+                f"unknown tool {name!r}; available tools: {', '.join(self._tools)}"
+            ) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def __iter__(self) -> typing.Iterator[Tool]:
+        return iter(self._tools.values())
+
+    def __len__(self) -> int:
+        return len(self._tools)
+
+    def names(self) -> list[str]:
+        """Tool names in registration order."""
+        return list(self._tools)
+
+    def subset(self, names: Iterable[str]) -> ToolRegistry:
+        """A registry holding only the named tools."""
+        return ToolRegistry(self.get(n) for n in names)
+
+    def openai_schemas(self) -> list[dict[str, Any]]:
+        """All tools in the OpenAI `tools` format."""
+        return [t.openai_schema() for t in self]
+
+
+def make_tool(
+    func: Callable[..., Any], kind: ToolKind, *, needs_auth: bool = False, name: str | None = None
+) -> Tool:
+    """Build a `Tool` from a typed function with a Google-style docstring.
+
+    The first parameter is the context and is left out of the schema; every other parameter
+    must be annotated and documented under `Args:`.
+    """
+    doc = docstring_parser.parse(inspect.getdoc(func) or "")
+    arg_docs = {p.arg_name: p.description or "" for p in doc.params}
+    hints = typing.get_type_hints(func)
+    params = list(inspect.signature(func).parameters.values())[1:]
+    fields: dict[str, Any] = {}
+    for param in params:
+        if param.name not in hints:
+            raise TypeError(f"{func.__name__}: parameter {param.name!r} has no type annotation")
+        if param.name not in arg_docs:
+            raise TypeError(f"{func.__name__}: parameter {param.name!r} is not documented")
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[param.name] = (hints[param.name], Field(default, description=arg_docs[param.name]))
+    tool_name = name or func.__name__
+    model = create_model(  # type: ignore[call-overload]
+        f"{tool_name}_arguments",
+        __config__=ConfigDict(extra="forbid"),
+        **fields,
+    )
+    description = "\n\n".join(
+        part for part in (doc.short_description, doc.long_description) if part
+    )
+    if not description:
+        raise TypeError(f"{func.__name__}: a tool needs a docstring")
+    return Tool(
+        name=tool_name,
+        func=func,
+        kind=kind,
+        description=description,
+        args_model=model,
+        needs_auth=needs_auth,
+    )
