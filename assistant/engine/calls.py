@@ -1,0 +1,153 @@
+"""Running one tool call: parse, validate, check policy, execute, quote the result.
+
+Nothing here raises into the dialogue loop: bad JSON, unknown tools, invalid arguments,
+policy refusals and tool exceptions all become an error tool message the model can react
+to, flagged so the turn's metrics count it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from assistant.engine.policy import AUTH_TOOLS, Policy
+from assistant.engine.quoting import quote_tool_error, quote_tool_result, to_jsonable
+from assistant.store.models import ToolCallRecord
+from assistant.tools.context import SessionState, ToolContext
+from assistant.tools.registry import ToolError, ToolRegistry
+
+log = logging.getLogger(__name__)
+
+AWAITING_CONFIRMATION = (
+    "not run yet: this change needs the shopper's explicit confirmation. They have been "
+    "shown its summary; it runs only if they reply yes."
+)
+NOT_RUN_AFTER_PENDING = (
+    "not run: an earlier change in the same message is waiting for the shopper's "
+    "confirmation. Ask for one change at a time."
+)
+
+Status = Literal["ok", "error", "refused", "pending"]
+
+
+@dataclass
+class CallOutcome:
+    """The result of one tool call as the engine handled it."""
+
+    name: str
+    arguments: dict[str, Any]
+    status: Status
+    data: Any = None
+    """The result as JSON data when `status == "ok"`."""
+    error: str | None = None
+    """The error or refusal text the model sees (without the `Error: ` prefix)."""
+    seconds: float = 0.0
+    pending: dict[str, Any] | None = field(default=None)
+    """`{"name", "arguments"}` of a WRITE waiting for confirmation."""
+
+    @property
+    def message(self) -> str:
+        """The tool message content the model sees."""
+        if self.status == "ok":
+            return quote_tool_result(self.name, self.data)
+        return quote_tool_error(self.error or "")
+
+    def record(self) -> ToolCallRecord:
+        """The call as the turn log keeps it (the log rebuilds the model's view from it)."""
+        if self.status == "ok":
+            return ToolCallRecord(name=self.name, arguments=self.arguments, result=self.data)
+        return ToolCallRecord(
+            name=self.name,
+            arguments=self.arguments,
+            result=self.error,
+            error=self.status in ("error", "refused"),
+            blocked=None if self.status == "error" else (self.error or self.status),
+        )
+
+
+def parse_arguments(raw: str | dict[str, Any]) -> dict[str, Any]:
+    """The model's raw argument text as a dict; raises `ToolError` saying what is wrong."""
+    if isinstance(raw, dict):
+        return raw
+    text = raw.strip() or "{}"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ToolError(f"arguments are not valid JSON ({err.msg} at char {err.pos})") from err
+    if not isinstance(value, dict):
+        raise ToolError(f"arguments must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+class ToolRunner:
+    """Validates, checks and executes tool calls for one engine.
+
+    Args:
+        registry: The tools the model may call.
+        policy: The store policy every call passes.
+        make_context: Builds the `ToolContext` for a session.
+    """
+
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        policy: Policy,
+        make_context: Callable[[SessionState], ToolContext],
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.registry = registry
+        self.policy = policy
+        self.make_context = make_context
+        self.clock = clock
+
+    def run(
+        self,
+        name: str,
+        raw_arguments: str | dict[str, Any],
+        session: SessionState,
+        *,
+        confirmed: bool = False,
+    ) -> CallOutcome:
+        """Handle one call; `confirmed` only for the pending action the shopper said yes to."""
+        start = self.clock()
+        outcome = self._run(name, raw_arguments, session, confirmed)
+        outcome.seconds = self.clock() - start
+        return outcome
+
+    def _run(
+        self, name: str, raw: str | dict[str, Any], session: SessionState, confirmed: bool
+    ) -> CallOutcome:
+        try:
+            arguments = parse_arguments(raw)
+        except ToolError as err:
+            return CallOutcome(name, {"_raw": str(raw)}, "error", error=str(err))
+        try:
+            tool = self.registry.get(name)
+            validated = tool.validate(arguments)
+        except ToolError as err:
+            return CallOutcome(name, arguments, "error", error=str(err))
+        clean = validated.model_dump(mode="json")
+        decision = self.policy.check_call(tool, clean, session, confirmed=confirmed)
+        if not decision.allowed:
+            return CallOutcome(name, clean, "refused", error=decision.reason)
+        if decision.needs_confirmation:
+            pending = {"name": name, "arguments": clean}
+            return CallOutcome(name, clean, "pending", error=AWAITING_CONFIRMATION, pending=pending)
+        try:
+            result = tool.call(self.make_context(session), clean)
+        except (ToolError, ValueError, LookupError) as err:
+            return CallOutcome(name, clean, "error", error=str(err) or type(err).__name__)
+        except Exception as err:  # a tool bug must not end the conversation
+            log.exception("tool %s failed", name)
+            return CallOutcome(name, clean, "error", error=f"{type(err).__name__}: {err}")
+        data = to_jsonable(result)
+        if name in AUTH_TOOLS:
+            identity = self.policy.check_identity(str(data), session)
+            if not identity.allowed:
+                return CallOutcome(name, clean, "refused", error=identity.reason)
+            self.policy.authenticate(session, str(data))
+        return CallOutcome(name, clean, "ok", data=data)

@@ -1,0 +1,348 @@
+"""The dialogue engine: one shopper message in, tool rounds under policy, one verified reply out.
+
+A turn: load the session (authenticated user, pending change) and its history from the
+store; if a change was pending and the shopper said a plain yes, run exactly that change;
+then call the model with the system prompt, history and tool schemas, handle its tool calls
+(validate, check policy, execute, quote the result) for a bounded number of rounds, verify
+the final reply's ids and prices against what the tools returned, and log the turn.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from assistant.engine.calls import NOT_RUN_AFTER_PENDING, CallOutcome, ToolRunner
+from assistant.engine.choice import ChoiceContext, ToolChoiceStrategy, auto_tool_choice
+from assistant.engine.events import (
+    ConfirmationNeededEvent,
+    ErrorEvent,
+    ReplyEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    TurnEvent,
+    TurnOutcome,
+)
+from assistant.engine.grounding import verify
+from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
+from assistant.engine.policy import Policy, is_explicit_yes
+from assistant.engine.quoting import defang
+from assistant.engine.render import NO_RESULTS_REPLY, ToolOutput, describe_action, render_fallback
+from assistant.llm.types import ChatModel, ChatResult, Message, ToolChoice
+from assistant.store.models import ToolCallRecord, TurnRecord
+from assistant.tools.context import SessionState, ToolContext, utc_now
+from assistant.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from assistant.store import Store
+
+log = logging.getLogger(__name__)
+
+MODEL_UNAVAILABLE = "Sorry, I can't answer right now. Please try again in a moment."
+_TOOL_CALL_TEXT = re.compile(r"<tool_call>.*?(</tool_call>|$)", re.DOTALL | re.IGNORECASE)
+
+
+def default_system_prompt() -> str:
+    """The system prompt shipped in `prompts/system.md`."""
+    from prompts import read_prompt
+
+    return read_prompt("system.md").strip()
+
+
+def session_note(session: SessionState) -> str:
+    """Trusted facts about the session, appended to the system prompt by the engine."""
+    if session.user_id is None:
+        return "Session: the shopper is not authenticated yet."
+    return f"Session: the shopper is authenticated as user id {session.user_id}."
+
+
+def clean_reply(text: str) -> str:
+    """The model's text without tool-call markup it wrote instead of a real call.
+
+    Such text is never executed (only parsed tool calls are) and never shown.
+    """
+    return _TOOL_CALL_TEXT.sub("", text or "").strip()
+
+
+class _Turn:
+    """Mutable bookkeeping of one turn in progress."""
+
+    def __init__(self, session_id: str, text: str, started: float) -> None:
+        self.outcome = TurnOutcome(session_id=session_id, reply="")
+        self.text = text
+        self.started = started
+        self.records: list[ToolCallRecord] = []
+        self.outputs: list[ToolOutput] = []
+        self.called: list[str] = []
+        self.llm_seconds = 0.0
+        self.tool_seconds = 0.0
+
+    def emit(self, event: TurnEvent) -> TurnEvent:
+        self.outcome.events.append(event)
+        return event
+
+
+class DialogueEngine:
+    """Drives one conversation turn at a time, with policy and grounding enforced in code.
+
+    Args:
+        model: The chat model (the vLLM client, or `ScriptedModel` in tests).
+        store: The SQL store: sessions, turn log, and the data tools read and change.
+        registry: The tools the model may call; `assistant.tools.default_registry()` if None.
+        catalog: Product search index handed to tools as `ctx.catalog`.
+        faq: FAQ passage index handed to tools as `ctx.faq`.
+        system_prompt: Replaces `prompts/system.md`.
+        max_tool_rounds: Model calls per turn that may ask for tools.
+        tool_choice: Strategy choosing `tool_choice` for each model call.
+        history_turns: Past shopper turns included in the prompt.
+        now: Clock handed to tools.
+        clock: Monotonic timer for the turn's timings.
+    """
+
+    def __init__(
+        self,
+        model: ChatModel,
+        store: Store,
+        registry: ToolRegistry | None = None,
+        *,
+        catalog: Any | None = None,
+        faq: Any | None = None,
+        system_prompt: str | None = None,
+        max_tool_rounds: int = 4,
+        tool_choice: ToolChoiceStrategy = auto_tool_choice,
+        history_turns: int = 6,
+        now: Callable[[], datetime] = utc_now,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        if registry is None:
+            from assistant.tools import default_registry
+
+            registry = default_registry()
+        self.model = model
+        self.store = store
+        self.registry = registry
+        self.catalog = catalog
+        self.faq = faq
+        self.system_prompt = system_prompt if system_prompt is not None else default_system_prompt()
+        self.policy = Policy(self._order_owner, max_tool_rounds=max_tool_rounds)
+        self.tool_choice = tool_choice
+        self.history_turns = history_turns
+        self.now = now
+        self.clock = clock
+        self.tools = registry.openai_schemas()
+        self.runner = ToolRunner(registry, self.policy, self._context, clock)
+
+    def _order_owner(self, order_id: str) -> str | None:
+        order = self.store.order(order_id)
+        return None if order is None else order.user_id
+
+    def _context(self, session: SessionState) -> ToolContext:
+        return ToolContext(
+            store=self.store, session=session, catalog=self.catalog, faq=self.faq, now=self.now
+        )
+
+    def respond(self, session_id: str, text: str) -> TurnOutcome:
+        """Run one turn to the end and return its outcome (reply, events, counters)."""
+        turn = _Turn(session_id, text, self.clock())
+        for _ in self._run(turn):
+            pass
+        return turn.outcome
+
+    def run_turn(self, session_id: str, text: str) -> Iterator[TurnEvent]:
+        """Run one turn, yielding its events as they happen; the last one is the reply.
+
+        Args:
+            session_id: The conversation (created on first use).
+            text: The shopper's message.
+        """
+        yield from self._run(_Turn(session_id, text, self.clock()))
+
+    def _run(self, turn: _Turn) -> Iterator[TurnEvent]:
+        session_id = turn.outcome.session_id
+        session = self.store.load_session(session_id) or SessionState(session_id)
+        past = self.store.turns(session_id)
+        history = messages_from_turns(past)
+        history.append({"role": "user", "content": defang(turn.text)})
+        pending, session.pending_action = session.pending_action, None
+        try:
+            if pending is not None and is_explicit_yes(turn.text):
+                yield from self._confirmed(turn, session, history, pending)
+            reply = yield from self._rounds(turn, session, history)
+        except Exception as err:  # the model server failing must not lose the session
+            log.exception("turn failed in session %s", session_id)
+            yield turn.emit(ErrorEvent(f"{type(err).__name__}: {err}"))
+            reply = ReplyEvent(MODEL_UNAVAILABLE, source="rendered")
+        if reply.source == "model":
+            reply = self._verified(turn, reply, past)
+        elif not reply.text:
+            reply = ReplyEvent(render_fallback(turn.outputs), source="rendered")
+        yield turn.emit(reply)
+        self._finish(turn, session, reply)
+
+    def _confirmed(
+        self,
+        turn: _Turn,
+        session: SessionState,
+        history: list[Message],
+        pending: dict[str, Any],
+    ) -> Iterator[TurnEvent]:
+        """Run exactly the change the shopper has just confirmed."""
+        call_id = f"confirmed_{len(history)}"
+        name, arguments = pending["name"], dict(pending["arguments"])
+        yield turn.emit(ToolCallEvent(call_id, name, arguments))
+        result = self.runner.run(name, arguments, session, confirmed=True)
+        yield from self._record(turn, call_id, result, history, confirmed=True)
+
+    def _rounds(
+        self, turn: _Turn, session: SessionState, history: list[Message]
+    ) -> Iterator[TurnEvent]:
+        """Model calls and tool rounds until a text reply, a pending change or the cap."""
+        rounds = 0
+        while True:
+            capped = rounds >= self.policy.max_tool_rounds
+            context = ChoiceContext(rounds, turn.text, session, tuple(turn.called))
+            choice: ToolChoice = "none" if capped else self.tool_choice(context)
+            result = self._chat(turn, session, history, choice)
+            if not result.tool_calls:
+                return ReplyEvent(clean_reply(result.content), source="model")
+            if capped:
+                # The model still wants tools after the cap: its calls are not run.
+                turn.outcome.round_cap_hit = True
+                return ReplyEvent("", source="rendered")
+            rounds += 1
+            turn.outcome.rounds = rounds
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": clean_reply(result.content),
+                    "tool_calls": [c.as_message_part() for c in result.tool_calls],
+                }
+            )
+            waiting: CallOutcome | None = None
+            for call in result.tool_calls:
+                yield turn.emit(ToolCallEvent(call.id, call.name, _shown_args(call.arguments)))
+                if waiting is not None:
+                    outcome = CallOutcome(call.name, {}, "refused", error=NOT_RUN_AFTER_PENDING)
+                else:
+                    outcome = self.runner.run(call.name, call.arguments, session)
+                if outcome.status == "pending" and waiting is None:
+                    waiting = outcome
+                yield from self._record(turn, call.id, outcome, history)
+            if waiting is not None and waiting.pending is not None:
+                session.pending_action = waiting.pending
+                summary = describe_action(waiting.name, waiting.arguments)
+                turn.outcome.pending_action = waiting.pending
+                yield turn.emit(ConfirmationNeededEvent(waiting.name, waiting.arguments, summary))
+                return ReplyEvent(summary, source="confirmation")
+
+    def _chat(
+        self, turn: _Turn, session: SessionState, history: list[Message], choice: ToolChoice
+    ) -> ChatResult:
+        system = f"{self.system_prompt}\n\n{session_note(session)}"
+        messages = [{"role": "system", "content": system}, *last_turns(history, self.history_turns)]
+        start = self.clock()
+        result = self.model.chat(messages, tools=self.tools, tool_choice=choice)
+        turn.llm_seconds += self.clock() - start
+        turn.outcome.prompt_tokens += result.prompt_tokens
+        turn.outcome.completion_tokens += result.completion_tokens
+        return result
+
+    def _record(
+        self,
+        turn: _Turn,
+        call_id: str,
+        outcome: CallOutcome,
+        history: list[Message],
+        *,
+        confirmed: bool = False,
+    ) -> Iterator[TurnEvent]:
+        """Append a call's result to the history, the log and the turn's counters."""
+        if confirmed:
+            # The confirmed change was not asked for by a model message this turn: add one,
+            # so the model sees which call produced the result.
+            call = {"name": outcome.name, "arguments": json.dumps(outcome.arguments)}
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": "",
+                    "tool_calls": [{"id": call_id, "type": "function", "function": call}],
+                }
+            )
+        history.append({"role": "tool", "tool_call_id": call_id, "content": outcome.message})
+        turn.records.append(outcome.record())
+        turn.called.append(outcome.name)
+        turn.tool_seconds += outcome.seconds
+        if outcome.status == "ok":
+            turn.outputs.append(ToolOutput(outcome.name, outcome.arguments, outcome.data))
+        elif outcome.status == "error":
+            turn.outcome.tool_errors += 1
+        elif outcome.status == "refused":
+            turn.outcome.policy_refusals += 1
+        yield turn.emit(
+            ToolResultEvent(
+                call_id=call_id,
+                name=outcome.name,
+                ok=outcome.status == "ok",
+                data=outcome.data,
+                error=outcome.error if outcome.status != "ok" else None,
+                refused=outcome.status == "refused",
+                seconds=outcome.seconds,
+            )
+        )
+
+    def _verified(self, turn: _Turn, reply: ReplyEvent, past: list[TurnRecord]) -> ReplyEvent:
+        """The reply to show: the model's text if grounded, else a rendering of the results."""
+        if not reply.text:
+            text = render_fallback(turn.outputs) if turn.outputs else NO_RESULTS_REPLY
+            return ReplyEvent(text, source="rendered")
+        evidence = evidence_from_turns(past)
+        evidence.add_text(turn.text)
+        for output in turn.outputs:
+            evidence.add_data(output.data)
+        report = verify(reply.text, evidence)
+        if report.grounded:
+            return reply
+        turn.outcome.grounding_failed = True
+        return ReplyEvent(
+            render_fallback(turn.outputs),
+            source="rendered",
+            grounding_failed=True,
+            unsupported=report.unsupported,
+        )
+
+    def _finish(self, turn: _Turn, session: SessionState, reply: ReplyEvent) -> None:
+        """Save the session and log the turn."""
+        outcome = turn.outcome
+        outcome.reply = reply.text
+        outcome.pending_action = session.pending_action
+        outcome.seconds = self.clock() - turn.started
+        self.store.save_session(session)
+        self.store.log_turn(
+            TurnRecord(
+                session_id=outcome.session_id,
+                user_message=turn.text,
+                reply=reply.text,
+                tool_calls=turn.records,
+                timings={
+                    "llm": round(turn.llm_seconds, 6),
+                    "tools": round(turn.tool_seconds, 6),
+                    "total": round(outcome.seconds, 6),
+                },
+                prompt_tokens=outcome.prompt_tokens,
+                completion_tokens=outcome.completion_tokens,
+                grounding_failed=outcome.grounding_failed,
+            )
+        )
+
+
+def _shown_args(raw: str) -> dict[str, Any] | str:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return raw
+    return value if isinstance(value, dict) else raw

@@ -1,0 +1,75 @@
+"""Conversation history rebuilt from the store's turn log.
+
+The turn log is the single record of a conversation: every turn keeps the shopper's message,
+each tool call with the exact result (or error) the model saw, and the reply. Rebuilding the
+messages from it keeps the engine stateless between turns, so any replica can serve any
+session from the shared SQL store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from assistant.engine.grounding import Evidence
+from assistant.engine.quoting import defang, quote_tool_error, quote_tool_result
+from assistant.llm.types import Message
+
+if TYPE_CHECKING:
+    from assistant.store.models import ToolCallRecord, TurnRecord
+
+
+def tool_message_text(record: ToolCallRecord) -> str:
+    """What the model was shown for one logged tool call."""
+    if record.error or record.blocked:
+        return quote_tool_error(str(record.result))
+    return quote_tool_result(record.name, record.result)
+
+
+def messages_for_call(call_id: str, record: ToolCallRecord) -> list[Message]:
+    """The assistant tool-call message and the tool message of one logged call."""
+    return [
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [
+                {
+                    "id": call_id,
+                    "type": "function",
+                    "function": {"name": record.name, "arguments": json.dumps(record.arguments)},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": call_id, "content": tool_message_text(record)},
+    ]
+
+
+def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
+    """The chat messages of past turns, oldest first, one tool call per assistant message."""
+    messages: list[Message] = []
+    for turn in turns:
+        messages.append({"role": "user", "content": defang(turn.user_message)})
+        for n, record in enumerate(turn.tool_calls):
+            messages.extend(messages_for_call(f"t{turn.turn_index}_{n}", record))
+        messages.append({"role": "assistant", "content": turn.reply})
+    return messages
+
+
+def evidence_from_turns(turns: Iterable[TurnRecord]) -> Evidence:
+    """Ids and amounts the session has seen in successful tool results and shopper messages."""
+    evidence = Evidence()
+    for turn in turns:
+        evidence.add_text(turn.user_message)
+        for record in turn.tool_calls:
+            if not record.error and not record.blocked:
+                evidence.add_data(record.result)
+    return evidence
+
+
+def last_turns(messages: list[Message], keep: int) -> list[Message]:
+    """The messages of the last `keep` shopper turns (cut only at a shopper message)."""
+    starts = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    if len(starts) <= keep:
+        return messages
+    return messages[starts[-keep] :]

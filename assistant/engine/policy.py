@@ -1,0 +1,155 @@
+"""The store policy, enforced in code. The system prompt tells the model the same rules, but
+a small model cannot be trusted to keep them, so every tool call passes through here.
+
+Rules:
+1. Identity: `find_user_id_by_email` / `find_user_id_by_name_zip` authenticate the shopper;
+   a successful lookup sets `session.user_id`.
+2. One shopper per conversation: a lookup that resolves to a different user is refused and
+   its result withheld.
+3. Order and profile data (tools with `needs_auth=True`) only after authentication.
+4. Ownership: a call whose arguments name an order (`order_id`) or a user (`user_id`) runs
+   only if that order or user belongs to the authenticated shopper. A missing order and
+   another shopper's order get the same refusal, so nothing is revealed.
+5. Confirmation: a WRITE tool never runs when the model asks for it. The engine stores it as
+   the session's pending action and shows a deterministic summary; only an explicit yes in
+   the shopper's next message runs exactly that action. Anything else drops it.
+6. A bounded number of tool rounds per turn.
+
+Refusals reach the model as tool errors and are counted in the turn's metrics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.tools.context import SessionState
+from assistant.tools.registry import Tool, ToolKind
+
+AUTH_TOOLS = frozenset({"find_user_id_by_email", "find_user_id_by_name_zip"})
+"""Tools whose successful result is the authenticated shopper's user id."""
+
+NOT_AUTHENTICATED = (
+    "refused by store policy: the shopper is not authenticated yet. Ask for their email "
+    "address (or first name, last name and zip code) and look up their user id first."
+)
+NOT_YOURS = (
+    "refused by store policy: no such {what} is available for the authenticated shopper in "
+    "this conversation. Order ids look like '#W0000000'."
+)
+ONE_SHOPPER = (
+    "refused by store policy: this conversation is already authenticated for one shopper, "
+    "and only that shopper can be helped here. The lookup result is withheld."
+)
+
+_YES = re.compile(
+    r"^(yes|yeah|yep|yup|y|sure|confirm|confirmed|i confirm|correct|that's correct|"
+    r"go ahead|please go ahead|proceed|please proceed|do it|please do)\b"
+)
+# Words that turn a "yes" into a conditional or a change of plan: not an explicit yes.
+_HEDGES = frozenset(
+    {
+        "no", "not", "don't", "dont", "wait", "stop", "but", "however", "instead",
+        "change", "actually", "except", "unless", "before", "first", "hold", "never",
+    }
+)  # fmt: skip
+_MAX_YES_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict on one tool call."""
+
+    allowed: bool
+    reason: str = ""
+    """The error text the model sees when refused."""
+    needs_confirmation: bool = False
+    """Allowed, but only after the shopper's explicit yes."""
+
+
+ALLOW = Decision(True)
+CONFIRM = Decision(True, needs_confirmation=True)
+
+
+def refuse(reason: str) -> Decision:
+    """A refusal the model sees as `Error: <reason>`."""
+    return Decision(False, reason)
+
+
+class Policy:
+    """Checks every tool call against the store policy.
+
+    Args:
+        order_owner: Returns the user id an order belongs to, or None when there is no such
+            order. Used for the ownership rule.
+        max_tool_rounds: Model calls that may ask for tools in one turn.
+    """
+
+    def __init__(self, order_owner: Callable[[str], str | None], max_tool_rounds: int = 4):
+        if max_tool_rounds < 1:
+            raise ValueError(f"max_tool_rounds must be at least 1, got {max_tool_rounds}")
+        self.order_owner = order_owner
+        self.max_tool_rounds = max_tool_rounds
+
+    def check_call(
+        self,
+        tool: Tool,
+        arguments: Mapping[str, Any],
+        session: SessionState,
+        *,
+        confirmed: bool = False,
+    ) -> Decision:
+        """May `tool` run with these (validated) arguments in this session now?
+
+        Args:
+            tool: The registered tool.
+            arguments: Its validated arguments.
+            session: The conversation's state (authenticated user).
+            confirmed: True only when the shopper has just said yes to exactly this call.
+        """
+        if tool.name in AUTH_TOOLS:
+            return ALLOW
+        subject_user = arguments.get("user_id")
+        subject_order = arguments.get("order_id")
+        names_subject = subject_user is not None or subject_order is not None
+        if (tool.needs_auth or names_subject) and session.user_id is None:
+            return refuse(NOT_AUTHENTICATED)
+        if subject_user is not None and subject_user != session.user_id:
+            return refuse(NOT_YOURS.format(what="user"))
+        if subject_order is not None and self.order_owner(str(subject_order)) != session.user_id:
+            return refuse(NOT_YOURS.format(what="order"))
+        if tool.kind is ToolKind.WRITE and not confirmed:
+            return CONFIRM
+        return ALLOW
+
+    def check_identity(self, user_id: str, session: SessionState) -> Decision:
+        """May a successful identity lookup that found `user_id` stand in this session?
+
+        The first lookup authenticates the shopper; a later one must find the same user.
+        """
+        if session.user_id is None or session.user_id == user_id:
+            return ALLOW
+        return refuse(ONE_SHOPPER)
+
+    @staticmethod
+    def authenticate(session: SessionState, user_id: str) -> None:
+        """Record the authenticated shopper (after `check_identity` allowed it)."""
+        session.user_id = user_id
+
+
+def is_explicit_yes(text: str) -> bool:
+    """True when the shopper's message is a plain, unconditional yes.
+
+    "Yes", "yes please", "Yes, go ahead." count; "yes but use my other card", "yes?" and
+    "no" do not. Only a plain yes may run a pending change.
+    """
+    if "?" in text:
+        return False
+    words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+    if not words or len(words) > _MAX_YES_WORDS:
+        return False
+    if _HEDGES.intersection(words):
+        return False
+    return bool(_YES.match(" ".join(words)))

