@@ -55,10 +55,7 @@ class Tool:
 
     def openai_schema(self) -> dict[str, Any]:
         """The tool in the OpenAI `tools` format, schema generated from the signature."""
-        parameters = self.args_model.model_json_schema()
-        parameters.pop("title", None)
-        for prop in parameters.get("properties", {}).values():
-            prop.pop("title", None)
+        parameters = inline_refs(self.args_model.model_json_schema())
         return {
             "type": "function",
             "function": {
@@ -176,3 +173,25 @@ def make_tool(
         args_model=model,
         needs_auth=needs_auth,
     )
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """Resolve pydantic's `$ref`/`$defs` in place and drop `title` noise.
+
+    Small models and compact prompt rendering read a self-contained schema far better than
+    one that points elsewhere.
+    """
+    defs = schema.get("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                target = defs[node["$ref"].rsplit("/", 1)[-1]]
+                merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+                return resolve(merged)
+            return {k: resolve(v) for k, v in node.items() if k not in ("$defs", "title")}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)

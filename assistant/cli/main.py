@@ -1,0 +1,21 @@
+"""`shopassist` entry point: sub-commands for the model, the server, data and interfaces."""
+
+from __future__ import annotations
+
+import typer
+
+from assistant.cli import data, llm, model, run
+
+app = typer.Typer(
+    help="shopassist: a self-hostable shopping and customer-service assistant.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(model.app, name="model")
+app.add_typer(llm.app, name="llm")
+app.add_typer(data.app, name="data")
+run.register(app)
+
+
+if __name__ == "__main__":
+    app()
