@@ -1,0 +1,64 @@
+"""The outcome of reading a catalog file: the good products and the rows that were not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from pydantic import ValidationError
+
+from retrieval.catalog import Product
+
+
+class RowError(NamedTuple):
+    """A rejected line: where (1-based line of the file) and why."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """Products read from a source, plus every rejected row with its line and reason."""
+
+    products: list[Product] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list[RowError] = field(default_factory=list)
+    source: str = ""
+    # Products with a rejected row: their stored version is kept rather than half-replaced.
+    incomplete: set[str] = field(default_factory=set)
+    # Rejected rows that name no product: then nothing may be treated as deleted.
+    unattributed: int = 0
+
+    @property
+    def variant_count(self) -> int:
+        """Number of variants across the imported products."""
+        return sum(len(p.variants) for p in self.products)
+
+    def error(self, line: int, reason: str, product_id: str | None = None) -> None:
+        """Record a rejected row, and the product it belongs to when known."""
+        self.errors.append(RowError(line, reason))
+        if product_id:
+            self.incomplete.add(product_id)
+        else:
+            self.unattributed += 1
+
+    def summary(self) -> str:
+        """One line for people: counts and the first few errors."""
+        text = (
+            f"{self.source or 'catalog'}: {len(self.products)} products, "
+            f"{self.variant_count} variants, {len(self.errors)} rejected rows"
+        )
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped"
+        shown = "; ".join(f"line {e.line}: {e.reason}" for e in self.errors[:5])
+        return text + (f" ({shown}{'; ...' if len(self.errors) > 5 else ''})" if shown else "")
+
+
+def validation_reason(error: ValidationError) -> str:
+    """A pydantic error as one readable line: `field: message; ...`."""
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "product"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,99 @@
+"""BM25 over the variant documents with `bm25s`, persisted next to Chroma.
+
+Scores are computed for the whole corpus (a sparse sum, cheap), then the filter mask is
+applied and only then the top-k taken: filtered-out documents never take a slot.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from retrieval.text import SpellIndex, tokenize
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+_DOC_IDS = "doc_ids.json"
+
+
+class LexicalIndex:
+    """A BM25 index whose document order is `doc_ids`."""
+
+    def __init__(self, retriever: bm25s.BM25 | None, doc_ids: list[str]) -> None:
+        self.retriever = retriever
+        self.doc_ids = doc_ids
+        vocab = [] if retriever is None else [t for t in retriever.vocab_dict if t]
+        self.spelling = SpellIndex(vocab)
+
+    @classmethod
+    def build(cls, doc_ids: list[str], texts: list[str]) -> LexicalIndex:
+        """Index `texts` (aligned with `doc_ids`)."""
+        if not doc_ids:
+            return cls(None, [])
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) for t in texts], show_progress=False)
+        return cls(retriever, list(doc_ids))
+
+    def save(self, folder: Path) -> None:
+        """Write the index to `folder`, replacing the previous one only once complete."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.retriever is not None:
+            self.retriever.save(str(tmp), show_progress=False)
+        (tmp / _DOC_IDS).write_text(json.dumps(self.doc_ids))
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        """The index saved in `folder`, or None when there is none (or it is unreadable)."""
+        ids_file = folder / _DOC_IDS
+        if not ids_file.exists():
+            return None
+        try:
+            doc_ids = json.loads(ids_file.read_text())
+            if not doc_ids:
+                return cls(None, [])
+            retriever = bm25s.BM25.load(str(folder), show_progress=False)
+        except (OSError, ValueError) as error:
+            logging.getLogger(__name__).warning("lexical index in %s unreadable: %s", folder, error)
+            return None
+        return cls(retriever, doc_ids)
+
+    def query_tokens(self, query: str) -> list[str]:
+        """Tokens of `query` known to the index, misspellings corrected where possible."""
+        out = []
+        for token in tokenize(query, drop_stopwords=True):
+            fixed = self.spelling.correct(token)
+            if fixed is not None:
+                out.append(fixed)
+        return out
+
+    def top(self, query: str, mask: np.ndarray, depth: int) -> list[tuple[int, float]]:
+        """(position, score) of the best `depth` documents allowed by `mask`, best first.
+
+        Documents with no query term (score 0) are left out: they carry no lexical evidence.
+        """
+        if self.retriever is None or depth <= 0:
+            return []
+        tokens = self.query_tokens(query)
+        if not tokens:
+            return []
+        scores = self.retriever.get_scores(tokens)
+        scores = np.where(mask, scores, 0.0)
+        candidates = np.flatnonzero(scores > 0)
+        if candidates.size > depth:
+            part = np.argpartition(-scores[candidates], depth - 1)[:depth]
+            candidates = candidates[part]
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        return [(int(i), float(scores[i])) for i in order]

@@ -1,0 +1,384 @@
+"""Query understanding: constraints stated in free text become filters, deterministically.
+
+"blue cotton t-shirts under $50 in stock" → product type T-Shirt, color blue, material cotton,
+max price 50, available. Types, brands and option values are recognised only when the indexed
+catalog has them (its `Vocabulary`), so a model that passes just a query string still gets
+filtered results, and nothing is invented that the catalog cannot match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from retrieval.filters import SearchFilters
+from retrieval.table import Vocabulary
+from retrieval.text import SpellIndex, normalize, singular
+
+_NUM = r"(\d+(?:[.,]\d{1,2})?)"
+_CUR_PRE = r"(?:\$|usd\s*|us\$)"
+_CUR_POST = r"(?:\s*(?:dollars?|usd|bucks|\$))"
+# A number followed by one of these units is not a price ("under 10 inches", "over 1000 pieces").
+_UNIT = (
+    r"(?!\s*(?:%|inch|inches|in\b|\"|cm\b|mm\b|ft\b|feet|foot|lbs?\b|pounds?|kg\b|g\b|gb\b|tb\b|"
+    r"mb\b|mah\b|w\b|watts?|cups?|l\b|liters?|litres?|ml\b|oz\b|pieces?|pcs\b|pc\b|bar\b|"
+    r"degrees?|hours?|hrs?\b|x\b|mp\b|k\b|p\b|-))"
+)
+_AMOUNT = rf"(?:{_CUR_PRE}\s*{_NUM}{_CUR_POST}?|{_NUM}{_CUR_POST}|{_NUM}\b{_UNIT})"
+
+_MAX_WORDS = (
+    r"under|below|less than|lower than|cheaper than|at most|no more than|not more than|"
+    r"up to|max(?:imum)?|within|budget(?: of)?|<=?"
+)
+_MIN_WORDS = r"over|above|more than|higher than|at least|min(?:imum)?|starting at|>=?"
+
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+{_AMOUNT}\s*(?:and|to|-|–)\s*{_AMOUNT}", re.IGNORECASE
+)
+_RANGE = re.compile(
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:-|–|to)\s*{_AMOUNT}", re.IGNORECASE
+)
+_MAX = re.compile(rf"(?<![a-z])(?:{_MAX_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
+_MIN = re.compile(rf"(?<![a-z])(?:{_MIN_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
+_AROUND = re.compile(rf"\b(?:around|about|approximately|roughly|~)\s*{_AMOUNT}", re.IGNORECASE)
+_IN_STOCK = re.compile(r"\b(?:in[\s-]stock|available now|available|ships now)\b", re.IGNORECASE)
+_OUT_OF_STOCK = re.compile(r"\b(?:out[\s-]of[\s-]stock|sold out|unavailable)\b", re.IGNORECASE)
+
+# Generic shopping words for catalog types; used only when the target type exists.
+TYPE_ALIASES: dict[str, list[str]] = {
+    "tee": ["T-Shirt"],
+    "tee shirt": ["T-Shirt"],
+    "tshirt": ["T-Shirt"],
+    "bike": ["Bicycle"],
+    "phone": ["Smartphone"],
+    "cell phone": ["Smartphone"],
+    "mobile phone": ["Smartphone"],
+    "earphone": ["Wireless Earbuds", "Headphones"],
+    "headset": ["Headphones"],
+    "watch": ["Smart Watch", "Wristwatch"],
+    "smartwatch": ["Smart Watch"],
+    "shoe": ["Running Shoes", "Sneakers"],
+    "trainer": ["Running Shoes", "Sneakers"],
+    "suitcase": ["Luggage Set"],
+    "luggage": ["Luggage Set"],
+    "dumbbell": ["Dumbbell Set"],
+    "power bank": ["Portable Charger"],
+    "security camera": ["Indoor Security Camera"],
+    "ereader": ["E-Reader"],
+    "e reader": ["E-Reader"],
+    "fragrance": ["Perfume"],
+    "cologne": ["Perfume"],
+    "bookcase": ["Bookshelf"],
+    "shelf": ["Bookshelf"],
+    "bbq": ["Grill"],
+    "barbecue": ["Grill"],
+    "makeup": ["Makeup Kit"],
+    "vacuum": ["Vacuum Cleaner"],
+    "espresso maker": ["Espresso Machine"],
+    "coffee machine": ["Coffee Maker", "Espresso Machine"],
+    "dog bed": ["Pet Bed"],
+    "cat bed": ["Pet Bed"],
+    "rucksack": ["Backpack"],
+    "puzzle": ["Jigsaw Puzzle"],
+}
+# Last words too generic to name a type on their own ("set" of what?).
+_GENERIC_HEADS = frozenset({"set", "kit", "machine", "cleaner", "maker", "item", "product"})
+# Option values that are everyday words: applied only when a recognised type has that option.
+WEAK_VALUES = frozenset(
+    [
+        "small",
+        "medium",
+        "large",
+        "high",
+        "low",
+        "none",
+        "no",
+        "yes",
+        "full",
+        "half",
+        "fixed",
+        "adjustable",
+        "standard",
+        "basic",
+        "light",
+        "dark",
+        "plain",
+        "custom",
+        "manual",
+        "automatic",
+        "electric",
+        "gas",
+        "fresh",
+        "professional",
+        "portable",
+        "beginner",
+        "expert",
+        "intermediate",
+        "road",
+        "mountain",
+        "art",
+        "animals",
+        "fantasy",
+        "landscape",
+        "digital",
+        "analog",
+        "wired",
+        "wireless",
+        "graphic",
+        "hard",
+        "soft",
+        "camera",
+        "laptop",
+        "hydration",
+        "men",
+        "women",
+        "unisex",
+    ]
+)
+_SYNONYMS = {"grey": ["gray"], "gray": ["grey"]}
+
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
+@dataclass
+class ParsedQuery:
+    """A query split into ranking text and the filters its words state."""
+
+    text: str
+    filters: SearchFilters
+    understood: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # "type" | "option" | "brand"
+    targets: tuple[str, ...]  # type displays | (key, value) pairs flattened | brand display
+    priority: int  # exact names beat option values beat aliases
+    weak: bool = False
+
+
+class _Lexicon:
+    """Phrase table built once per catalog vocabulary."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.phrases: dict[tuple[str, ...], list[_Entry]] = defaultdict(list)
+        self.max_len = 1
+        types = vocab.product_types
+        by_head: dict[str, list[str]] = defaultdict(list)
+        for norm, display in types.items():
+            toks = _tokens(norm)
+            self._add(toks, _Entry("type", (display,), 3))
+            if len(toks) > 1:
+                self._add(("".join(toks),), _Entry("type", (display,), 3))
+                if toks[-1] not in _GENERIC_HEADS:
+                    by_head[toks[-1]].append(display)
+        for head, displays in by_head.items():
+            if (head,) not in self.phrases:
+                self._add((head,), _Entry("type", tuple(sorted(displays)), 1))
+        by_display = {d.lower(): d for d in types.values()}
+        for alias, targets in TYPE_ALIASES.items():
+            present = tuple(by_display[t.lower()] for t in targets if t.lower() in by_display)
+            toks = _tokens(alias)
+            if present and not any(
+                e.kind == "type" and e.priority == 3 for e in self.phrases[toks]
+            ):
+                self.phrases[toks] = [e for e in self.phrases[toks] if e.kind != "type"]
+                self._add(toks, _Entry("type", present, 1))
+        for norm, display in vocab.brands.items():
+            self._add(_tokens(norm), _Entry("brand", (display,), 2))
+        for key, counts in vocab.option_values.items():
+            key_toks = _tokens(key)
+            for value in counts:
+                val_toks = _tokens(value)
+                if not val_toks:
+                    continue
+                weak = value in WEAK_VALUES or len(value) <= 1 or value.replace(".", "").isdigit()
+                self._add(val_toks, _Entry("option", (key, value), 2, weak))
+                # "size 9", "size m", "1000 pieces", "16gb ram": the option name disambiguates.
+                if key_toks:
+                    self._add(key_toks + val_toks, _Entry("option", (key, value), 4))
+                    self._add(val_toks + key_toks, _Entry("option", (key, value), 4))
+        words = {w for phrase in self.phrases for w in phrase}
+        self.spelling = SpellIndex(words)
+
+    def _add(self, toks: tuple[str, ...], entry: _Entry) -> None:
+        if toks:
+            self.phrases[toks].append(entry)
+            self.max_len = max(self.max_len, len(toks))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(singular(w) for w in _WORD.findall(text.lower()))
+
+
+_LEXICONS: dict[int, tuple[Vocabulary, _Lexicon]] = {}
+
+
+def _lexicon(vocab: Vocabulary) -> _Lexicon:
+    cached = _LEXICONS.get(id(vocab))
+    if cached is None or cached[0] is not vocab:
+        if len(_LEXICONS) > 8:
+            _LEXICONS.clear()
+        cached = (vocab, _Lexicon(vocab))
+        _LEXICONS[id(vocab)] = cached
+    return cached[1]
+
+
+def _amount(groups: tuple[str | None, ...]) -> list[float]:
+    return [float(g.replace(",", ".")) for g in groups if g is not None]
+
+
+def _money(value: float) -> str:
+    return f"${value:g}" if value == int(value) else f"${value:.2f}"
+
+
+def _parse_price(text: str, understood: list[str]) -> tuple[str, float | None, float | None]:
+    low: float | None = None
+    high: float | None = None
+    for pattern in (_BETWEEN, _RANGE):
+        match = pattern.search(text)
+        if match:
+            a, b = _amount(match.groups())[:2]
+            low, high = min(a, b), max(a, b)
+            understood.append(f"price between {_money(low)} and {_money(high)}")
+            return text[: match.start()] + " " + text[match.end() :], low, high
+    match = _AROUND.search(text)
+    if match:
+        value = _amount(match.groups())[0]
+        low, high = round(value * 0.8, 2), round(value * 1.2, 2)
+        understood.append(f"price around {_money(value)} ({_money(low)}-{_money(high)})")
+        return text[: match.start()] + " " + text[match.end() :], low, high
+    for pattern, is_max in ((_MAX, True), (_MIN, False)):
+        match = pattern.search(text)
+        if match:
+            value = _amount(match.groups())[0]
+            if is_max:
+                high = value
+                understood.append(f"price under {_money(value)}")
+            else:
+                low = value
+                understood.append(f"price over {_money(value)}")
+            text = text[: match.start()] + " " + text[match.end() :]
+    return text, low, high
+
+
+def _match_phrases(tokens: list[str], lex: _Lexicon) -> list[tuple[int, int, list[_Entry]]]:
+    """Greedy longest-match of catalog phrases over `tokens`; returns (start, end, entries)."""
+    found = []
+    i = 0
+    while i < len(tokens):
+        best: tuple[int, list[_Entry]] | None = None
+        for length in range(min(lex.max_len, len(tokens) - i), 0, -1):
+            entries = lex.phrases.get(tuple(tokens[i : i + length]))
+            if entries:
+                best = (length, entries)
+                break
+        if best is None:
+            i += 1
+            continue
+        found.append((i, i + best[0], best[1]))
+        i += best[0]
+    return found
+
+
+def _choose_key(pairs: list[tuple[str, str]], type_keys: set[str] | None, vocab: Vocabulary):
+    """Pick one option key for a value that several keys share."""
+    if type_keys is not None:
+        pairs = [p for p in pairs if p[0] in type_keys]
+    if not pairs:
+        return None
+    return max(pairs, key=lambda p: (vocab.option_values[p[0]][p[1]], p[0] == "color", p[0]))
+
+
+def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
+    """Turn the constraints stated in `query` into filters, using the catalog's vocabulary.
+
+    Args:
+        query: What the shopper typed.
+        vocab: Product types, brands and option values of the indexed catalog.
+
+    Returns:
+        The text to rank with (price and stock phrases removed), the filters, and a short
+        list of what was understood.
+    """
+    understood: list[str] = []
+    text = " ".join(query.split())
+    text, low, high = _parse_price(text, understood)
+    available: bool | None = None
+    if _OUT_OF_STOCK.search(text):
+        available = False
+        text = _OUT_OF_STOCK.sub(" ", text)
+        understood.append("out of stock")
+    elif _IN_STOCK.search(text):
+        available = True
+        text = _IN_STOCK.sub(" ", text)
+        understood.append("in stock")
+
+    lex = _lexicon(vocab)
+    tokens = []
+    for word in _WORD.findall(text.lower()):
+        token = singular(word)
+        if token not in lex.spelling and len(token) >= 5 and not token.isdigit():
+            token = lex.spelling.correct(token) or token
+        tokens.append(token)
+
+    matches = _match_phrases(tokens, lex)
+    types: list[str] = []
+    brands: list[str] = []
+    for _, _, entries in matches:
+        best = max(entries, key=lambda e: e.priority)
+        if best.kind == "type":
+            types += [t for t in best.targets if t not in types]
+        elif best.kind == "brand":
+            brands += [b for b in best.targets if b not in brands]
+    # "laptop backpack": one type word is an option value of another type → it is the option.
+    if len(types) > 1:
+        for start, _end, entries in matches:
+            best = max(entries, key=lambda e: e.priority)
+            if best.kind != "type":
+                continue
+            others = [t for t in types if t not in best.targets]
+            other_keys = set().union(*(vocab.type_keys.get(normalize(t), set()) for t in others))
+            if any(e.kind == "option" and e.targets[0] in other_keys for e in entries):
+                types = [t for t in types if t not in best.targets]
+                matches = [
+                    (s, e, [x for x in ents if x.kind == "option"]) if s == start else (s, e, ents)
+                    for s, e, ents in matches
+                ]
+
+    type_keys = (
+        set().union(*(vocab.type_keys.get(normalize(t), set()) for t in types)) if types else None
+    )
+    options: dict[str, list[str]] = defaultdict(list)
+    for _, _, entries in matches:
+        option_entries = [e for e in entries if e.kind == "option"]
+        if not option_entries or max(entries, key=lambda e: e.priority).kind != "option":
+            continue
+        strong = [e for e in option_entries if not e.weak]
+        if not strong and type_keys is None:
+            continue
+        pool = strong or option_entries
+        chosen = _choose_key([(e.targets[0], e.targets[1]) for e in pool], type_keys, vocab)
+        if chosen is None:
+            continue
+        key, value = chosen
+        for v in [value, *_SYNONYMS.get(value, [])]:
+            if v in vocab.option_values.get(key, {}) and v not in options[key]:
+                options[key].append(v)
+
+    if types:
+        understood.append("type " + " or ".join(types))
+    understood += [f"{k} {' or '.join(v)}" for k, v in options.items()]
+    if brands:
+        understood.append("brand " + " or ".join(brands))
+    filters = SearchFilters(
+        min_price=low,
+        max_price=high,
+        product_types=types,
+        options=dict(options),
+        available=available,
+        brands=brands,
+    )
+    return ParsedQuery(text=" ".join(text.split()), filters=filters, understood=understood)

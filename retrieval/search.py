@@ -1,0 +1,370 @@
+"""Hybrid product search: Chroma (dense) and bm25s (lexical), filtered before top-k, fused by RRF.
+
+Every filter is applied inside each channel before it picks its candidates: Chroma gets a
+`where` clause, BM25 a mask over its corpus. So "under $50" or "size M" can never return
+items that violate it, nor return nothing because the top-k happened to be filtered away.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from retrieval.catalog import Product
+from retrieval.chroma import batched_size, open_collection
+from retrieval.documents import chroma_metadata
+from retrieval.embeddings import Embedder
+from retrieval.filters import SearchFilters
+from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, unique_products
+from retrieval.lexical import LexicalIndex
+from retrieval.query import ParsedQuery, parse_query
+from retrieval.relax import constraints, relax
+from retrieval.state import CatalogState
+from retrieval.table import DocTable, Vocabulary
+
+SearchMode = Literal["hybrid", "dense", "bm25"]
+
+
+class SearchHit(BaseModel):
+    """One matching item (variant)."""
+
+    product_id: str
+    item_id: str
+    name: str
+    product_type: str
+    options: dict[str, str]
+    price: float
+    available: bool
+    score: float = Field(description="Fused relevance score; higher is better.")
+    brand: str | None = None
+
+
+class SearchResult(BaseModel):
+    """Hits plus the filters actually applied and, when they were relaxed, why."""
+
+    hits: list[SearchHit]
+    filters: SearchFilters = Field(description="The filters every hit satisfies.")
+    relaxation: str | None = Field(
+        default=None, description="Which constraint left nothing, and what was dropped."
+    )
+    understood: list[str] = Field(
+        default_factory=list, description="Constraints read from the query text."
+    )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    table: DocTable
+    lexical: LexicalIndex
+
+
+class CatalogIndex:
+    """The product catalog, searchable by meaning, words and attributes."""
+
+    def __init__(
+        self,
+        client: Any,
+        embedder: Embedder,
+        lexical_dir: Path,
+        collection: str = "products",
+        *,
+        candidate_depth: int = 40,
+    ) -> None:
+        """Open (or create) the index.
+
+        Args:
+            client: A Chroma client (`retrieval.chroma.make_client`).
+            embedder: The embedding model; the collection remembers its name.
+            lexical_dir: Folder for the BM25 index and the catalog record (SQLite).
+            collection: Chroma collection name; also names the files in `lexical_dir`.
+            candidate_depth: Candidates each channel contributes to the fusion.
+        """
+        self.client = client
+        self.embedder = embedder
+        self.collection_name = collection
+        self.collection = open_collection(client, collection, embedder.name, embedder.dimension)
+        self.lexical_dir = Path(lexical_dir)
+        self.lexical_dir.mkdir(parents=True, exist_ok=True)
+        self.candidate_depth = candidate_depth
+        self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
+        self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
+        self._lock = threading.RLock()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._snapshot = self._load()
+
+    # ----------------------------------------------------------------- loading
+
+    def _load(self, rebuild_lexical: bool = False) -> _Snapshot:
+        rows = self._state.docs()
+        ids = [r.doc_id for r in rows]
+        lexical = None if rebuild_lexical else LexicalIndex.load(self._lexical_folder)
+        if lexical is None or lexical.doc_ids != ids:
+            lexical = LexicalIndex.build(ids, [r.text for r in rows])
+            lexical.save(self._lexical_folder)
+        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Types, brands and option values of the indexed catalog."""
+        return self._snapshot.table.vocabulary
+
+    def count(self) -> int:
+        """Number of indexed items (variants)."""
+        return len(self._snapshot.table)
+
+    def product_count(self) -> int:
+        """Number of indexed products."""
+        return len(self._state.product_hashes())
+
+    def get_product(self, product_id: str) -> Product | None:
+        """The stored product, or None when the id is unknown."""
+        body = self._state.product_body(product_id)
+        return Product.model_validate_json(body) if body is not None else None
+
+    def close(self) -> None:
+        """Release the catalog record (Chroma clients close themselves)."""
+        self._state.close()
+
+    # ------------------------------------------------------------------ ingest
+
+    def _chroma_ids(self) -> set[str]:
+        ids: set[str] = set()
+        page = 5000
+        offset = 0
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)["ids"]
+            ids.update(got)
+            if len(got) < page:
+                return ids
+            offset += page
+
+    def _reconcile(self) -> set[str]:
+        """Stored documents missing from Chroma (re-embedded); Chroma strays are deleted."""
+        stored = self._state.doc_ids()
+        if self.collection.count() == len(stored):
+            return set()
+        in_chroma = self._chroma_ids()
+        strays = sorted(in_chroma - set(stored))
+        step = batched_size(self.client)
+        for start in range(0, len(strays), step):
+            self.collection.delete(ids=strays[start : start + step])
+        return set(stored) - in_chroma
+
+    def ingest(
+        self,
+        products: Iterable[Product],
+        *,
+        remove_missing: bool = True,
+        progress: ProgressCallback | None = None,
+        batch_size: int = 256,
+        keep: Iterable[str] = (),
+    ) -> IngestSummary:
+        """Bring the index in line with `products`, doing only the work that changed.
+
+        Unchanged items (same content hash) are skipped; items whose text changed are
+        re-embedded; items whose price or stock changed are updated without embedding;
+        items no longer present are deleted from Chroma and from the lexical index.
+
+        Args:
+            products: The catalog (or, with `remove_missing=False`, products to add or
+                replace).
+            remove_missing: Delete indexed products that are not in `products`.
+            progress: Called as `progress(stage, done, total)`.
+            batch_size: Texts per embedding call.
+            keep: Product ids whose stored version must stay as it is (neither replaced nor
+                removed), e.g. products with rejected rows in the imported file.
+        """
+        start = time.perf_counter()
+        products = unique_products(products)
+        report = progress or (lambda stage, done, total: None)
+        with self._lock:
+            stored = self._state.product_hashes()
+            kept = {pid for pid in keep if pid in stored}
+            products = [p for p in products if p.product_id not in kept]
+            missing = self._reconcile()
+            force_products = (
+                {r.product_id for r in self._state.docs() if r.doc_id in missing}
+                if missing
+                else set()
+            )
+            plan = plan_ingest(
+                products,
+                {pid: h for pid, h in stored.items() if pid not in kept},
+                self._state.docs,
+                remove_missing=remove_missing,
+                force_docs=missing,
+                force_products=force_products,
+            )
+            step = min(batch_size, batched_size(self.client))
+            total = len(plan.embed)
+            for begin in range(0, total, step):
+                batch = plan.embed[begin : begin + step]
+                vectors = self.embedder.encode([d.text for d in batch])
+                metadatas = []
+                for doc in batch:
+                    meta = chroma_metadata(doc.meta)
+                    old = plan.previous.get(doc.doc_id)
+                    if old is not None:  # upsert merges metadata: clear fields now gone
+                        meta.update({k: None for k in chroma_metadata(old.meta) if k not in meta})
+                    metadatas.append(meta)
+                self.collection.upsert(
+                    ids=[d.doc_id for d in batch], embeddings=vectors, metadatas=metadatas
+                )
+                report("embed", min(begin + step, total), total)
+            chunk = batched_size(self.client)
+            for begin in range(0, len(plan.update_meta), chunk):
+                pairs = plan.update_meta[begin : begin + chunk]
+                metadatas = []
+                for doc, old in pairs:
+                    meta = chroma_metadata(doc.meta)
+                    meta.update({k: None for k in chroma_metadata(old.meta) if k not in meta})
+                    metadatas.append(meta)
+                self.collection.update(ids=[d.doc_id for d, _ in pairs], metadatas=metadatas)
+                report("update", min(begin + chunk, len(plan.update_meta)), len(plan.update_meta))
+            for begin in range(0, len(plan.remove_docs), chunk):
+                self.collection.delete(ids=plan.remove_docs[begin : begin + chunk])
+                report("delete", min(begin + chunk, len(plan.remove_docs)), len(plan.remove_docs))
+            if not plan.empty:
+                self._state.apply(
+                    plan.product_rows, plan.remove_products, plan.store_docs, plan.remove_docs
+                )
+                report("lexical", 0, 1)
+                self._snapshot = self._load(rebuild_lexical=plan.changes_text)
+                report("lexical", 1, 1)
+        return IngestSummary(
+            added=plan.added,
+            updated=plan.updated,
+            unchanged=plan.unchanged,
+            removed=len(plan.remove_docs),
+            seconds=round(time.perf_counter() - start, 3),
+            embedded=len(plan.embed),
+            products=len(products),
+            kept=len(kept),
+        )
+
+    # ------------------------------------------------------------------ search
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector (cached: shoppers repeat and refine queries)."""
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = self.embedder.encode([text])[0]
+            self._query_vectors[text] = vector
+            if len(self._query_vectors) > 1024:
+                self._query_vectors.popitem(last=False)
+        else:
+            self._query_vectors.move_to_end(text)
+        return vector
+
+    def _stats(self, table: DocTable, filters: SearchFilters) -> tuple[int, float]:
+        mask = table.mask(filters)
+        count = int(mask.sum())
+        return count, float(table.price[mask].min()) if count else 0.0
+
+    def _dense(
+        self,
+        vector: np.ndarray,
+        filters: SearchFilters,
+        table: DocTable,
+        mask: np.ndarray,
+        depth: int,
+    ) -> list[int]:
+        allowed = int(mask.sum())
+        where = filters.chroma_where()
+        result = self.collection.query(
+            query_embeddings=[vector],
+            n_results=max(1, min(depth, allowed)),
+            where=where,
+            include=["distances"],
+        )
+        positions = []
+        for doc_id in result["ids"][0]:
+            pos = table.position.get(doc_id)
+            # Chroma already filtered; this guards against a record changed mid-ingest.
+            if pos is not None and mask[pos]:
+                positions.append(pos)
+        return positions
+
+    def understand(self, query: str) -> ParsedQuery:
+        """The filters and ranking text read from `query` with this catalog's vocabulary."""
+        return parse_query(query, self._snapshot.table.vocabulary)
+
+    def search(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        k: int = 10,
+        *,
+        mode: SearchMode = "hybrid",
+        parse: bool = True,
+        allow_relaxation: bool = True,
+        query_embedding: np.ndarray | None = None,
+    ) -> SearchResult:
+        """Find the items best matching `query` among those satisfying every filter.
+
+        Args:
+            query: Free text; constraints in it ("under $50", "size M") become filters.
+            filters: Explicit filters; they win over ones read from the text, per field.
+            k: Number of hits.
+            mode: "hybrid" (default), or one channel alone ("dense", "bm25").
+            parse: Read constraints from the query text.
+            allow_relaxation: When nothing matches, drop the fewest constraints that give
+                results and say so in `relaxation`.
+            query_embedding: A precomputed query vector (skips the embedding model).
+        """
+        snap = self._snapshot
+        table = snap.table
+        parsed = (
+            parse_query(query, table.vocabulary) if parse else ParsedQuery(query, SearchFilters())
+        )
+        applied = (filters or SearchFilters()).merged(parsed.filters)
+        mask = table.mask(applied)
+        note: str | None = None
+        if not mask.any() and len(table):
+            found = relax(applied, lambda f: self._stats(table, f)) if allow_relaxation else None
+            described = ", ".join(c.describe(applied) for c in constraints(applied))
+            if found is None:
+                note = f"No items match all of: {described}."
+            else:
+                applied, mask, note = found.filters, table.mask(found.filters), found.message
+        if not mask.any() or k <= 0:
+            return SearchResult(
+                hits=[], filters=applied, relaxation=note, understood=parsed.understood
+            )
+
+        depth = max(k, self.candidate_depth)
+        text = parsed.text or query
+        rankings: list[list[int]] = []
+        if mode in ("hybrid", "dense"):
+            vector = query_embedding if query_embedding is not None else self.embed_query(text)
+            rankings.append(self._dense(vector, applied, table, mask, depth))
+        if mode in ("hybrid", "bm25"):
+            rankings.append([pos for pos, _ in snap.lexical.top(text, mask, depth)])
+        fused = reciprocal_rank_fusion(rankings)[:k]
+        hits = [self._hit(table.metas[pos], score) for pos, score in fused]
+        return SearchResult(
+            hits=hits, filters=applied, relaxation=note, understood=parsed.understood
+        )
+
+    @staticmethod
+    def _hit(meta: dict[str, Any], score: float) -> SearchHit:
+        return SearchHit(
+            product_id=meta["product_id"],
+            item_id=meta["item_id"],
+            name=meta["name"],
+            product_type=meta["product_type"],
+            options=meta["options"],
+            price=meta["price"],
+            available=meta["available"],
+            score=round(score, 6),
+            brand=meta.get("brand"),
+        )
