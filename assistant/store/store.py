@@ -147,7 +147,7 @@ class Store:
         Optional order fields that are unset are left out, as in the shipped `db.json`.
         """
         with self.transaction() as s:
-            return dump_retail(s).model_dump(exclude_none=True)
+            return dump_retail(s)
 
     def user_ids(self) -> list[str]:
         """All user ids in load order."""

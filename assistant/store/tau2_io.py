@@ -6,16 +6,14 @@ from collections import defaultdict
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import Connection, delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from assistant.store.convert import (
+    ADDRESS_FIELDS,
     order_columns,
-    order_of,
     payment_method_columns,
-    product_of,
     user_columns,
-    user_of,
 )
 from assistant.store.errors import StoreError
 from assistant.store.models import RetailData
@@ -29,6 +27,17 @@ from assistant.store.schema import (
     ProductRow,
     UserRow,
     VariantRow,
+)
+
+# Unset ones are left out of a dump, as in the shipped `db.json`.
+OPTIONAL_ORDER_FIELDS = (
+    "cancel_reason",
+    "exchange_items",
+    "exchange_new_items",
+    "exchange_payment_method_id",
+    "exchange_price_difference",
+    "return_items",
+    "return_payment_method_id",
 )
 
 # Children first, so no foreign key is ever left dangling mid-delete.
@@ -172,27 +181,124 @@ def load_retail(session: Session, data: RetailData) -> None:
     session.expire_all()
 
 
-def order_ids_by_user(session: Session) -> dict[str, list[str]]:
-    """Every user's order ids, in the order of the user's `orders` list."""
-    by_user: dict[str, list[str]] = defaultdict(list)
-    rows = session.execute(
+def _grouped(conn: Connection, *columns: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows of `columns` (the first one the grouping key, omitted from the tuples) in the
+    order of the grouping key and `position`."""
+    key, *rest = columns
+    table = key.table
+    groups: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    query = select(key, *rest).order_by(key, table.c.position)
+    for group, *values in conn.execute(query).tuples():
+        groups[group].append(tuple(values))
+    return groups
+
+
+def _payment_method(
+    method_id: str, source: str, brand: str | None, last_four: str | None, balance: float | None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {"source": source, "id": method_id}
+    if source == "credit_card":
+        record.update(brand=brand, last_four=last_four)
+    elif source == "gift_card":
+        record["balance"] = balance
+    return record
+
+
+def _address(values: tuple[Any, ...]) -> dict[str, str]:
+    return dict(zip(ADDRESS_FIELDS, values, strict=True))
+
+
+def dump_retail(session: Session) -> dict[str, Any]:
+    """The whole retail world as plain data in the shape of τ²'s `db.json`, in load order.
+
+    Built from column tuples rather than ORM objects and pydantic records: the demo world
+    has ~10k rows and this runs once per task when τ² tasks are replayed.
+    """
+    # Core rows on the session's connection: no ORM loading machinery per row.
+    conn = session.connection()
+    v = VariantRow
+    variants = _grouped(conn, v.product_id, v.item_id, v.options, v.available, v.price)
+    products = {}
+    for product_id, name in conn.execute(
+        select(ProductRow.product_id, ProductRow.name).order_by(ProductRow.position)
+    ).tuples():
+        products[product_id] = {
+            "name": name,
+            "product_id": product_id,
+            "variants": {
+                item_id: {
+                    "item_id": item_id,
+                    "options": options,
+                    "available": available,
+                    "price": price,
+                }
+                for item_id, options, available, price in variants[product_id]
+            },
+        }
+
+    pm = PaymentMethodRow
+    methods = _grouped(
+        conn, pm.user_id, pm.payment_method_id, pm.source, pm.brand, pm.last_four, pm.balance
+    )
+    order_ids: dict[str, list[str]] = defaultdict(list)
+    for user_id, order_id in conn.execute(
         select(OrderRow.user_id, OrderRow.order_id).order_by(
             OrderRow.user_id, OrderRow.user_position
         )
-    )
-    for user_id, order_id in rows:
-        by_user[user_id].append(order_id)
-    return by_user
+    ).tuples():
+        order_ids[user_id].append(order_id)
+    u = UserRow
+    users = {}
+    for user_id, first, last, email, *address in conn.execute(
+        select(u.user_id, u.first_name, u.last_name, u.email, *_address_columns(u)).order_by(
+            u.position
+        )
+    ).tuples():
+        users[user_id] = {
+            "user_id": user_id,
+            "name": {"first_name": first, "last_name": last},
+            "address": _address(tuple(address)),
+            "email": email,
+            "payment_methods": {m[0]: _payment_method(*m) for m in methods[user_id]},
+            "orders": order_ids[user_id],
+        }
+
+    i, f, p = OrderItemRow, FulfillmentRow, PaymentRow
+    items = _grouped(conn, i.order_id, i.name, i.product_id, i.item_id, i.price, i.options)
+    fulfillments = _grouped(conn, f.order_id, f.tracking_ids, f.item_ids)
+    payments = _grouped(conn, p.order_id, p.transaction_type, p.amount, p.payment_method_id)
+    o = OrderRow
+    optional_columns = [getattr(o, name) for name in OPTIONAL_ORDER_FIELDS]
+    orders = {}
+    query = select(
+        o.order_id, o.user_id, o.status, *_address_columns(o), *optional_columns
+    ).order_by(o.position)
+    for order_id, user_id, status, *rest in conn.execute(query).tuples():
+        address, optional = rest[: len(ADDRESS_FIELDS)], rest[len(ADDRESS_FIELDS) :]
+        record: dict[str, Any] = {
+            "order_id": order_id,
+            "user_id": user_id,
+            "address": _address(tuple(address)),
+            "items": [dict(zip(_ITEM_FIELDS, values, strict=True)) for values in items[order_id]],
+            "status": status,
+            "fulfillments": [
+                {"tracking_id": tracking, "item_ids": item_ids}
+                for tracking, item_ids in fulfillments[order_id]
+            ],
+            "payment_history": [
+                dict(zip(_PAYMENT_FIELDS, values, strict=True)) for values in payments[order_id]
+            ],
+        }
+        for name, value in zip(OPTIONAL_ORDER_FIELDS, optional, strict=True):
+            if value is not None:
+                record[name] = value
+        orders[order_id] = record
+    return {"products": products, "users": users, "orders": orders}
 
 
-def dump_retail(session: Session) -> RetailData:
-    """The whole retail world as typed records, in load order."""
-    products = session.scalars(select(ProductRow).order_by(ProductRow.position)).all()
-    users = session.scalars(select(UserRow).order_by(UserRow.position)).all()
-    orders = session.scalars(select(OrderRow).order_by(OrderRow.position)).all()
-    by_user = order_ids_by_user(session)
-    return RetailData(
-        products={p.product_id: product_of(p) for p in products},
-        users={u.user_id: user_of(u, by_user.get(u.user_id, [])) for u in users},
-        orders={o.order_id: order_of(o) for o in orders},
-    )
+_ITEM_FIELDS = ("name", "product_id", "item_id", "price", "options")
+_PAYMENT_FIELDS = ("transaction_type", "amount", "payment_method_id")
+
+
+def _address_columns(table: type[UserRow] | type[OrderRow]) -> list[Any]:
+    return [getattr(table, name) for name in ADDRESS_FIELDS]
