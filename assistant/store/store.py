@@ -345,6 +345,12 @@ class Store:
                 )
                 index = 0 if last is None else last + 1
             created = _as_utc(record.created_at) if record.created_at else self._now()
+            if record.turn_index is not None and s.scalar(
+                select(TurnRow.id).where(
+                    TurnRow.session_id == record.session_id, TurnRow.turn_index == index
+                )
+            ):
+                raise StoreError(f"turn {index} of session {record.session_id!r} is already logged")
             s.add(
                 TurnRow(
                     session_id=record.session_id,
