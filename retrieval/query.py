@@ -283,10 +283,20 @@ def _match_phrases(tokens: list[str], lex: _Lexicon) -> list[tuple[int, int, lis
     return found
 
 
-def _choose_key(pairs: list[tuple[str, str]], type_keys: set[str] | None, vocab: Vocabulary):
-    """Pick one option key for a value that several keys share."""
-    if type_keys is not None:
-        pairs = [p for p in pairs if p[0] in type_keys]
+def _choose_key(
+    pairs: list[tuple[str, str]], types: list[str], vocab: Vocabulary
+) -> tuple[str, str] | None:
+    """Pick the option key a value refers to, or None when that would be a guess.
+
+    With recognised types, only their keys count, and the key must be one every type that
+    has the value shares ("leather watch" over smart watches' band and wristwatches' strap
+    stays unfiltered rather than dropping one kind). Otherwise the most common key wins.
+    """
+    if types:
+        keys_of = {t: vocab.type_keys.get(normalize(t), set()) for t in types}
+        pairs = [p for p in pairs if any(p[0] in keys for keys in keys_of.values())]
+        holders = [keys for keys in keys_of.values() if any(p[0] in keys for p in pairs)]
+        pairs = [p for p in pairs if all(p[0] in keys for keys in holders)]
     if not pairs:
         return None
     return max(pairs, key=lambda p: (vocab.option_values[p[0]][p[1]], p[0] == "color", p[0]))
@@ -360,7 +370,7 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
         if not strong and type_keys is None:
             continue
         pool = strong or option_entries
-        chosen = _choose_key([(e.targets[0], e.targets[1]) for e in pool], type_keys, vocab)
+        chosen = _choose_key([(e.targets[0], e.targets[1]) for e in pool], types, vocab)
         if chosen is None:
             continue
         key, value = chosen

@@ -1,0 +1,149 @@
+"""Query understanding: constraints in free text become filters, from the catalog's vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import product
+
+from retrieval.documents import variant_meta
+from retrieval.filters import SearchFilters
+from retrieval.query import parse_query
+from retrieval.table import Vocabulary
+
+CATALOG = [
+    product(
+        "1",
+        "T-Shirt",
+        [
+            ("a", {"color": "blue", "size": "M", "material": "cotton"}, 20, True),
+            ("b", {"color": "grey", "size": "XL", "material": "polyester"}, 30, True),
+            ("b2", {"color": "gray", "size": "S", "material": "cotton"}, 30, True),
+        ],
+    ),
+    product("2", "Headphones", [("c", {"connectivity": "wireless", "color": "black"}, 99, True)]),
+    product("3", "Laptop", [("d", {"ram": "32GB", "screen size": "13-inch"}, 1500, True)]),
+    product(
+        "4",
+        "Backpack",
+        [("e", {"compartment": "laptop", "size": "large", "color": "black"}, 80, True)],
+    ),
+    product("5", "Running Shoes", [("f", {"size": "9", "color": "white"}, 120, True)]),
+    product("6", "Sneakers", [("g", {"size": "10", "color": "blue"}, 90, True)]),
+    product("7", "Jigsaw Puzzle", [("h", {"pieces": "1000", "theme": "art"}, 40, True)]),
+    product(
+        "8",
+        "Sunglasses",
+        [
+            (
+                "i",
+                {"frame color": "black", "lens color": "black", "lens type": "polarized"},
+                90,
+                True,
+            )
+        ],
+    ),
+    product("9", "Smart Watch", [("j", {"band material": "leather"}, 300, True)]),
+    product("10", "Wristwatch", [("k", {"strap material": "leather"}, 200, True)]),
+    product(
+        "11", "Pet Bed", [("l", {"size": "large", "color": "brown"}, 60, True)], brand="Cozy Paws"
+    ),
+    product("12", "Action Camera", [("m", {"resolution": "4K"}, 300, True)]),
+    product("13", "Digital Camera", [("n", {"resolution": "24MP"}, 500, True)]),
+]
+VOCAB = Vocabulary.from_metas([variant_meta(p, v) for p in CATALOG for v in p.variants])
+
+
+def parse(text: str) -> SearchFilters:
+    return parse_query(text, VOCAB).filters
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("t-shirt under $50", None, 50),
+        ("shirts below 40 dollars", None, 40),
+        ("tee between 20 and 40 dollars", 20, 40),
+        ("headphones between $20 and $40.50", 20, 40.5),
+        ("laptop $1000-$2000", 1000, 2000),
+        ("watch over $100", 100, None),
+        ("something at least 25 usd", 25, None),
+        ("puzzle less than 45", None, 45),
+        ("around $100 headphones", 80, 120),
+        ("puzzle over 1000 pieces", None, None),  # pieces, not dollars
+        ("laptop under 15 inches", None, None),
+    ],
+)
+def test_prices(text: str, low: float | None, high: float | None) -> None:
+    filters = parse(text)
+    assert (filters.min_price, filters.max_price) == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "types"),
+    [
+        ("t-shirts", ["T-Shirt"]),
+        ("T Shirt", ["T-Shirt"]),
+        ("tshirt", ["T-Shirt"]),
+        ("a tee for summer", ["T-Shirt"]),
+        ("hedphones", ["Headphones"]),  # misspelt
+        ("running shoe", ["Running Shoes"]),
+        ("shoes", ["Running Shoes", "Sneakers"]),
+        ("watch", ["Smart Watch", "Wristwatch"]),
+        ("camera", ["Action Camera", "Digital Camera"]),
+        ("dog bed", ["Pet Bed"]),
+        ("something nice", []),
+    ],
+)
+def test_types(text: str, types: list[str]) -> None:
+    assert sorted(parse(text).product_types) == sorted(types)
+
+
+def test_options_stock_and_brand() -> None:
+    filters = parse("blue cotton t-shirt size M in stock under $50")
+    assert filters.product_types == ["T-Shirt"]
+    assert filters.options == {"color": ["blue"], "material": ["cotton"], "size": ["m"]}
+    assert filters.available is True and filters.max_price == 50
+    assert parse("grey tee").options == {"color": ["gray", "grey"]}
+    assert parse("16GB or 32gb ram laptop").options == {"ram": ["32gb"]}
+    assert parse("running shoes size 9").options == {"size": ["9"]}
+    assert parse("1000 piece puzzle").options == {"pieces": ["1000"]}
+    assert parse("out of stock sneakers").available is False
+    assert parse("cozy paws bed").brands == ["Cozy Paws"]
+
+
+def test_type_words_used_as_options() -> None:
+    filters = parse("laptop backpack")
+    assert filters.product_types == ["Backpack"]
+    assert filters.options == {"compartment": ["laptop"]}
+
+
+def test_everyday_words_need_a_type_with_that_option() -> None:
+    assert parse("large").options == {}
+    filters = parse("large dog bed")
+    assert filters.options == {"size": ["large"]} and filters.product_types == ["Pet Bed"]
+    assert parse("leather smart watch").options == {"band material": ["leather"]}
+    # Two kinds of watch keep leather under different option names: no guess, no filter.
+    assert parse("leather watch").options == {}
+
+
+def test_unknown_values_are_not_invented() -> None:
+    assert parse("purple t-shirt").options == {}  # the catalog has no purple
+
+
+def test_ranking_text_drops_price_and_stock_phrases() -> None:
+    parsed = parse_query("wireless headphones under $100 in stock", VOCAB)
+    assert parsed.text == "wireless headphones"
+    assert parsed.understood == [
+        "price under $100",
+        "in stock",
+        "type Headphones",
+        "connectivity wireless",
+    ]
+
+
+def test_explicit_filters_win_per_field() -> None:
+    explicit = SearchFilters(max_price=30, options={"color": ["red"]})
+    merged = explicit.merged(parse("blue cotton t-shirt under $50"))
+    assert merged.max_price == 30
+    assert merged.options == {"color": ["red"], "material": ["cotton"]}
+    assert merged.product_types == ["T-Shirt"]
