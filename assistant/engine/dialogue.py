@@ -13,8 +13,9 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant.engine.calls import NOT_RUN_AFTER_PENDING, CallOutcome, ToolRunner
@@ -36,7 +37,7 @@ from assistant.engine.render import NO_RESULTS_REPLY, ToolOutput, describe_actio
 from assistant.llm.types import ChatModel, ChatResult, Message, ToolChoice
 from assistant.store.models import ToolCallRecord, TurnRecord
 from assistant.tools.context import SessionState, ToolContext, utc_now
-from assistant.tools.registry import ToolRegistry
+from assistant.tools.registry import Tool, ToolRegistry
 
 if TYPE_CHECKING:
     from assistant.store import Store
@@ -45,6 +46,12 @@ log = logging.getLogger(__name__)
 
 MODEL_UNAVAILABLE = "Sorry, I can't answer right now. Please try again in a moment."
 _TOOL_CALL_TEXT = re.compile(r"<tool_call>.*?(</tool_call>|$)", re.DOTALL | re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _schemas(tools: tuple[Tool, ...]) -> tuple[dict[str, Any], ...]:
+    # Generating 20+ JSON schemas takes ~0.1 s; engines built per request reuse them.
+    return tuple(tool.openai_schema() for tool in tools)
 
 
 def default_system_prompt() -> str:
@@ -99,7 +106,10 @@ class DialogueEngine:
         system_prompt: Replaces `prompts/system.md`.
         max_tool_rounds: Model calls per turn that may ask for tools.
         tool_choice: Strategy choosing `tool_choice` for each model call.
-        history_turns: Past shopper turns included in the prompt.
+        history_turns: Past shopper turns included in the prompt (at most).
+        history_chars: Character budget of the history in the prompt; older turns beyond it
+            are left out (the tool schemas and system prompt take their own share of the
+            model's context).
         now: Clock handed to tools.
         clock: Monotonic timer for the turn's timings.
     """
@@ -116,6 +126,7 @@ class DialogueEngine:
         max_tool_rounds: int = 4,
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
         history_turns: int = 6,
+        history_chars: int = 12_000,
         now: Callable[[], datetime] = utc_now,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -132,9 +143,10 @@ class DialogueEngine:
         self.policy = Policy(self._order_owner, max_tool_rounds=max_tool_rounds)
         self.tool_choice = tool_choice
         self.history_turns = history_turns
+        self.history_chars = history_chars
         self.now = now
         self.clock = clock
-        self.tools = registry.openai_schemas()
+        self.tools = list(_schemas(tuple(registry)))
         self.runner = ToolRunner(registry, self.policy, self._context, clock)
 
     def _order_owner(self, order_id: str) -> str | None:
@@ -166,23 +178,41 @@ class DialogueEngine:
         session_id = turn.outcome.session_id
         session = self.store.load_session(session_id) or SessionState(session_id)
         past = self.store.turns(session_id)
+        try:
+            reply = yield from self._body(turn, session, past)
+        except GeneratorExit:
+            # The caller stopped listening mid-turn: still record what ran.
+            self._finish(turn, session, ReplyEvent("", source="rendered"))
+            raise
+        # Logged before it is shown: a caller that stops at the reply loses nothing.
+        self._finish(turn, session, reply)
+        yield turn.emit(reply)
+
+    def _body(
+        self, turn: _Turn, session: SessionState, past: list[TurnRecord]
+    ) -> Generator[TurnEvent, None, ReplyEvent]:
+        """The turn up to its verified reply (returned, not yet emitted)."""
         history = messages_from_turns(past)
         history.append({"role": "user", "content": defang(turn.text)})
         pending, session.pending_action = session.pending_action, None
+        if pending is not None:
+            # Cleared in the store before it runs: a turn arriving meanwhile finds nothing.
+            self.store.save_session(session)
         try:
             if pending is not None and is_explicit_yes(turn.text):
                 yield from self._confirmed(turn, session, history, pending)
             reply = yield from self._rounds(turn, session, history)
         except Exception as err:  # the model server failing must not lose the session
-            log.exception("turn failed in session %s", session_id)
+            log.exception("turn failed in session %s", session.session_id)
             yield turn.emit(ErrorEvent(f"{type(err).__name__}: {err}"))
-            reply = ReplyEvent(MODEL_UNAVAILABLE, source="rendered")
+            # What already ran (a confirmed change, say) is still reported to the shopper.
+            text = render_fallback(turn.outputs) if turn.outputs else MODEL_UNAVAILABLE
+            reply = ReplyEvent(text, source="rendered")
         if reply.source == "model":
-            reply = self._verified(turn, reply, past)
-        elif not reply.text:
-            reply = ReplyEvent(render_fallback(turn.outputs), source="rendered")
-        yield turn.emit(reply)
-        self._finish(turn, session, reply)
+            return self._verified(turn, reply, past)
+        if not reply.text:
+            return ReplyEvent(render_fallback(turn.outputs), source="rendered")
+        return reply
 
     def _confirmed(
         self,
@@ -200,7 +230,7 @@ class DialogueEngine:
 
     def _rounds(
         self, turn: _Turn, session: SessionState, history: list[Message]
-    ) -> Iterator[TurnEvent]:
+    ) -> Generator[TurnEvent, None, ReplyEvent]:
         """Model calls and tool rounds until a text reply, a pending change or the cap."""
         rounds = 0
         while True:
@@ -244,7 +274,10 @@ class DialogueEngine:
         self, turn: _Turn, session: SessionState, history: list[Message], choice: ToolChoice
     ) -> ChatResult:
         system = f"{self.system_prompt}\n\n{session_note(session)}"
-        messages = [{"role": "system", "content": system}, *last_turns(history, self.history_turns)]
+        messages = [
+            {"role": "system", "content": system},
+            *last_turns(history, self.history_turns + 1, self.history_chars),
+        ]
         start = self.clock()
         result = self.model.chat(messages, tools=self.tools, tool_choice=choice)
         turn.llm_seconds += self.clock() - start

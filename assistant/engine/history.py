@@ -67,9 +67,29 @@ def evidence_from_turns(turns: Iterable[TurnRecord]) -> Evidence:
     return evidence
 
 
-def last_turns(messages: list[Message], keep: int) -> list[Message]:
-    """The messages of the last `keep` shopper turns (cut only at a shopper message)."""
+def _size(message: Message) -> int:
+    calls = message.get("tool_calls") or []
+    return len(str(message.get("content") or "")) + sum(len(json.dumps(c)) for c in calls)
+
+
+def last_turns(messages: list[Message], keep: int, max_chars: int | None = None) -> list[Message]:
+    """The messages of the last `keep` shopper turns that fit in `max_chars`.
+
+    History is cut only at a shopper message, so a tool call never loses its result. The
+    latest turn is always kept, whatever its size.
+    """
     starts = [i for i, m in enumerate(messages) if m.get("role") == "user"]
-    if len(starts) <= keep:
+    if not starts:
         return messages
-    return messages[starts[-keep] :]
+    first = starts[-min(keep, len(starts))] if keep > 0 else starts[-1]
+    if max_chars is not None:
+        total = sum(_size(m) for m in messages[starts[-1] :])
+        for start in reversed(starts[:-1]):
+            if start < first:
+                break
+            end = starts[starts.index(start) + 1]
+            total += sum(_size(m) for m in messages[start:end])
+            if total > max_chars:
+                first = end
+                break
+    return messages[first:]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from engine_support import OTHER, SHOPPER, make_engine, state_hash
 
 from assistant.engine import (
     ConfirmationNeededEvent,
@@ -22,6 +21,7 @@ from assistant.llm.types import ChatResult
 from assistant.store import Store
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolKind, ToolRegistry
+from tests.engine.engine_support import OTHER, SHOPPER, make_engine, state_hash
 
 LOGIN = call("find_user_id_by_email", email=SHOPPER["email"])
 
@@ -95,12 +95,13 @@ def test_yes_runs_exactly_the_pending_action(store: Store, tau2_db: dict[str, An
     pending = call("cancel_pending_order", order_id=SHOPPER["pending"], reason="no longer needed")
     engine, _ = make_engine(store, [pending])
     engine.respond("s1", "cancel my pending order please, no longer needed")
-    before = store.dump_tau2()
+    before, hash_before = store.dump_tau2(), state_hash(store)
 
     engine, model = make_engine(store, [say(f"Order {SHOPPER['pending']} is now cancelled.")])
     out = engine.respond("s1", "Yes, please go ahead.")
 
     after = store.dump_tau2()
+    assert state_hash(store) != hash_before
     changed = [o for o in after["orders"] if after["orders"][o] != before["orders"][o]]
     assert changed == [SHOPPER["pending"]]
     assert after["orders"][SHOPPER["pending"]]["status"] == "cancelled"
@@ -340,3 +341,28 @@ def test_events_stream_in_order(store: Store) -> None:
     )
     kinds = [type(e) for e in engine.run_turn("s1", "what do you sell?")]
     assert kinds == [ToolCallEvent, ToolResultEvent, ReplyEvent]
+
+
+def test_stopping_the_event_stream_still_logs_the_turn(store: Store) -> None:
+    script = [call("list_all_product_types"), say("We sell many things.")]
+    engine, _ = make_engine(store, script)
+    events = engine.run_turn("s1", "what do you sell?")
+    assert next(events).kind == "tool_call"
+    events.close()
+    [turn] = store.turns("s1")
+    assert turn.user_message == "what do you sell?" and turn.reply == ""
+
+
+def test_model_failure_after_a_confirmed_change_reports_the_change(store: Store) -> None:
+    login(store)
+    pending = call("cancel_pending_order", order_id=SHOPPER["pending"], reason="no longer needed")
+    engine, _ = make_engine(store, [pending])
+    engine.respond("s1", "cancel my pending order")
+
+    def down(_request: ChatRequest) -> ChatResult:
+        raise TimeoutError("model timed out")
+
+    engine, _ = make_engine(store, down)
+    out = engine.respond("s1", "yes")
+    assert store.order(SHOPPER["pending"]).status == "cancelled"
+    assert f"Order {SHOPPER['pending']} — status: cancelled" in out.reply

@@ -1,0 +1,149 @@
+"""Shopping tools over a real catalog index (Chroma + bm25s) and the real store.
+
+The index is filled with τ² products; a small hashing embedder stands in for the sentence
+model so the test stays fast (the model itself is tested with retrieval).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.engine.quoting import unquote_tool_result
+from assistant.llm.scripted import call, say
+from assistant.store import Store
+from assistant.tools.context import SessionState, ToolContext
+from assistant.tools.registry import ToolArgumentsError, ToolError
+from assistant.tools.shopping import SHOPPING_TOOLS
+from retrieval.catalog import Product, Variant
+from retrieval.chroma import make_client
+from retrieval.search import CatalogIndex
+from tests.engine.engine_support import HashingEmbedder, make_engine
+
+PRODUCTS = ("T-Shirt", "Running Shoes", "Backpack", "Water Bottle", "Desk Lamp")
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory, tau2_db: dict[str, Any]) -> CatalogIndex:
+    products = [
+        Product(
+            product_id=p["product_id"],
+            name=p["name"],
+            product_type=p["name"],
+            description=f"A {p['name'].lower()} from the demo store.",
+            variants=[Variant(**v) for v in p["variants"].values()],
+        )
+        for p in tau2_db["products"].values()
+        if p["name"] in PRODUCTS
+    ]
+    folder: Path = tmp_path_factory.mktemp("catalog")
+    index = CatalogIndex(make_client(), HashingEmbedder(), folder, collection="engine_tests")
+    index.ingest(products)
+    return index
+
+
+def ctx(store: Store, catalog: CatalogIndex, faq: Any = None) -> ToolContext:
+    return ToolContext(store=store, session=SessionState("s1"), catalog=catalog, faq=faq)
+
+
+def run(name: str, context: ToolContext, **arguments: Any) -> Any:
+    return SHOPPING_TOOLS.get(name).call(context, arguments)
+
+
+def test_search_applies_typed_filters(store: Store, catalog: CatalogIndex) -> None:
+    out = run(
+        "search_products",
+        ctx(store, catalog),
+        query="running shoes",
+        filters={"max_price": 160, "in_stock": True, "product_type": "Running Shoes"},
+    )
+    assert out["results"], out
+    for hit in out["results"]:
+        assert hit["name"] == "Running Shoes" and hit["available"] and hit["price"] <= 160
+        assert store.variant(hit["item_id"]).price == hit["price"]
+
+
+def test_search_filter_schema_rejects_bad_values(store: Store, catalog: CatalogIndex) -> None:
+    with pytest.raises(ToolArgumentsError, match=r"filters\.max_price"):
+        run("search_products", ctx(store, catalog), query="x", filters={"max_price": -5})
+    with pytest.raises(ToolArgumentsError, match=r"filters\.colour"):
+        run("search_products", ctx(store, catalog), query="x", filters={"colour": "red"})
+
+
+def test_get_product_and_item_id_mixup(store: Store, catalog: CatalogIndex) -> None:
+    shoes = next(p for p in store.products() if p.name == "Running Shoes")
+    out = run("get_product", ctx(store, catalog), product_id=shoes.product_id)
+    assert out["product_type"] == "Running Shoes"
+    assert {v["item_id"] for v in out["variants"]} == set(shoes.variants)
+    item = next(iter(shoes.variants))
+    with pytest.raises(ToolError, match=f"{item} is an item id.*{shoes.product_id}"):
+        run("get_product", ctx(store, catalog), product_id=item)
+
+
+def test_compare_products_and_items(store: Store, catalog: CatalogIndex) -> None:
+    shoes = next(p for p in store.products() if p.name == "Running Shoes")
+    lamp = next(p for p in store.products() if p.name == "Desk Lamp")
+    item_id, variant = next(iter(lamp.variants.items()))
+    table = run("compare_products", ctx(store, catalog), ids=[shoes.product_id, item_id])
+    assert table["ids"] == [shoes.product_id, item_id]
+    rows = {r["attribute"]: r["values"] for r in table["rows"]}
+    assert rows["name"] == ["Running Shoes", "Desk Lamp"]
+    assert rows["price"][1] == variant.price and rows["available"][1] == variant.available
+    low = min(v.price for v in shoes.variants.values())
+    assert f"${low:.2f}" in rows["price"][0]
+    for key, value in variant.options.items():
+        assert rows[key][1] == value
+    with pytest.raises(ToolError, match="2 to 5"):
+        run("compare_products", ctx(store, catalog), ids=[item_id])
+    with pytest.raises(ToolError, match="no product or item with id 0000000000"):
+        run("compare_products", ctx(store, catalog), ids=[item_id, "0000000000"])
+
+
+def test_cart_tools(store: Store, catalog: CatalogIndex) -> None:
+    context = ctx(store, catalog)
+    lamp = next(p for p in store.products() if p.name == "Desk Lamp")
+    item_id, variant = next((i, v) for i, v in lamp.variants.items() if v.available)
+    cart = run("add_to_cart", context, item_id=item_id, quantity=2)
+    assert cart["total"] == round(2 * variant.price, 2)
+    assert run("view_cart", context)["items"][0]["quantity"] == 2
+    assert run("remove_from_cart", context, item_id=item_id) == {"items": [], "total": 0}
+    with pytest.raises(ToolError, match="at least 1"):
+        run("add_to_cart", context, item_id=item_id, quantity=0)
+
+
+class Passage:
+    def __init__(self, source: str, heading: str, text: str) -> None:
+        self.source, self.heading, self.text, self.score = source, heading, text, 1.0
+
+
+class TinyFaq:
+    """Two help passages; the real FAQ index is tested with retrieval."""
+
+    def search(self, question: str, k: int) -> list[Passage]:
+        return [
+            Passage("policy.md", "Return delivered order", "Returns go to the original payment."),
+            Passage("faq/shipping.md", "Delivery times", "Orders ship within 2 days."),
+        ][:k]
+
+
+def test_answer_faq_returns_sources(store: Store, catalog: CatalogIndex) -> None:
+    out = run("answer_faq", ctx(store, catalog, TinyFaq()), question="how do returns work?")
+    assert out["passages"][0] == {
+        "source": "policy.md",
+        "heading": "Return delivered order",
+        "text": "Returns go to the original payment.",
+    }
+    with pytest.raises(ToolError, match="not available"):
+        run("answer_faq", ctx(store, catalog), question="returns?")
+
+
+def test_search_through_the_engine(store: Store, catalog: CatalogIndex) -> None:
+    script = [call("search_products", query="backpack"), say("")]
+    engine, model = make_engine(store, script, catalog=catalog)
+    out = engine.respond("s1", "show me backpacks")
+    data = unquote_tool_result(model.requests[1].messages[-1]["content"])
+    assert data["results"] and all(h["name"] == "Backpack" for h in data["results"][:1])
+    first = data["results"][0]
+    assert first["item_id"] in out.reply and f"${first['price']:,.2f}" in out.reply
