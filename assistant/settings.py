@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     ui_host: str = Field(default="127.0.0.1", description="Host the Gradio UI binds.")
     ui_port: int = Field(default=7860, description="Port the Gradio UI binds.")
     max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
+    force_tool_first: bool = Field(
+        default=True,
+        description="Force a tool call (tool_choice=required) on the first round of a "
+        "shopping request; for models that do not call tools on their own.",
+    )
 
     @property
     def model_dir(self) -> Path:

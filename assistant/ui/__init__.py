@@ -1,0 +1,1 @@
+"""The Gradio chat UI: a thin adapter over the dialogue engine."""
