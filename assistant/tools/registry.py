@@ -160,8 +160,8 @@ def make_tool(
         __config__=ConfigDict(extra="forbid"),
         **fields,
     )
-    description = "\n\n".join(
-        part for part in (doc.short_description, doc.long_description) if part
+    description = _unwrap(
+        "\n\n".join(part for part in (doc.short_description, doc.long_description) if part)
     )
     if not description:
         raise TypeError(f"{func.__name__}: a tool needs a docstring")
@@ -173,6 +173,12 @@ def make_tool(
         args_model=model,
         needs_auth=needs_auth,
     )
+
+
+def _unwrap(text: str) -> str:
+    """Join docstring lines wrapped for the source width; keep paragraph breaks."""
+    paragraphs = (" ".join(line.strip() for line in p.splitlines()) for p in text.split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
