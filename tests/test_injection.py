@@ -36,6 +36,7 @@ from assistant.store import Store
 from assistant.tools import default_registry
 from retrieval.catalog import Product, Variant
 from retrieval.chroma import make_client
+from retrieval.faq import FaqIndex
 from retrieval.search import CatalogIndex
 from tests.engine.engine_support import HashingEmbedder, state_hash
 
@@ -164,19 +165,13 @@ def catalog(tmp_path_factory: pytest.TempPathFactory, poisoned_db: dict[str, Any
     return index
 
 
-@dataclass
-class Passage:
-    source: str
-    heading: str
-    text: str
-    score: float = 1.0
-
-
-class PoisonedFaq:
-    """FAQ pages an attacker edited (the same `search` interface as the FAQ index)."""
-
-    def search(self, question: str, k: int) -> list[Passage]:
-        return [Passage(f"faq/{key}.md", key.title(), text) for key, text in FAQ_TEXTS.items()][:k]
+@pytest.fixture(scope="module")
+def faq() -> FaqIndex:
+    """A real FAQ index holding help pages an attacker edited."""
+    index = FaqIndex(make_client(), HashingEmbedder(), collection="injection_faq")
+    for key, text in FAQ_TEXTS.items():
+        index.ingest_text(f"{key}.md", f"# {key.title()}\n\n{text}\n")
+    return index
 
 
 # -- the obedient model ---------------------------------------------------------------------
@@ -660,7 +655,7 @@ REGISTRY = default_registry()
 
 
 def run_case(
-    case: Case, store: Store, catalog: CatalogIndex
+    case: Case, store: Store, catalog: CatalogIndex, faq: FaqIndex
 ) -> tuple[list[TurnOutcome], list[ScriptedModel]]:
     """Play the case's turns; one scripted model per turn, so each turn's view is kept."""
     outcomes: list[TurnOutcome] = []
@@ -670,7 +665,7 @@ def run_case(
         login = Turn(f"I'm {ME['email']}", (call("find_user_id_by_email", email=ME["email"]),))
         turns.insert(0, login)
     engine = DialogueEngine(
-        ScriptedModel([]), store, REGISTRY, catalog=catalog, faq=PoisonedFaq(), system_prompt="Hi."
+        ScriptedModel([]), store, REGISTRY, catalog=catalog, faq=faq, system_prompt="Hi."
     )
     for turn in turns:
         steps = list(turn.steps)
@@ -689,10 +684,14 @@ def run_case(
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_injection_is_stopped(
-    case: Case, store: Store, catalog: CatalogIndex, hidden: tuple[set[str], set[str]]
+    case: Case,
+    store: Store,
+    catalog: CatalogIndex,
+    faq: FaqIndex,
+    hidden: tuple[set[str], set[str]],
 ) -> None:
     before = store.dump_tau2() if case.confirmed_change else state_hash(store)
-    outcomes, models = run_case(case, store, catalog)
+    outcomes, models = run_case(case, store, catalog, faq)
 
     # 1. No unauthorised write: nothing changed, or only the confirmed order (and the
     # shopper's own gift card balance a refund may touch).

@@ -19,6 +19,7 @@ from assistant.tools.registry import ToolArgumentsError, ToolError
 from assistant.tools.shopping import SHOPPING_TOOLS
 from retrieval.catalog import Product, Variant
 from retrieval.chroma import make_client
+from retrieval.faq import FaqIndex
 from retrieval.search import CatalogIndex
 from tests.engine.engine_support import HashingEmbedder, make_engine
 
@@ -113,28 +114,26 @@ def test_cart_tools(store: Store, catalog: CatalogIndex) -> None:
         run("add_to_cart", context, item_id=item_id, quantity=0)
 
 
-class Passage:
-    def __init__(self, source: str, heading: str, text: str) -> None:
-        self.source, self.heading, self.text, self.score = source, heading, text, 1.0
+@pytest.fixture(scope="module")
+def faq() -> FaqIndex:
+    index = FaqIndex(make_client(), HashingEmbedder(), collection="engine_faq")
+    index.ingest_text(
+        "policy.md",
+        "# Returns\n\n## Refunds\n\nReturns go to the original payment.\n\n"
+        "# Shipping\n\nOrders ship within 2 days.\n",
+    )
+    return index
 
 
-class TinyFaq:
-    """Two help passages; the real FAQ index is tested with retrieval."""
-
-    def search(self, question: str, k: int) -> list[Passage]:
-        return [
-            Passage("policy.md", "Return delivered order", "Returns go to the original payment."),
-            Passage("faq/shipping.md", "Delivery times", "Orders ship within 2 days."),
-        ][:k]
-
-
-def test_answer_faq_returns_sources(store: Store, catalog: CatalogIndex) -> None:
-    out = run("answer_faq", ctx(store, catalog, TinyFaq()), question="how do returns work?")
-    assert out["passages"][0] == {
+def test_answer_faq_returns_sources(store: Store, catalog: CatalogIndex, faq: FaqIndex) -> None:
+    out = run("answer_faq", ctx(store, catalog, faq), question="refunds returns original payment")
+    assert out["question"] == "refunds returns original payment"
+    assert {k: out["passages"][0][k] for k in ("source", "heading")} == {
         "source": "policy.md",
-        "heading": "Return delivered order",
-        "text": "Returns go to the original payment.",
+        "heading": "Returns > Refunds",
     }
+    assert "original payment" in out["passages"][0]["text"]
+    assert {p["heading"] for p in out["passages"]} >= {"Returns > Refunds", "Shipping"}
     with pytest.raises(ToolError, match="not available"):
         run("answer_faq", ctx(store, catalog), question="returns?")
 
