@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.llm.client import LLMUnavailableError, OpenAIChatModel
-from assistant.llm.server import ServerError, VllmServer
+from assistant.llm.server import ServerError, VllmServer, free_port
 from assistant.settings import Settings
-from tests.conftest import free_port
 
 SEARCH_TOOL = {
     "type": "function",
