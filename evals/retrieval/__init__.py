@@ -1,0 +1,1 @@
+"""Product-search quality on the demo catalog: labelled queries and the runner."""
