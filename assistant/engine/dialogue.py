@@ -255,9 +255,11 @@ class DialogueEngine:
             )
             waiting: CallOutcome | None = None
             for call in result.tool_calls:
-                yield turn.emit(ToolCallEvent(call.id, call.name, _shown_args(call.arguments)))
+                shown = _shown_args(call.arguments)
+                yield turn.emit(ToolCallEvent(call.id, call.name, shown))
                 if waiting is not None:
-                    outcome = CallOutcome(call.name, {}, "refused", error=NOT_RUN_AFTER_PENDING)
+                    args = shown if isinstance(shown, dict) else {"_raw": shown}
+                    outcome = CallOutcome(call.name, args, "refused", error=NOT_RUN_AFTER_PENDING)
                 else:
                     outcome = self.runner.run(call.name, call.arguments, session)
                 if outcome.status == "pending" and waiting is None:

@@ -94,7 +94,7 @@ def test_round_cap_must_be_positive() -> None:
 @pytest.mark.parametrize(
     "text",
     ["yes", "Yes.", "YES please", "Yes, go ahead.", "yep", "Sure, do it", "I confirm",
-     "Yes, please cancel it.", "go ahead", "yes’s fine"],
+     "Yes, please cancel it.", "go ahead", "Yes, that's right."],
 )  # fmt: skip
 def test_explicit_yes(text: str) -> None:
     assert is_explicit_yes(text)
