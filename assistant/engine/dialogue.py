@@ -32,7 +32,7 @@ from assistant.engine.events import (
 from assistant.engine.grounding import verify
 from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
 from assistant.engine.policy import Policy, is_explicit_yes
-from assistant.engine.quoting import defang
+from assistant.engine.quoting import DATA_NOTE, defang
 from assistant.engine.render import NO_RESULTS_REPLY, ToolOutput, describe_action, render_fallback
 from assistant.llm.types import ChatModel, ChatResult, Message, ToolChoice
 from assistant.store.models import ToolCallRecord, TurnRecord
@@ -71,9 +71,13 @@ def session_note(session: SessionState) -> str:
 def clean_reply(text: str) -> str:
     """The model's text without tool-call markup it wrote instead of a real call.
 
-    Such text is never executed (only parsed tool calls are) and never shown.
+    Such text is never executed (only parsed tool calls are) and never shown. A reply that
+    parrots a quoted tool result block is dropped whole: the records are rendered instead.
     """
-    return _TOOL_CALL_TEXT.sub("", text or "").strip()
+    text = _TOOL_CALL_TEXT.sub("", text or "").strip()
+    if DATA_NOTE in text or "tool_result>" in text:
+        return ""
+    return text
 
 
 class _Turn:

@@ -194,6 +194,22 @@ def test_grounded_reply_is_shown_as_written(store: Store) -> None:
     assert store.grounding_failures() == 0
 
 
+def test_reply_parroting_the_data_block_is_replaced(store: Store) -> None:
+    engine, model = make_engine(
+        store, [call("get_product_details", product_id="6938111410"), say("placeholder")]
+    )
+    out = engine.respond("s1", "tell me about product 6938111410")
+    echoed = tool_messages(model.requests[1])[0]
+    engine, _ = make_engine(
+        store, [call("get_product_details", product_id="6938111410"), say(echoed)]
+    )
+    out = engine.respond("s2", "tell me about product 6938111410")
+    assert DATA_NOTE not in out.reply and "tool_result" not in out.reply
+    reply = out.events[-1]
+    assert isinstance(reply, ReplyEvent) and reply.source == "rendered"
+    assert "6938111410" in out.reply
+
+
 def test_shopper_words_count_as_evidence(store: Store) -> None:
     engine, _ = make_engine(
         store, [say(f"Please verify first, then I can look at {OTHER['pending']}.")]
