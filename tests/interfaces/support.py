@@ -1,0 +1,120 @@
+"""Helpers of the interface tests: a scripted shop model, servers on loopback ports."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from assistant.llm.scripted import ChatRequest, ScriptedModel, call
+from assistant.llm.types import ChatResult
+from assistant.services import Services
+from assistant.settings import Settings
+from tests.conftest import free_port
+from tests.engine.engine_support import HashingEmbedder
+
+# Two shoppers of the τ² retail world: A and B must never see each other's data.
+SHOPPER_A = {
+    "user_id": "raj_sanchez_2970",
+    "email": "raj.sanchez2046@example.com",
+    "pending": "#W4566809",
+}
+SHOPPER_B = {
+    "user_id": "sofia_li_9219",
+    "email": "sofia.li7352@example.com",
+    "pending": "#W8855135",
+}
+PRODUCTS = ("T-Shirt", "Water Bottle", "Running Shoes", "Backpack", "Desk Lamp")
+SUMMARY = "Here is what I found in the store."
+
+
+class ShopScript:
+    """A deterministic stand-in for the chat model, keyed on the shopper's words.
+
+    "order #W…" reads that order, "cancel #W…" asks to cancel it, "policy" asks the FAQ,
+    anything else searches the catalog; after a tool result it writes a short summary.
+    `hold` makes the next turn wait until released (to test concurrent requests).
+    """
+
+    def __init__(self) -> None:
+        self.hold = threading.Event()
+        self.release = threading.Event()
+        self.release.set()
+
+    def __call__(self, request: ChatRequest) -> ChatResult | str:
+        last = request.messages[-1]
+        if last["role"] == "tool":
+            return SUMMARY
+        text = str(last.get("content") or "")
+        if "slow" in text:
+            self.hold.set()
+            self.release.wait(timeout=30)
+        order = re.search(r"#W\d{7}", text)
+        if "cancel" in text and order:
+            return call("cancel_pending_order", order_id=order.group(), reason="no longer needed")
+        if order:
+            return call("get_order_details", order_id=order.group())
+        if "policy" in text:
+            return call("answer_faq", question=text)
+        return call("search_products", query=text)
+
+
+def open_test_indexes(data_dir: Path) -> tuple[Any, Any]:
+    """The catalog and FAQ indexes of a test data dir: real Chroma (on disk) and bm25s, with
+    the hashing embedder of the engine tests standing in for the sentence model (fast)."""
+    from retrieval.chroma import make_client
+    from retrieval.faq import FaqIndex
+    from retrieval.search import CatalogIndex
+
+    client = make_client(path=data_dir / "chroma")
+    embedder = HashingEmbedder()
+    return CatalogIndex(client, embedder, data_dir / "lexical"), FaqIndex(client, embedder)
+
+
+def shop_services(data_dir: Path, script: Any = None) -> Services:
+    """The real composition root over a test data dir; `script` drives a scripted model."""
+    services = Services(Settings(data_dir=data_dir, llm_base_url="http://127.0.0.1:9/v1"))
+    services.indexes = open_test_indexes(data_dir)  # replaces the lazily opened indexes
+    if script is not None:
+        services.model = ScriptedModel(script)
+    return services
+
+
+def wait_until_up(url: str, timeout: float = 30.0) -> None:
+    """Poll `url` until it answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not come up in {timeout}s")
+
+
+@contextmanager
+def uvicorn_server(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with a real uvicorn on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
