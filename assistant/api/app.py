@@ -1,0 +1,74 @@
+"""The storefront API's app factory: `create_api(services)` builds it, uvicorn serves it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from assistant.api import openai_compat, sessions, tools
+from assistant.api.deps import ApiState
+from assistant.api.errors import install_error_handlers
+from assistant.api.health import model_health
+from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from assistant.api.schemas import Health
+
+DESCRIPTION = """\
+The shop assistant for storefronts and other services.
+
+* **Sessions** hold one conversation each: its signed-in shopper, any change waiting for
+  confirmation, its cart and its history.
+* **Messages** run one assistant turn: JSON, or server-sent events as the turn happens.
+* **Tools** are the assistant's own typed tools, callable directly under the same store
+  policy: sign-in authenticates the session, order tools reach only that shopper's data,
+  and changes need `/confirm`.
+* **/v1/chat/completions** speaks the OpenAI format (model `shopassist`).
+
+Errors always have the body `{"error": {"code", "message", "details"}}`.
+"""
+
+
+def create_api(
+    services: Any,
+    *,
+    api_key: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """Build the storefront API over `services` (not served).
+
+    Args:
+        services: The composition root (`assistant.services.Services`): its engine runs the
+            turns and tool calls.
+        api_key: When set, every `/v1` route needs it (`Authorization: Bearer <key>` or
+            `X-API-Key`). Defaults to the settings' `api_key` field when there is one.
+        max_body_bytes: Larger request bodies get 413.
+    """
+    if api_key is None:
+        api_key = getattr(services.settings, "api_key", None) or None
+    app = FastAPI(
+        title="shopassist storefront API",
+        version="1",
+        description=DESCRIPTION,
+        openapi_tags=[
+            {"name": "sessions", "description": "Conversations and their messages."},
+            {"name": "tools", "description": "Direct tool calls under the store policy."},
+            {"name": "openai", "description": "OpenAI-compatible facade."},
+        ],
+    )
+    app.state.shop = ApiState(services=services, api_key=api_key)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.include_router(sessions.router)
+    app.include_router(tools.router)
+    app.include_router(openai_compat.router)
+
+    @app.get("/health", response_model=Health, tags=["health"])
+    def health(request: Request) -> dict[str, Any]:
+        """Whether the API is up and its chat model is reachable (no API key needed)."""
+        probe = model_health(request.app.state.shop.services)
+        return {
+            "status": "ok" if probe.ok else "degraded",
+            "model": {"ok": probe.ok, "url": probe.url, "detail": probe.detail},
+        }
+
+    return app

@@ -1,0 +1,96 @@
+"""What routes share: the services, per-session turn locks, the API key check."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from assistant.api.errors import ApiError
+
+
+class SessionLocks:
+    """One turn or tool call at a time per session (in this process).
+
+    Each hold has its own token, so a late second release cannot free a newer hold.
+    """
+
+    def __init__(self) -> None:
+        self._holders: dict[str, object] = {}
+        self._guard = threading.Lock()
+
+    def try_acquire(self, session_id: str) -> object | None:
+        """Mark the session busy and return the hold's token; None when it already is busy."""
+        with self._guard:
+            if session_id in self._holders:
+                return None
+            token = object()
+            self._holders[session_id] = token
+            return token
+
+    def release(self, session_id: str, token: object) -> None:
+        """End the hold `token` (a no-op when it already ended)."""
+        with self._guard:
+            if self._holders.get(session_id) is token:
+                del self._holders[session_id]
+
+    def acquire_or_409(self, session_id: str) -> object:
+        """Mark the session busy and return the token, or answer 409."""
+        token = self.try_acquire(session_id)
+        if token is None:
+            raise ApiError(
+                409,
+                "session_busy",
+                f"session {session_id} is already handling a message; retry when it is done",
+            )
+        return token
+
+
+@dataclass
+class ApiState:
+    """Kept on `app.state.shop`."""
+
+    services: Any
+    api_key: str | None
+    locks: SessionLocks = field(default_factory=SessionLocks)
+
+    @property
+    def engine(self) -> Any:
+        """The dialogue engine."""
+        return self.services.engine
+
+
+def state(request: Request) -> ApiState:
+    """The API's shared state."""
+    return request.app.state.shop
+
+
+_bearer = HTTPBearer(auto_error=False, description="The API key as a bearer token.")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key.")
+
+
+def require_api_key(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    header: Annotated[str | None, Depends(_header)],
+) -> None:
+    """Check the API key when one is configured (Bearer token or X-API-Key header)."""
+    expected = state(request).api_key
+    if not expected:
+        return
+    given = header or (bearer.credentials if bearer is not None else None)
+    if given is None:
+        raise ApiError(401, "missing_api_key", "send the API key as 'Authorization: Bearer <key>'")
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ApiError(401, "invalid_api_key", "the API key is not valid")
+
+
+def existing_session(request: Request, session_id: str) -> str:
+    """The session id, or 404 when no such session exists."""
+    if state(request).engine.store.load_session(session_id) is None:
+        raise ApiError(404, "session_not_found", f"no session {session_id}; create one first")
+    return session_id
