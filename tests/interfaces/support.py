@@ -86,6 +86,16 @@ def shop_services(data_dir: Path, script: Any = None) -> Services:
     return services
 
 
+def in_stock_items(store: Any) -> list[str]:
+    """Item ids that can be bought now, in a stable order."""
+    return sorted(
+        item_id
+        for product in store.products()
+        for item_id, variant in product.variants.items()
+        if variant.available
+    )
+
+
 def wait_until_up(url: str, timeout: float = 30.0) -> None:
     """Poll `url` until it answers."""
     deadline = time.monotonic() + timeout

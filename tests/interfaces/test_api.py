@@ -16,7 +16,14 @@ import pytest
 
 from assistant.api import create_api
 from assistant.services import Services
-from tests.interfaces.support import SHOPPER_A, SHOPPER_B, SUMMARY, ShopScript, uvicorn_server
+from tests.interfaces.support import (
+    SHOPPER_A,
+    SHOPPER_B,
+    SUMMARY,
+    ShopScript,
+    in_stock_items,
+    uvicorn_server,
+)
 
 
 @pytest.fixture
@@ -175,7 +182,7 @@ def test_direct_tool_calls_and_their_errors(client: httpx.Client, store: Any) ->
 
 def test_write_tool_waits_for_confirmation(client: httpx.Client, store: Any) -> None:
     sid = new_session(client)
-    item = next(iter(store.products()[0].variants))
+    item = in_stock_items(store)[0]
     asked = client.post(f"/v1/sessions/{sid}/tools/add_to_cart", json={"item_id": item})
     assert asked.status_code == 202
     action = asked.json()

@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.engine.direct import call_tool, confirm, pending_action
 from assistant.services import Services
-from tests.interfaces.support import SHOPPER_A, SHOPPER_B
+from tests.interfaces.support import SHOPPER_A, SHOPPER_B, in_stock_items
 
 
 def new_session() -> str:
@@ -65,7 +65,7 @@ def test_arguments_are_validated_against_the_registry(services: Services) -> Non
 
 def test_write_needs_confirmation_and_runs_exactly_once(services: Services, store: Any) -> None:
     engine, sid = services.engine, new_session()
-    item = next(iter(store.products()[0].variants))
+    item = in_stock_items(store)[0]
     first = call_tool(engine, sid, "add_to_cart", {"item_id": item, "quantity": 2})
     assert first.status == "confirmation_needed" and item in first.summary
     assert store.cart_items(sid) == []
@@ -80,7 +80,7 @@ def test_write_needs_confirmation_and_runs_exactly_once(services: Services, stor
 
 def test_any_other_call_drops_the_pending_change(services: Services, store: Any) -> None:
     engine, sid = services.engine, new_session()
-    item = next(iter(store.products()[1].variants))
+    item = in_stock_items(store)[1]
     assert call_tool(engine, sid, "add_to_cart", {"item_id": item}).status == "confirmation_needed"
     assert call_tool(engine, sid, "view_cart", {}).ok
     assert pending_action(engine, sid) is None
@@ -96,7 +96,7 @@ def test_pending_change_can_be_confirmed_in_the_chat(services: Services, store: 
         engine, sid, "cancel_pending_order", {"order_id": order, "reason": "no longer needed"}
     )
     assert refused.status == "refused" and pending_action(engine, sid) is None
-    item = next(iter(store.products()[2].variants))
+    item = in_stock_items(store)[2]
     assert call_tool(engine, sid, "add_to_cart", {"item_id": item}).status == "confirmation_needed"
     outcome = engine.respond(sid, "yes")
     assert [e.name for e in outcome.tool_calls][:1] == ["add_to_cart"]
