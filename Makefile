@@ -47,7 +47,7 @@ $(DEMO_STAMP): $(SETUP_STAMP)
 demo: model data
 	$(SHOPASSIST) demo
 
-test: model
+test: model browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -16,8 +16,10 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("ui")(ui)
     from assistant.cli.data import ingest
+    from assistant.cli.serve import register as register_interfaces
 
     app.command("ingest")(ingest)
+    register_interfaces(app)
 
 
 def _ensure_model_server(settings: Settings) -> bool:

@@ -1,4 +1,9 @@
-"""The Gradio app. `create_app()` builds the Blocks without launching, so tests can drive it."""
+"""The Gradio shop UI. `create_app()` builds the Blocks without launching, so tests can drive it.
+
+Layout: a "Shop" tab holding the streaming chat (tool trace per turn, product cards and
+comparison tables under replies) beside a sign-in panel. More tabs can be added to the same
+`gr.Tabs` by later features. A banner says so when the model server is unreachable.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.api.health import model_health
+from assistant.engine.direct import call_tool
 from assistant.services import Services
 from assistant.ui.messages import reply_text, turn_messages
 
@@ -15,39 +22,127 @@ EXAMPLES = [
     "show me blue cotton t-shirts under $55",
     "what is your return policy?",
     "compare the cheapest water bottles",
+    "where is my order?",
 ]
+
+SIGNED_OUT = "Not signed in. Sign in to ask about your orders."
+
+Chat = list[dict[str, Any]]
+
+
+def new_session_id() -> str:
+    """A fresh, unguessable conversation id."""
+    return uuid.uuid4().hex
+
+
+def health_banner(services: Services) -> dict[str, Any]:
+    """A visible warning when the model server cannot be reached, else nothing."""
+    health = model_health(services)
+    if health.ok:
+        return gr.update(value="", visible=False)
+    return gr.update(
+        value=(
+            f"**The assistant's model server is not reachable** ({health.detail}). "
+            "Chat replies will fail until it is back; sign-in still works."
+        ),
+        visible=True,
+    )
+
+
+def sign_in_message(result: Any) -> str:
+    """The sign-in panel's text for a direct identity lookup."""
+    if result.ok:
+        return f"Signed in as **{result.data}**. You can now ask about your orders."
+    if result.status == "refused":
+        return (
+            "This conversation already belongs to another shopper. "
+            "Start a new conversation to sign in as someone else."
+        )
+    if result.status == "invalid_arguments":
+        return f"Check the details: {result.error}"
+    return "No account matches those details. Check them and try again."
 
 
 def create_app(services: Services) -> gr.Blocks:
-    """Build the shop chat UI over `services.engine` (not launched)."""
+    """Build the shop UI over `services.engine` (not launched; launch it local-only)."""
     engine = services.engine
 
-    def respond(
-        text: str, history: list[dict[str, Any]], session_id: str
-    ) -> Iterator[tuple[list[dict[str, Any]], str, str]]:
+    def respond(text: str, chat: Chat, session_id: str) -> Iterator[tuple[Chat, Chat, str, str]]:
         text = (text or "").strip()
         if not text:
-            yield history, "", session_id
+            yield chat, chat, "", session_id
             return
-        session_id = session_id or uuid.uuid4().hex
-        history = [*history, {"role": "user", "content": text}]
+        session_id = session_id or new_session_id()
+        chat = [*chat, {"role": "user", "content": text}]
+        turn_id = f"turn-{len(chat)}"
+        yield chat, chat, "", session_id
         events = []
-        yield history, "", session_id
         for event in engine.run_turn(session_id, text):
             events.append(event)
-            yield [*history, *turn_messages(events)], "", session_id
+            shown = [*chat, *turn_messages(events, turn_id)]
+            yield shown, shown, "", session_id
+
+    def sign_in(
+        email: str, first: str, last: str, zip_code: str, session_id: str
+    ) -> tuple[str, str]:
+        session_id = session_id or new_session_id()
+        email, first, last, zip_code = (v.strip() for v in (email, first, last, zip_code))
+        if email:
+            result = call_tool(engine, session_id, "find_user_id_by_email", {"email": email})
+        elif first and last and zip_code:
+            arguments = {"first_name": first, "last_name": last, "zip": zip_code}
+            result = call_tool(engine, session_id, "find_user_id_by_name_zip", arguments)
+        else:
+            return "Enter your email, or your first name, last name and zip code.", session_id
+        return sign_in_message(result), session_id
+
+    def new_conversation() -> tuple[Chat, Chat, str, str]:
+        return [], [], new_session_id(), SIGNED_OUT
 
     def ask(text: str, session_id: str) -> str:
         """One message in, the reply out (the API endpoint for scripts and tests)."""
-        return reply_text(engine.run_turn(session_id or uuid.uuid4().hex, text))
+        return reply_text(engine.run_turn(session_id or new_session_id(), text))
 
     with gr.Blocks(title="shopassist") as app:
+        banner = gr.Markdown(visible=False, elem_id="model-banner")
         gr.Markdown("## shopassist\nAsk about products, store policies or your orders.")
         session = gr.State("")
-        chatbot = gr.Chatbot(label="Chat", height=520, buttons=["copy"])
-        box = gr.Textbox(placeholder="Ask the store…", show_label=False, autofocus=True)
-        gr.Examples(EXAMPLES, inputs=box)
-        box.submit(respond, [box, chatbot, session], [chatbot, box, session], api_name=False)
+        chat_state = gr.State([])
+        with gr.Tabs(), gr.Tab("Shop", id="shop"), gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Chat", height=560, buttons=["copy"], elem_id="chat")
+                box = gr.Textbox(
+                    placeholder="Ask the store…",
+                    show_label=False,
+                    autofocus=True,
+                    elem_id="message",
+                )
+                gr.Examples(EXAMPLES, inputs=box)
+            with gr.Column(scale=1, min_width=260):
+                with gr.Accordion("Sign in", open=True, elem_id="signin"):
+                    email = gr.Textbox(label="Email", elem_id="signin-email")
+                    gr.Markdown("or")
+                    first = gr.Textbox(label="First name", elem_id="signin-first")
+                    last = gr.Textbox(label="Last name", elem_id="signin-last")
+                    zip_code = gr.Textbox(label="Zip code", elem_id="signin-zip")
+                    sign_in_button = gr.Button("Sign in", elem_id="signin-button")
+                    status = gr.Markdown(SIGNED_OUT, elem_id="signin-status")
+                new_button = gr.Button("New conversation", variant="secondary")
+
+        box.submit(
+            respond,
+            [box, chat_state, session],
+            [chatbot, chat_state, box, session],
+            api_name=False,
+        )
+        sign_in_button.click(
+            sign_in, [email, first, last, zip_code, session], [status, session], api_name=False
+        )
+        new_button.click(
+            new_conversation, None, [chatbot, chat_state, session, status], api_name=False
+        )
+        app.load(lambda: health_banner(services), None, banner, api_name=False)
+
         api_in = gr.Textbox(visible=False)
         api_session = gr.Textbox(visible=False)
         api_out = gr.Textbox(visible=False)

@@ -1,78 +1,194 @@
-"""Pure functions turning engine events into Gradio chat messages (testable without Gradio)."""
+"""Pure functions turning engine events into chat messages and card text (no Gradio here).
+
+The Gradio app, the terminal chat and the API's `cards` field all present a turn the same
+way: the verified reply, then the records behind it (product cards, comparison tables,
+order summaries), and a per-turn trace of tool calls.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.engine import (
-    ConfirmationNeededEvent,
     ErrorEvent,
     ReplyEvent,
     ToolCallEvent,
     ToolResultEvent,
     TurnEvent,
 )
-from assistant.engine.render import ToolOutput, render_output
+from assistant.engine.render import ToolOutput, money, render_fallback, render_output
+from assistant.ui.cards import output_html
 
-# Results shown as cards/tables under the reply, so shoppers see the records themselves.
-ATTACHED_RESULTS = {"search_products", "compare_products", "get_product", "view_cart"}
-
-
-def trace_message(event: ToolCallEvent | ToolResultEvent) -> dict[str, Any]:
-    """A collapsible trace entry for one tool call or result."""
-    if isinstance(event, ToolCallEvent):
-        args = event.arguments if isinstance(event.arguments, str) else json.dumps(event.arguments)
-        return {
-            "role": "assistant",
-            "content": f"`{event.name}({args})`",
-            "metadata": {"title": f"🔧 {event.name}", "status": "pending"},
-        }
-    status = "ok" if event.ok else ("refused" if event.refused else "error")
-    body = event.error if not event.ok else _short_json(event.data)
-    return {
-        "role": "assistant",
-        "content": f"```json\n{body}\n```" if event.ok else str(body),
-        "metadata": {"title": f"↳ {event.name}: {status} ({event.seconds:.2f}s)", "status": "done"},
+CARD_TOOLS = frozenset(
+    {
+        "search_products",
+        "compare_products",
+        "get_product",
+        "get_product_details",
+        "get_order_details",
+        "view_cart",
+        "add_to_cart",
+        "remove_from_cart",
     }
+)
+"""Results shown as cards/tables under the reply, so shoppers see the records themselves."""
+
+RECORDS_HEADER = "Here is what the store's records show:"
+
+
+def shown_outputs(events: Iterable[TurnEvent]) -> list[ToolOutput]:
+    """This turn's successful results worth showing as cards, each shown once."""
+    events = list(events)
+    calls = {e.call_id: e for e in events if isinstance(e, ToolCallEvent)}
+    outputs: list[ToolOutput] = []
+    seen: set[str] = set()
+    for event in events:
+        if not (isinstance(event, ToolResultEvent) and event.ok and event.name in CARD_TOOLS):
+            continue
+        key = json.dumps([event.name, event.data], sort_keys=True, default=str)
+        if key in seen:  # a repeated call shows its results once
+            continue
+        seen.add(key)
+        call = calls.get(event.call_id)
+        args = call.arguments if call is not None and isinstance(call.arguments, dict) else {}
+        outputs.append(ToolOutput(event.name, args, event.data))
+    return outputs
+
+
+def item_line(hit: Mapping[str, Any]) -> str:
+    """One item as one markdown line: name, item id, options, price, stock."""
+    options = hit.get("options")
+    opts = (
+        ", ".join(f"{k}: {v}" for k, v in options.items()) if isinstance(options, Mapping) else ""
+    )
+    parts = [f"**{hit.get('name', 'Product')}**", f"item {hit.get('item_id')}"]
+    if opts:
+        parts.append(opts)
+    parts.append(money(hit.get("price")))
+    if "available" in hit:
+        parts.append("in stock" if hit["available"] else "out of stock")
+    return "- " + " · ".join(parts)
+
+
+def output_markdown(output: ToolOutput) -> str:
+    """Markdown for one result; search results one line per item (id and price together)."""
+    data = output.data
+    if isinstance(data, Mapping) and isinstance(data.get("results"), list):
+        hits = [h for h in data["results"] if isinstance(h, Mapping)]
+        return "\n".join(item_line(h) for h in hits) or "No products matched."
+    return render_output(output)
+
+
+def cards_markdown(events: Iterable[TurnEvent]) -> str:
+    """The turn's records as markdown (API, terminal, scripts)."""
+    return "\n\n".join(output_markdown(o) for o in shown_outputs(events))
+
+
+def cards_html(events: Iterable[TurnEvent]) -> str:
+    """The turn's records as HTML cards and tables (the web chat)."""
+    return "\n".join(output_html(o) for o in shown_outputs(events))
+
+
+def final_reply(events: Sequence[TurnEvent]) -> ReplyEvent | None:
+    """The turn's reply event, once it has arrived."""
+    return next((e for e in reversed(events) if isinstance(e, ReplyEvent)), None)
+
+
+def _is_plain_rendering(reply: ReplyEvent, outputs: Sequence[ToolOutput]) -> bool:
+    """True when the reply is only the text rendering of the records the cards show."""
+    return (
+        reply.source == "rendered" and bool(outputs) and reply.text == render_fallback(outputs[-1:])
+    )
 
 
 def reply_text(events: Iterable[TurnEvent]) -> str:
-    """The shopper-facing reply of a finished turn: the reply plus result cards."""
+    """The shopper-facing reply of a finished turn as markdown: the reply plus its records."""
     events = list(events)
-    reply = next((e for e in reversed(events) if isinstance(e, ReplyEvent)), None)
+    reply = final_reply(events)
     if reply is None:
         return ""
-    parts = [reply.text]
-    if reply.source == "model":
-        calls = {e.call_id: e for e in events if isinstance(e, ToolCallEvent)}
-        for event in events:
-            if isinstance(event, ToolResultEvent) and event.ok and event.name in ATTACHED_RESULTS:
-                call = calls.get(event.call_id)
-                args = call.arguments if call and isinstance(call.arguments, dict) else {}
-                card = render_output(ToolOutput(event.name, args, event.data))
-                if card not in parts:  # a repeated call shows its results once
-                    parts.append(card)
-    return "\n\n".join(p for p in parts if p)
+    outputs = shown_outputs(events)
+    if _is_plain_rendering(reply, outputs) or reply.source != "model":
+        return reply.text
+    cards = "\n\n".join(output_markdown(o) for o in outputs)
+    return "\n\n".join(p for p in (reply.text, cards) if p)
 
 
-def turn_messages(events: Iterable[TurnEvent]) -> list[dict[str, Any]]:
-    """All chat messages of one turn so far: tool trace entries, then the reply."""
-    events = list(events)
-    messages: list[dict[str, Any]] = []
-    for event in events:
-        if isinstance(event, ToolCallEvent | ToolResultEvent):
-            messages.append(trace_message(event))
-        elif isinstance(event, ErrorEvent):
-            messages.append({"role": "assistant", "content": f"⚠️ {event.message}"})
-        elif isinstance(event, ConfirmationNeededEvent):
-            continue  # its summary arrives as the reply
-    if any(isinstance(e, ReplyEvent) for e in events):
-        messages.append({"role": "assistant", "content": reply_text(events)})
-    return messages
+def reply_html(events: Sequence[TurnEvent]) -> str:
+    """The reply for the web chat: markdown text, then HTML cards of the records."""
+    reply = final_reply(events)
+    if reply is None:
+        return ""
+    outputs = shown_outputs(events)
+    if reply.source == "confirmation" or not outputs:
+        return reply.text
+    text = RECORDS_HEADER if _is_plain_rendering(reply, outputs) else reply.text
+    cards = "\n".join(output_html(o) for o in outputs)
+    # Blank lines around raw HTML keep the markdown renderer from swallowing it.
+    return f"{text}\n\n{cards}\n"
 
 
-def _short_json(data: Any, limit: int = 1500) -> str:
-    text = json.dumps(data, indent=1, default=str)
+def _short_json(data: Any, limit: int = 1200) -> str:
+    text = json.dumps(data, indent=1, default=str, ensure_ascii=False)
     return text if len(text) <= limit else text[:limit] + "\n…"
+
+
+def trace_messages(events: Sequence[TurnEvent], turn_id: str) -> list[dict[str, Any]]:
+    """One collapsible trace per turn: a parent entry, one child per tool call."""
+    calls = [e for e in events if isinstance(e, ToolCallEvent)]
+    if not calls:
+        return []
+    results = {e.call_id: e for e in events if isinstance(e, ToolResultEvent)}
+    done = final_reply(events) is not None
+    seconds = sum(r.seconds for r in results.values())
+    count = f"{len(calls)} tool call" + ("s" if len(calls) != 1 else "")
+    parent: dict[str, Any] = {
+        "role": "assistant",
+        "content": "",
+        "metadata": {
+            "title": count,
+            "id": turn_id,
+            "status": "done" if done else "pending",
+            "duration": round(seconds, 2),
+        },
+    }
+    children = []
+    for call in calls:
+        args = call.arguments if isinstance(call.arguments, str) else json.dumps(call.arguments)
+        result = results.get(call.call_id)
+        if result is None:
+            status, body = "running…", f"`{call.name}({args})`"
+        else:
+            status = "ok" if result.ok else ("refused" if result.refused else "error")
+            shown = _short_json(result.data) if result.ok else str(result.error)
+            fence = "json" if result.ok else "text"
+            body = f"`{call.name}({args})`\n\n```{fence}\n{shown}\n```"
+        meta: dict[str, Any] = {
+            "title": f"{call.name}: {status}",
+            "parent_id": turn_id,
+            "status": "done" if result is not None else "pending",
+        }
+        if result is not None:
+            meta["duration"] = round(result.seconds, 3)
+        children.append({"role": "assistant", "content": body, "metadata": meta})
+    return [parent, *children]
+
+
+def turn_messages(events: Iterable[TurnEvent], turn_id: str = "turn") -> list[dict[str, Any]]:
+    """All chat messages of one turn so far: its trace, any errors, then the reply."""
+    events = list(events)
+    messages = trace_messages(events, turn_id)
+    for event in events:
+        if isinstance(event, ErrorEvent):
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": f"**Something went wrong:** {event.message}",
+                }
+            )
+    reply = reply_html(events)
+    if reply:
+        messages.append({"role": "assistant", "content": reply})
+    return messages

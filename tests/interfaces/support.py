@@ -128,3 +128,22 @@ def uvicorn_server(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def gradio_server(services: Services) -> Iterator[str]:
+    """The shop UI launched local-only on a free loopback port; yields its URL."""
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from assistant.ui.app import create_app
+
+    app = create_app(services)
+    port = free_port()
+    app.queue().launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()

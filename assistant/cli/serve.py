@@ -1,0 +1,94 @@
+"""`shopassist api`, `shopassist mcp` and `shopassist chat`: the other interfaces."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+from assistant.settings import Settings, get_settings
+
+DEFAULT_API_PORT = 8000
+DEFAULT_MCP_PORT = 8765
+
+
+class Transport(StrEnum):
+    """How the MCP server is reached."""
+
+    stdio = "stdio"
+    http = "http"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the api, mcp and chat commands to the top-level CLI."""
+    from assistant.cli.chat import chat
+
+    app.command("api")(api)
+    app.command("mcp")(mcp)
+    app.command("chat")(chat)
+
+
+def ensure_model_server(settings: Settings, start: bool = True) -> bool:
+    """Start the local model server when it is needed and down; True if started here."""
+    if settings.llm_base_url:
+        return False
+    from assistant.llm.server import VllmServer
+
+    server = VllmServer(settings)
+    if server.is_healthy() or not start:
+        return False
+    typer.echo(f"starting vLLM-CPU at {server.base_url} (log: {server.log_path}) …", err=True)
+    seconds = server.start()
+    typer.echo(f"model server ready after {seconds:.0f}s", err=True)
+    return True
+
+
+def api(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind (loopback by default)."),
+    port: int = typer.Option(DEFAULT_API_PORT, help="Port to bind."),
+    api_key: str = typer.Option(
+        "",
+        envvar="SHOPASSIST_API_KEY",
+        help="Require this key on /v1 routes (Authorization: Bearer <key>).",
+        show_default=False,
+    ),
+    start_model: bool = typer.Option(
+        True, help="Start the local model server when it is not running."
+    ),
+) -> None:
+    """Serve the storefront API (OpenAPI docs at /docs) under uvicorn."""
+    import uvicorn
+
+    from assistant.api import create_api
+    from assistant.services import build_services
+
+    settings = get_settings()
+    started = ensure_model_server(settings, start_model)
+    if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
+        typer.echo("warning: serving beyond loopback without an API key", err=True)
+    app = create_api(build_services(settings), api_key=api_key or None)
+    typer.echo(f"storefront API at http://{host}:{port}/ (docs: /docs)", err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        if started:
+            from assistant.llm.server import VllmServer
+
+            VllmServer(settings).stop()
+
+
+def mcp(
+    transport: Transport = typer.Option(Transport.stdio, help="stdio, or streamable HTTP."),
+    host: str = typer.Option("127.0.0.1", help="HTTP: interface to bind."),
+    port: int = typer.Option(DEFAULT_MCP_PORT, help="HTTP: port to bind."),
+) -> None:
+    """Serve the assistant's tools over MCP (no model needed: tools run directly)."""
+    from assistant.mcp import run_http, run_stdio
+    from assistant.services import build_services
+
+    services = build_services(get_settings())
+    if transport is Transport.stdio:
+        run_stdio(services)
+    else:
+        typer.echo(f"MCP (streamable HTTP) at http://{host}:{port}/mcp", err=True)
+        run_http(services, host, port)

@@ -1,0 +1,100 @@
+"""The shop UI in headless Chromium (Debian's), driven by Playwright.
+
+Runs on a scripted chat model over the real store and Chroma/bm25s index (deterministic and
+fast); the model-down case uses the real OpenAI client pointed at a closed port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.llm.client import OpenAIChatModel
+from assistant.services import Services
+from tests.interfaces.support import SHOPPER_A, gradio_server, shop_services
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def field(page: Any, elem_id: str) -> Any:
+    return page.locator(f"#{elem_id}").locator("textarea, input").first
+
+
+def test_sign_in_ask_and_see_product_cards(browser: Any, services: Services, store: Any) -> None:
+    with gradio_server(services) as url:
+        page = browser.new_page(viewport={"width": 1360, "height": 1000})
+        page.goto(url)
+        field(page, "signin-email").fill(SHOPPER_A["email"])
+        page.locator("#signin-button").click()
+        status = page.locator("#signin-status")
+        status.get_by_text(f"Signed in as {SHOPPER_A['user_id']}").wait_for(timeout=30_000)
+        assert page.locator("#model-banner").is_hidden()
+
+        field(page, "message").fill("show me a blue t-shirt")
+        field(page, "message").press("Enter")
+        cards = page.locator("#chat .sa-card")
+        cards.first.wait_for(timeout=60_000)
+        assert cards.count() >= 1
+        first = cards.first
+        name = first.locator(".sa-card-name").inner_text()
+        price = first.locator(".sa-card-price").inner_text()
+        item_id = first.inner_text().split("item ", 1)[1].split()[0]
+        variant = store.variant(item_id)
+        assert variant is not None and price == f"${variant.price:,.2f}"
+        assert name == store.product_for_item(item_id).name
+        trace = page.locator("#chat").get_by_text("1 tool call")
+        assert trace.count() >= 1  # the collapsible trace of the turn
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.wait_for_timeout(500)  # let the chat finish scrolling to the new cards
+        page.screenshot(path=str(SCREENSHOT))
+
+        field(page, "message").fill(f"where is order {SHOPPER_A['pending']}")
+        field(page, "message").press("Enter")
+        order = page.locator("#chat .sa-order").filter(has_text=f"Order {SHOPPER_A['pending']}")
+        order.wait_for(timeout=60_000)
+        page.close()
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_model_down_shows_banner_and_error(browser: Any, shop_data_dir: Path) -> None:
+    down = shop_services(shop_data_dir)  # the real client, pointed at a closed port
+    assert isinstance(down.model, OpenAIChatModel)
+    with gradio_server(down) as url:
+        page = browser.new_page()
+        page.goto(url)
+        banner = page.locator("#model-banner")
+        banner.get_by_text("not reachable").wait_for(timeout=30_000)
+        field(page, "message").fill("show me a lamp")
+        field(page, "message").press("Enter")
+        chat = page.locator("#chat")
+        chat.get_by_text("Please try again in a moment").wait_for(timeout=60_000)
+        assert chat.get_by_text("Something went wrong").count() >= 1
+        page.close()

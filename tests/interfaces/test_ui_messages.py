@@ -1,0 +1,88 @@
+"""Turn events → chat messages, cards and traces (pure functions, no server)."""
+
+from __future__ import annotations
+
+from assistant.engine import ErrorEvent, ReplyEvent, ToolCallEvent, ToolResultEvent
+from assistant.engine.render import ToolOutput, render_fallback
+from assistant.ui.cards import output_html
+from assistant.ui.messages import reply_html, reply_text, trace_messages, turn_messages
+
+HIT = {
+    "product_id": "1000000001",
+    "item_id": "2000000001",
+    "name": "Water Bottle",
+    "options": {"capacity": "500ml", "color": "blue"},
+    "price": 19.5,
+    "available": True,
+}
+SEARCH = [
+    ToolCallEvent("c1", "search_products", {"query": "bottle"}),
+    ToolResultEvent("c1", "search_products", True, data={"results": [HIT]}, seconds=0.01),
+]
+
+
+def test_search_results_become_cards_under_the_reply() -> None:
+    events = [*SEARCH, ReplyEvent("Found one.", source="model")]
+    html = reply_html(events)
+    assert html.startswith("Found one.") and 'class="sa-card"' in html
+    assert "Water Bottle" in html and "$19.50" in html and "in stock" in html
+    assert "capacity: 500ml, color: blue" in html
+    text = reply_text(events)
+    assert "- **Water Bottle** · item 2000000001 · capacity: 500ml, color: blue · $19.50" in text
+
+
+def test_catalog_text_is_escaped_in_cards() -> None:
+    evil = {**HIT, "name": '<img src=x onerror="alert(1)">', "options": {"color": "<b>red</b>"}}
+    html = output_html(ToolOutput("search_products", {}, {"results": [evil]}))
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_rendered_fallback_is_shown_as_cards_once() -> None:
+    output = ToolOutput("search_products", {"query": "bottle"}, {"results": [HIT]})
+    events = [*SEARCH, ReplyEvent(render_fallback([output]), source="rendered")]
+    html = reply_html(events)
+    assert html.count('class="sa-card"') == 1 and "**Water Bottle**" not in html
+    assert reply_text(events) == render_fallback([output])
+
+
+def test_comparison_is_a_table() -> None:
+    table = {
+        "columns": ["A (product 1)", "B (product 2)"],
+        "rows": [{"attribute": "price", "values": [10, "$5.00 to $9.00"]}],
+    }
+    html = output_html(ToolOutput("compare_products", {}, table))
+    assert html.startswith('<table class="sa-compare"') and "$10.00" in html
+    assert "$5.00 to $9.00" in html
+
+
+def test_trace_is_one_collapsible_group_per_turn() -> None:
+    running = trace_messages(SEARCH[:1], "turn-3")
+    assert running[0]["metadata"]["status"] == "pending"
+    assert running[1]["metadata"]["title"] == "search_products: running…"
+    done = trace_messages([*SEARCH, ReplyEvent("ok", source="model")], "turn-3")
+    parent, child = done
+    assert parent["metadata"]["title"] == "1 tool call" and parent["metadata"]["id"] == "turn-3"
+    assert parent["metadata"]["status"] == "done"
+    assert child["metadata"]["parent_id"] == "turn-3"
+    assert child["metadata"]["title"] == "search_products: ok"
+    assert '"item_id": "2000000001"' in child["content"]
+
+
+def test_refusals_and_errors_are_visible() -> None:
+    events = [
+        ToolCallEvent("c1", "get_order_details", {"order_id": "#W1"}),
+        ToolResultEvent(
+            "c1", "get_order_details", False, error="refused by store policy", refused=True
+        ),
+        ErrorEvent("APIConnectionError: Connection error."),
+        ReplyEvent("Sorry, I can't answer right now.", source="rendered"),
+    ]
+    messages = turn_messages(events, "t")
+    titles = [m.get("metadata", {}).get("title") for m in messages]
+    assert "get_order_details: refused" in titles
+    assert any(
+        "Something went wrong" in m["content"] and "Connection error" in m["content"]
+        for m in messages
+    )
+    assert messages[-1]["content"] == "Sorry, I can't answer right now."
