@@ -82,3 +82,22 @@ def test_command_carries_the_cpu_and_tool_flags(tmp_path: Path) -> None:
     assert command[command.index("--tool-call-parser") + 1] == "xlam"
     assert command[command.index("--dtype") + 1] == "float32"
     assert command[command.index("--port") + 1] == "9123"
+
+
+@pytest.mark.vllm
+def test_tool_result_round_trip_ends_in_an_answer(vllm_server: VllmServer) -> None:
+    """Tools in, a tool call out, its result back in, and a plain answer at the end."""
+    model = OpenAIChatModel(vllm_server.base_url, vllm_server.settings.llm_model, timeout=120)
+    messages = [{"role": "user", "content": "find me a water bottle"}]
+    named = {"type": "function", "function": {"name": "search_products"}}
+    first = model.chat(messages, tools=[SEARCH_TOOL], tool_choice=named)
+    [call] = first.tool_calls
+    result = {"results": [{"item_id": "6469567736", "name": "Water Bottle", "price": 47.84}]}
+    messages += [
+        {"role": "assistant", "content": "", "tool_calls": [call.as_message_part()]},
+        {"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)},
+    ]
+    final = model.chat(messages, tools=[SEARCH_TOOL], tool_choice="none")
+    assert final.tool_calls == []
+    assert final.content.strip()
+    assert final.prompt_tokens > first.prompt_tokens
