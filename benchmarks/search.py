@@ -196,6 +196,8 @@ def print_report(tp: dict[str, float], scales: list[dict[str, Any]], meta: dict[
     row("unchanged re-ingest (s)", lambda s: f"{s['reingest_s']:.2f}")
     row("first / unchanged re-ingest", lambda s: f"{s['ingest_s'] / s['reingest_s']:.0f}x")
     print()
+    if not tp:
+        return
     n = tp["items"]
     print(f"| ingest throughput, real MiniLM, {n:,} items | items/s | seconds |")
     print("|---|---|---|")
@@ -213,6 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--throughput-items", type=int, default=500)
+    parser.add_argument("--pool", type=int, default=500, help="pool size without throughput")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp dir)")
     args = parser.parse_args(argv)
@@ -220,7 +223,11 @@ def main(argv: list[str] | None = None) -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="shopassist-bench-"))
     model = load_embedder("bundled:all-MiniLM-L6-v2")
     print(f"[1/3] ingest throughput on {args.throughput_items} items ...", flush=True)
-    tp, pool = bench_throughput(model, args.throughput_items, workdir)
+    # (0 skips it)
+    if args.throughput_items > 0:
+        tp, pool = bench_throughput(model, args.throughput_items, workdir)
+    else:  # scale runs only: a pool of real vectors is still needed
+        tp, pool = {}, model.encode(texts_of(catalog_with_items(args.pool, seed=11)))
     queries = make_queries(args.queries)
     print(f"[2/3] embedding {len(queries)} queries ...", flush=True)
     vectors = model.encode(queries)

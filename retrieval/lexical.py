@@ -6,10 +6,7 @@ applied and only then the top-k taken: filtered-out documents never take a slot.
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
-from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -17,8 +14,6 @@ import numpy as np
 from retrieval.text import SpellIndex, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-
-_DOC_IDS = "doc_ids.json"
 
 
 class LexicalIndex:
@@ -38,37 +33,6 @@ class LexicalIndex:
         retriever = bm25s.BM25()
         retriever.index([tokenize(t) for t in texts], show_progress=False)
         return cls(retriever, list(doc_ids))
-
-    def save(self, folder: Path) -> None:
-        """Write the index to `folder`, replacing the previous one only once complete."""
-        tmp = folder.with_name(folder.name + ".tmp")
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.retriever is not None:
-            self.retriever.save(str(tmp), show_progress=False)
-        (tmp / _DOC_IDS).write_text(json.dumps(self.doc_ids))
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-
-    @classmethod
-    def load(cls, folder: Path) -> LexicalIndex | None:
-        """The index saved in `folder`, or None when there is none (or it is unreadable)."""
-        ids_file = folder / _DOC_IDS
-        if not ids_file.exists():
-            return None
-        try:
-            doc_ids = json.loads(ids_file.read_text())
-            if not doc_ids:
-                return cls(None, [])
-            retriever = bm25s.BM25.load(str(folder), show_progress=False)
-        except (OSError, ValueError) as error:
-            logging.getLogger(__name__).warning("lexical index in %s unreadable: %s", folder, error)
-            return None
-        return cls(retriever, doc_ids)
 
     def query_tokens(self, query: str) -> list[str]:
         """Tokens of `query` known to the index, misspellings corrected where possible."""

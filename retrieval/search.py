@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from retrieval.catalog import Product
 from retrieval.chroma import batched_size, open_collection
+from retrieval.dense import DenseStrategy, dense_search
 from retrieval.documents import chroma_metadata
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
@@ -28,6 +29,7 @@ from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, uniqu
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, parse_query
 from retrieval.relax import constraints, relax
+from retrieval.snapshot import load_snapshot, save_snapshot
 from retrieval.state import CatalogState
 from retrieval.table import DocTable, Vocabulary
 
@@ -65,6 +67,7 @@ class SearchResult(BaseModel):
 class _Snapshot:
     table: DocTable
     lexical: LexicalIndex
+    vectors: np.ndarray  # row i is the embedding of table.doc_ids[i]
 
 
 class CatalogIndex:
@@ -78,6 +81,7 @@ class CatalogIndex:
         collection: str = "products",
         *,
         candidate_depth: int = 40,
+        dense_strategy: DenseStrategy = "auto",
     ) -> None:
         """Open (or create) the index.
 
@@ -87,6 +91,8 @@ class CatalogIndex:
             lexical_dir: Folder for the BM25 index and the catalog record (SQLite).
             collection: Chroma collection name; also names the files in `lexical_dir`.
             candidate_depth: Candidates each channel contributes to the fusion.
+            dense_strategy: "auto" plans each filtered query (see `retrieval.dense`);
+                "where" always lets Chroma pre-filter with a `where` clause.
         """
         self.client = client
         self.embedder = embedder
@@ -95,22 +101,53 @@ class CatalogIndex:
         self.lexical_dir = Path(lexical_dir)
         self.lexical_dir.mkdir(parents=True, exist_ok=True)
         self.candidate_depth = candidate_depth
+        self.dense_strategy: DenseStrategy = dense_strategy
         self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._snapshot: _Snapshot | None = None
         self._snapshot = self._load()
 
     # ----------------------------------------------------------------- loading
 
-    def _load(self, rebuild_lexical: bool = False) -> _Snapshot:
+    def _load(
+        self, rebuild: bool = False, new_vectors: dict[str, np.ndarray] | None = None
+    ) -> _Snapshot:
         rows = self._state.docs()
+        # Grouped by product type: a type filter then reads one contiguous block of vectors.
+        rows.sort(key=lambda r: (r.meta["type_norm"], r.doc_id))
         ids = [r.doc_id for r in rows]
-        lexical = None if rebuild_lexical else LexicalIndex.load(self._lexical_folder)
-        if lexical is None or lexical.doc_ids != ids:
+        loaded = None if rebuild else load_snapshot(self._lexical_folder)
+        if loaded is not None and loaded[0].doc_ids == ids:
+            lexical, vectors = loaded
+        else:
             lexical = LexicalIndex.build(ids, [r.text for r in rows])
-            lexical.save(self._lexical_folder)
-        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical)
+            vectors = self._assemble_vectors(ids, new_vectors or {})
+            save_snapshot(self._lexical_folder, lexical, vectors)
+        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical, vectors)
+
+    def _assemble_vectors(self, ids: list[str], new: dict[str, np.ndarray]) -> np.ndarray:
+        """Vectors in `ids` order: just embedded, else from the previous snapshot, else Chroma."""
+        out = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
+        old = self._snapshot
+        missing: list[int] = []
+        for row, doc_id in enumerate(ids):
+            if doc_id in new:
+                out[row] = new[doc_id]
+            elif old is not None and doc_id in old.table.position:
+                out[row] = old.vectors[old.table.position[doc_id]]
+            else:
+                missing.append(row)
+        step = 1000
+        for start in range(0, len(missing), step):
+            chunk = [ids[r] for r in missing[start : start + step]]
+            got = self.collection.get(ids=chunk, include=["embeddings"])
+            by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+            for r, doc_id in zip(missing[start : start + step], chunk, strict=True):
+                if doc_id in by_id:  # else re-embedded by the next ingest's reconciliation
+                    out[r] = by_id[doc_id]
+        return out
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -206,9 +243,11 @@ class CatalogIndex:
             )
             step = min(batch_size, batched_size(self.client))
             total = len(plan.embed)
+            new_vectors: dict[str, np.ndarray] = {}
             for begin in range(0, total, step):
                 batch = plan.embed[begin : begin + step]
                 vectors = self.embedder.encode([d.text for d in batch])
+                new_vectors.update(zip((d.doc_id for d in batch), vectors, strict=True))
                 metadatas = []
                 for doc in batch:
                     meta = chroma_metadata(doc.meta)
@@ -238,7 +277,7 @@ class CatalogIndex:
                     plan.product_rows, plan.remove_products, plan.store_docs, plan.remove_docs
                 )
                 report("lexical", 0, 1)
-                self._snapshot = self._load(rebuild_lexical=plan.changes_text)
+                self._snapshot = self._load(rebuild=plan.changes_text, new_vectors=new_vectors)
                 report("lexical", 1, 1)
         return IngestSummary(
             added=plan.added,
@@ -269,30 +308,6 @@ class CatalogIndex:
         mask = table.mask(filters)
         count = int(mask.sum())
         return count, float(table.price[mask].min()) if count else 0.0
-
-    def _dense(
-        self,
-        vector: np.ndarray,
-        filters: SearchFilters,
-        table: DocTable,
-        mask: np.ndarray,
-        depth: int,
-    ) -> list[int]:
-        allowed = int(mask.sum())
-        where = filters.chroma_where()
-        result = self.collection.query(
-            query_embeddings=[vector],
-            n_results=max(1, min(depth, allowed)),
-            where=where,
-            include=["distances"],
-        )
-        positions = []
-        for doc_id in result["ids"][0]:
-            pos = table.position.get(doc_id)
-            # Chroma already filtered; this guards against a record changed mid-ingest.
-            if pos is not None and mask[pos]:
-                positions.append(pos)
-        return positions
 
     def understand(self, query: str) -> ParsedQuery:
         """The filters and ranking text read from `query` with this catalog's vocabulary."""
@@ -346,7 +361,18 @@ class CatalogIndex:
         rankings: list[list[int]] = []
         if mode in ("hybrid", "dense"):
             vector = query_embedding if query_embedding is not None else self.embed_query(text)
-            rankings.append(self._dense(vector, applied, table, mask, depth))
+            rankings.append(
+                dense_search(
+                    self.collection,
+                    snap.vectors,
+                    table,
+                    applied,
+                    mask,
+                    vector,
+                    depth,
+                    self.dense_strategy,
+                )
+            )
         if mode in ("hybrid", "bm25"):
             rankings.append([pos for pos, _ in snap.lexical.top(text, mask, depth)])
         fused = reciprocal_rank_fusion(rankings)[:k]

@@ -66,6 +66,7 @@ class DocTable:
             for key, vals in options.items()
         }
         self.vocabulary = Vocabulary.from_metas(metas)
+        self._blocks = self._type_blocks()
 
     @staticmethod
     def _codes(values: list[str]) -> tuple[dict[str, int], np.ndarray]:
@@ -74,6 +75,27 @@ class DocTable:
             (codes.setdefault(v, len(codes)) for v in values), dtype=np.int32, count=len(values)
         )
         return codes, column
+
+    def _type_blocks(self) -> dict[int, tuple[int, int]] | None:
+        codes = self._types[1]
+        if codes.size == 0:
+            return {}
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        ends = np.r_[starts[1:], codes.size]
+        if len(set(codes[starts].tolist())) != len(starts):
+            return None  # a type's rows are not contiguous: no block reads
+        return {int(codes[a]): (int(a), int(b)) for a, b in zip(starts, ends, strict=True)}
+
+    def type_blocks(self, types: list[str]) -> list[tuple[int, int]] | None:
+        """Row ranges holding the given product types (rows are grouped by type).
+
+        Returns None when rows are not grouped by type.
+        """
+        if self._blocks is None:
+            return None
+        codes = self._types[0]
+        found = {codes[normalize(t)] for t in types if normalize(t) in codes}
+        return sorted(self._blocks[c] for c in found)
 
     def __len__(self) -> int:
         return len(self.doc_ids)

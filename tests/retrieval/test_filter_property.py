@@ -116,7 +116,9 @@ def test_hits_always_satisfy_filters(shared, catalog, wanted, query) -> None:
         index.ingest(catalog)
         items = {v.item_id: (p, v) for p in catalog for v in p.variants}
         requested = wanted.merged(index.understand(query).filters)
-        for mode in ("hybrid", "dense", "bm25"):
+        for mode, strategy in [("hybrid", "auto"), ("dense", "auto"), ("dense", "where"),
+                               ("bm25", "auto")]:  # fmt: skip
+            index.dense_strategy = strategy
             result = index.search(query, wanted, k=len(items) + 5, mode=mode)
             hits = [items[h.item_id] for h in result.hits]
             # Every hit satisfies the filters reported as applied...
