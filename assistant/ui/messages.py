@@ -104,15 +104,21 @@ def _is_plain_rendering(reply: ReplyEvent, outputs: Sequence[ToolOutput]) -> boo
 
 
 def reply_text(events: Iterable[TurnEvent]) -> str:
-    """The shopper-facing reply of a finished turn as markdown: the reply plus its records."""
+    """The shopper-facing reply of a finished turn as markdown: the reply plus its records.
+
+    Items are one line each (name, item id, options, price, stock), also when the reply is
+    the engine's rendering of the records, so an id and its price always share a line.
+    """
     events = list(events)
     reply = final_reply(events)
     if reply is None:
         return ""
     outputs = shown_outputs(events)
-    if _is_plain_rendering(reply, outputs) or reply.source != "model":
-        return reply.text
     cards = "\n\n".join(output_markdown(o) for o in outputs)
+    if _is_plain_rendering(reply, outputs):
+        return f"{RECORDS_HEADER}\n{cards}"
+    if reply.source != "model":
+        return reply.text
     return "\n\n".join(p for p in (reply.text, cards) if p)
 
 
