@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -63,6 +64,15 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the store database; defaults to SQLite in the data dir.",
     )
+    api_key: str | None = Field(
+        default=None,
+        description="When set, the storefront API's /v1 routes require it "
+        "(Authorization: Bearer <key>).",
+    )
+    api_host: str = Field(default="127.0.0.1", description="Host the storefront API binds.")
+    api_port: int = Field(default=8000, description="Port the storefront API binds.")
+    mcp_host: str = Field(default="127.0.0.1", description="Host the MCP HTTP server binds.")
+    mcp_port: int = Field(default=8765, description="Port the MCP HTTP server binds.")
     ui_host: str = Field(default="127.0.0.1", description="Host the Gradio UI binds.")
     ui_port: int = Field(default=7860, description="Port the Gradio UI binds.")
     max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
@@ -71,6 +81,17 @@ class Settings(BaseSettings):
         description="Force a tool call (tool_choice=required) on the first round of a "
         "shopping request; for models that do not call tools on their own.",
     )
+
+    @model_validator(mode="after")
+    def _no_unknown_environment_keys(self) -> Settings:
+        # A mistyped variable (SHOPASSIST_LLM_PROT) would otherwise be silently ignored.
+        prefix = "SHOPASSIST_"
+        known = {prefix + name.upper() for name in type(self).model_fields}
+        unknown = sorted(k for k in os.environ if k.startswith(prefix) and k not in known)
+        if unknown:
+            listed = ", ".join(sorted(known))
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known settings: {listed}")
+        return self
 
     @property
     def model_dir(self) -> Path:

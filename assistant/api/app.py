@@ -44,7 +44,7 @@ def create_api(
         max_body_bytes: Larger request bodies get 413.
     """
     if api_key is None:
-        api_key = getattr(services.settings, "api_key", None) or None
+        api_key = services.settings.api_key
     app = FastAPI(
         title="shopassist storefront API",
         version="1",

@@ -8,9 +8,6 @@ import typer
 
 from assistant.settings import Settings, get_settings
 
-DEFAULT_API_PORT = 8000
-DEFAULT_MCP_PORT = 8765
-
 
 class Transport(StrEnum):
     """How the MCP server is reached."""
@@ -44,14 +41,8 @@ def ensure_model_server(settings: Settings, start: bool = True) -> bool:
 
 
 def api(
-    host: str = typer.Option("127.0.0.1", help="Interface to bind (loopback by default)."),
-    port: int = typer.Option(DEFAULT_API_PORT, help="Port to bind."),
-    api_key: str = typer.Option(
-        "",
-        envvar="SHOPASSIST_API_KEY",
-        help="Require this key on /v1 routes (Authorization: Bearer <key>).",
-        show_default=False,
-    ),
+    host: str = typer.Option(None, help="Interface to bind (default: SHOPASSIST_API_HOST)."),
+    port: int = typer.Option(None, help="Port to bind (default: SHOPASSIST_API_PORT)."),
     start_model: bool = typer.Option(
         True, help="Start the local model server when it is not running."
     ),
@@ -63,10 +54,11 @@ def api(
     from assistant.services import build_services
 
     settings = get_settings()
+    host, port = host or settings.api_host, port or settings.api_port
     started = ensure_model_server(settings, start_model)
-    if host not in ("127.0.0.1", "localhost", "::1") and not api_key:
-        typer.echo("warning: serving beyond loopback without an API key", err=True)
-    app = create_api(build_services(settings), api_key=api_key or None)
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
+        typer.echo("warning: serving beyond loopback without SHOPASSIST_API_KEY", err=True)
+    app = create_api(build_services(settings))
     typer.echo(f"storefront API at http://{host}:{port}/ (docs: /docs)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
@@ -79,14 +71,16 @@ def api(
 
 def mcp(
     transport: Transport = typer.Option(Transport.stdio, help="stdio, or streamable HTTP."),
-    host: str = typer.Option("127.0.0.1", help="HTTP: interface to bind."),
-    port: int = typer.Option(DEFAULT_MCP_PORT, help="HTTP: port to bind."),
+    host: str = typer.Option(None, help="HTTP: interface to bind (default: SHOPASSIST_MCP_HOST)."),
+    port: int = typer.Option(None, help="HTTP: port to bind (default: SHOPASSIST_MCP_PORT)."),
 ) -> None:
     """Serve the assistant's tools over MCP (no model needed: tools run directly)."""
     from assistant.mcp import run_http, run_stdio
     from assistant.services import build_services
 
-    services = build_services(get_settings())
+    settings = get_settings()
+    host, port = host or settings.mcp_host, port or settings.mcp_port
+    services = build_services(settings)
     if transport is Transport.stdio:
         run_stdio(services)
     else:
