@@ -37,10 +37,20 @@ _BETWEEN = re.compile(
     rf"\b(?:between|from)\s+{_AMOUNT}\s*(?:and|to|-|–)\s*{_AMOUNT}", re.IGNORECASE
 )
 _RANGE = re.compile(
-    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:-|–|to)\s*{_AMOUNT}", re.IGNORECASE
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:-|–|to)\s*{_AMOUNT}"
+    rf"|\b{_NUM}\s*(?:-|–|to)\s*{_NUM}{_CUR_POST}",
+    re.IGNORECASE,
 )
 _MAX = re.compile(rf"(?<![a-z])(?:{_MAX_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
 _MIN = re.compile(rf"(?<![a-z])(?:{_MIN_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
+_MAX_AFTER = re.compile(
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:or|and)\s+(?:less|under|below|cheaper)\b",
+    re.IGNORECASE,
+)
+_MIN_AFTER = re.compile(
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:(?:or|and)\s+(?:more|over|above|up)\b|\+)",
+    re.IGNORECASE,
+)
 _AROUND = re.compile(rf"\b(?:around|about|approximately|roughly|~)\s*{_AMOUNT}", re.IGNORECASE)
 _IN_STOCK = re.compile(r"\b(?:in[\s-]stock|available now|available|ships now)\b", re.IGNORECASE)
 _OUT_OF_STOCK = re.compile(r"\b(?:out[\s-]of[\s-]stock|sold out|unavailable)\b", re.IGNORECASE)
@@ -250,9 +260,9 @@ def _parse_price(text: str, understood: list[str]) -> tuple[str, float | None, f
         low, high = round(value * 0.8, 2), round(value * 1.2, 2)
         understood.append(f"price around {_money(value)} ({_money(low)}-{_money(high)})")
         return text[: match.start()] + " " + text[match.end() :], low, high
-    for pattern, is_max in ((_MAX, True), (_MIN, False)):
+    for pattern, is_max in ((_MAX, True), (_MAX_AFTER, True), (_MIN, False), (_MIN_AFTER, False)):
         match = pattern.search(text)
-        if match:
+        if match and (high if is_max else low) is None:
             value = _amount(match.groups())[0]
             if is_max:
                 high = value
