@@ -181,7 +181,7 @@ class DialogueEngine:
     def _run(self, turn: _Turn) -> Iterator[TurnEvent]:
         session_id = turn.outcome.session_id
         session = self.store.load_session(session_id) or SessionState(session_id)
-        past = self.store.turns(session_id)
+        past = self._past_turns(session_id)
         try:
             reply = yield from self._body(turn, session, past)
         except GeneratorExit:
@@ -217,6 +217,18 @@ class DialogueEngine:
         if not reply.text:
             return ReplyEvent(render_fallback(turn.outputs), source="rendered")
         return reply
+
+    def _past_turns(self, session_id: str) -> list[TurnRecord]:
+        """This session's logged turns, none from before it was (re)created.
+
+        Turn logs outlive a deleted session for auditing; a new session that reuses the id
+        must not inherit that history or its tool results as grounding evidence.
+        """
+        times = self.store.session_times(session_id)
+        if times is None:
+            return []
+        created = times[0]
+        return [t for t in self.store.turns(session_id) if t.created_at and t.created_at >= created]
 
     def _confirmed(
         self,

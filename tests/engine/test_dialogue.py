@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -315,6 +316,17 @@ def test_history_and_turn_log(store: Store) -> None:
     assert [t.turn_index for t in turns] == [0, 1]
     assert turns[0].tool_calls[0].name == "find_user_id_by_email"
     assert turns[0].prompt_tokens > 0 and {"llm", "tools", "total"} <= set(turns[0].timings)
+
+
+def test_reused_session_id_starts_without_the_old_history(store: Store) -> None:
+    login(store)
+    assert store.delete_session("s1")
+    engine, model = make_engine(store, [say("Hello!")])
+    engine.respond("s1", "hi again")
+    messages = model.requests[0].messages
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert SHOPPER["email"] not in json.dumps(messages)
+    assert store.load_session("s1").user_id is None
 
 
 def test_one_change_at_a_time(store: Store) -> None:
