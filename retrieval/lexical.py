@@ -43,6 +43,15 @@ class LexicalIndex:
                 out.append(fixed)
         return out
 
+    def coverage(self, query: str) -> float:
+        """Share of the query's words the index knows (after spelling correction).
+
+        "make coffee at home in the morning" reads mostly words no product text has: the
+        few it matches say little, and fusion weighs the lexical ranking accordingly.
+        """
+        words = tokenize(query, drop_stopwords=True)
+        return len(self.query_tokens(query)) / len(words) if words else 0.0
+
     def top(self, query: str, mask: np.ndarray, depth: int) -> list[tuple[int, float]]:
         """(position, score) of the best `depth` documents allowed by `mask`, best first.
 

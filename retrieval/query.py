@@ -148,6 +148,7 @@ WEAK_VALUES = frozenset(
 )
 _SYNONYMS = {"grey": ["gray"], "gray": ["grey"]}
 
+_POSSESSIVES = frozenset({"my", "your", "our", "his", "her", "their"})
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
@@ -200,6 +201,9 @@ class _Lexicon:
             self._add(_tokens(norm), _Entry("brand", (display,), 2))
         for key, counts in vocab.option_values.items():
             key_toks = _tokens(key)
+            # A yes/no option is asked for by its name: "waterproof boots" means waterproof=yes.
+            if "yes" in counts and key_toks:
+                self._add(key_toks, _Entry("option", (key, "yes"), 3))
             for value in counts:
                 val_toks = _tokens(value)
                 if not val_toks:
@@ -345,6 +349,15 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
         tokens.append(token)
 
     matches = _match_phrases(tokens, lex)
+    # "charge my phone", "carry my laptop": a product the shopper already owns is not the
+    # product they are looking for.
+    matches = [
+        (start, end, [e for e in entries if e.kind != "type"])
+        if start > 0 and tokens[start - 1] in _POSSESSIVES
+        else (start, end, entries)
+        for start, end, entries in matches
+    ]
+    matches = [m for m in matches if m[2]]
     types: list[str] = []
     brands: list[str] = []
     for _, _, entries in matches:

@@ -24,7 +24,7 @@ from retrieval.dense import DenseStrategy, dense_search
 from retrieval.documents import chroma_metadata
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
-from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
 from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, unique_products
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, parse_query
@@ -358,24 +358,26 @@ class CatalogIndex:
 
         depth = max(k, self.candidate_depth)
         text = parsed.text or query
-        rankings: list[list[int]] = []
+        rankings: list[list[tuple[int, int]]] = []
+        weights: list[float] = []
         if mode in ("hybrid", "dense"):
             vector = query_embedding if query_embedding is not None else self.embed_query(text)
-            rankings.append(
-                dense_search(
-                    self.collection,
-                    snap.vectors,
-                    table,
-                    applied,
-                    mask,
-                    vector,
-                    depth,
-                    self.dense_strategy,
-                )
+            dense_hits = dense_search(
+                self.collection,
+                snap.vectors,
+                table,
+                applied,
+                mask,
+                vector,
+                depth,
+                self.dense_strategy,
             )
+            rankings.append([(pos, rank) for rank, pos in enumerate(dense_hits, start=1)])
+            weights.append(1.0)
         if mode in ("hybrid", "bm25"):
-            rankings.append([pos for pos, _ in snap.lexical.top(text, mask, depth)])
-        fused = reciprocal_rank_fusion(rankings)[:k]
+            rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth)))
+            weights.append(snap.lexical.coverage(text) if mode == "hybrid" else 1.0)
+        fused = reciprocal_rank_fusion(rankings, weights)[:k]
         hits = [self._hit(table.metas[pos], score) for pos, score in fused]
         return SearchResult(
             hits=hits, filters=applied, relaxation=note, understood=parsed.understood

@@ -62,6 +62,20 @@ STOPWORDS = frozenset(
 )
 
 
+# Everyday words that are one edit away from catalog words ("while"/"white", "good"/"gold"):
+# never "corrected", so a shopper's phrasing cannot turn into a filter by accident.
+COMMON_WORDS = frozenset(
+    """about above after again also before being best better both bring cheap clean could
+    dark during each easy every extra fast first from give going good great have heavy help
+    here home into just keep kind last less like little long look love made make many might
+    more most much need never next nice night only other over pair quite really right same
+    should since small some something still such sure take than that them then there these
+    they thing think this those through time today under until used very walk want warm
+    wear well were what when where which while whose will with without work would
+    year your""".split()  # noqa: SIM905
+)
+
+
 def normalize(text: str) -> str:
     """Lowercase and collapse whitespace; used for option values, types and brands."""
     return " ".join(text.lower().split())
@@ -123,7 +137,7 @@ class SpellIndex:
         """The known word closest to `word`, `word` itself if known, None if nothing is close."""
         if word in self._known:
             return word
-        if len(word) < self.MIN_LENGTH or word.isdigit():
+        if len(word) < self.MIN_LENGTH or word.isdigit() or word in COMMON_WORDS:
             return None
         candidates: set[str] = set()
         for key in {word} | _deletions(word):

@@ -28,6 +28,7 @@ CATALOG = [
         [("e", {"compartment": "laptop", "size": "large", "color": "black"}, 80, True)],
     ),
     product("5", "Running Shoes", [("f", {"size": "9", "color": "white"}, 120, True)]),
+    product("5b", "Hiking Boots", [("f2", {"waterproof": "yes"}, 120, True)]),
     product("6", "Sneakers", [("g", {"size": "10", "color": "blue"}, 90, True)]),
     product("7", "Jigsaw Puzzle", [("h", {"pieces": "1000", "theme": "art"}, 40, True)]),
     product(
@@ -114,6 +115,13 @@ def test_options_stock_and_brand() -> None:
     assert parse("1000 piece puzzle").options == {"pieces": ["1000"]}
     assert parse("out of stock sneakers").available is False
     assert parse("cozy paws bed").brands == ["Cozy Paws"]
+    assert parse("waterproof boots").options == {"waterproof": ["yes"]}
+
+
+def test_owned_products_are_not_the_search() -> None:
+    assert parse("a bag to carry my laptop").product_types == []
+    assert parse("protect my running shoes").product_types == []
+    assert parse("laptop for my son").product_types == ["Laptop"]
 
 
 def test_type_words_used_as_options() -> None:
@@ -133,6 +141,9 @@ def test_everyday_words_need_a_type_with_that_option() -> None:
 
 def test_unknown_values_are_not_invented() -> None:
     assert parse("purple t-shirt").options == {}  # the catalog has no purple
+    # Everyday words one edit from a catalog word are not "corrected" into filters.
+    assert parse("protect my head while biking").options == {}
+    assert parse("a good gift").options == {}
 
 
 def test_ranking_text_drops_price_and_stock_phrases() -> None:
