@@ -1,0 +1,85 @@
+"""Price constraints in free text: "under $50", "$20-$40", "around 100 dollars"."""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"(\d+(?:[.,]\d{1,2})?)"
+_CUR_PRE = r"(?:\$|usd\s*|us\$)"
+_CUR_POST = r"(?:\s*(?:dollars?|usd|bucks|\$))"
+# A number followed by one of these units is not a price ("under 10 inches", "over 1000 pieces").
+_UNIT = (
+    r"(?!\s*(?:%|inch|inches|in\b|\"|cm\b|mm\b|ft\b|feet|foot|lbs?\b|pounds?|kg\b|g\b|gb\b|tb\b|"
+    r"mb\b|mah\b|w\b|watts?|cups?|l\b|liters?|litres?|ml\b|oz\b|pieces?|pcs\b|pc\b|bar\b|"
+    r"degrees?|hours?|hrs?\b|x\b|mp\b|k\b|p\b|-))"
+)
+_AMOUNT = rf"(?:{_CUR_PRE}\s*{_NUM}{_CUR_POST}?|{_NUM}{_CUR_POST}|{_NUM}\b{_UNIT})"
+
+_MAX_WORDS = (
+    r"under|below|less than|lower than|cheaper than|at most|no more than|not more than|"
+    r"up to|max(?:imum)?|within|budget(?: of)?|<=?"
+)
+_MIN_WORDS = r"over|above|more than|higher than|at least|min(?:imum)?|starting at|>=?"
+
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+{_AMOUNT}\s*(?:and|to|-|–)\s*{_AMOUNT}", re.IGNORECASE
+)
+_RANGE = re.compile(
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:-|–|to)\s*{_AMOUNT}"
+    rf"|\b{_NUM}\s*(?:-|–|to)\s*{_NUM}{_CUR_POST}",
+    re.IGNORECASE,
+)
+_MAX = re.compile(rf"(?<![a-z])(?:{_MAX_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
+_MIN = re.compile(rf"(?<![a-z])(?:{_MIN_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
+_MAX_AFTER = re.compile(
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:or|and)\s+(?:less|under|below|cheaper)\b",
+    re.IGNORECASE,
+)
+_MIN_AFTER = re.compile(
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:(?:or|and)\s+(?:more|over|above|up)\b|\+)",
+    re.IGNORECASE,
+)
+_AROUND = re.compile(rf"\b(?:around|about|approximately|roughly|~)\s*{_AMOUNT}", re.IGNORECASE)
+
+
+def _amount(groups: tuple[str | None, ...]) -> list[float]:
+    return [float(g.replace(",", ".")) for g in groups if g is not None]
+
+
+def _money(value: float) -> str:
+    return f"${value:g}" if value == int(value) else f"${value:.2f}"
+
+
+def parse_price(text: str, understood: list[str]) -> tuple[str, float | None, float | None]:
+    """Read a price constraint ("under $50", "between 20 and 40 dollars", "$100 and up").
+
+    Returns the text without the price phrase and the (low, high) bounds; appends what was
+    understood to `understood`. A number followed by a unit ("10 inches") is not a price.
+    """
+    low: float | None = None
+    high: float | None = None
+    for pattern in (_BETWEEN, _RANGE):
+        match = pattern.search(text)
+        if match:
+            a, b = _amount(match.groups())[:2]
+            low, high = min(a, b), max(a, b)
+            understood.append(f"price between {_money(low)} and {_money(high)}")
+            return text[: match.start()] + " " + text[match.end() :], low, high
+    match = _AROUND.search(text)
+    if match:
+        value = _amount(match.groups())[0]
+        low, high = round(value * 0.8, 2), round(value * 1.2, 2)
+        understood.append(f"price around {_money(value)} ({_money(low)}-{_money(high)})")
+        return text[: match.start()] + " " + text[match.end() :], low, high
+    for pattern, is_max in ((_MAX, True), (_MAX_AFTER, True), (_MIN, False), (_MIN_AFTER, False)):
+        match = pattern.search(text)
+        if match and (high if is_max else low) is None:
+            value = _amount(match.groups())[0]
+            if is_max:
+                high = value
+                understood.append(f"price under {_money(value)}")
+            else:
+                low = value
+                understood.append(f"price over {_money(value)}")
+            text = text[: match.start()] + " " + text[match.end() :]
+    return text, low, high
