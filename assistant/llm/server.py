@@ -81,6 +81,10 @@ class VllmServer:
             "float32",
             # Skips graph capture/compile warm-up, which dominates start time on 2 cores.
             "--enforce-eager",
+            # Engine and worker run inside the server process (see `environment()`): each
+            # extra process would import torch and vLLM again, ~20 s apiece on 2 cores.
+            "--distributed-executor-backend",
+            "uni",
             "--max-model-len",
             str(s.llm_max_model_len),
             "--enable-auto-tool-choice",
@@ -104,6 +108,7 @@ class VllmServer:
             env[name] = "1"
         env["VLLM_NO_USAGE_STATS"] = "1"
         env["VLLM_CPU_KVCACHE_SPACE"] = str(self.settings.llm_kv_cache_gib)
+        env["VLLM_ENABLE_V1_MULTIPROCESSING"] = "0"
         env.setdefault("VLLM_TARGET_DEVICE", "cpu")
         if IOMP_LIB.is_file():
             env["LD_PRELOAD"] = ":".join(p for p in (str(IOMP_LIB), env.get("LD_PRELOAD")) if p)
