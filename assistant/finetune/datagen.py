@@ -1,0 +1,372 @@
+"""Training data generation: dialogues run through the real engine, rendered for training.
+
+`generate(...)` composes dialogues from episodes, runs every shopper turn through the real
+`DialogueEngine` (policy, tools, store, search indexes, grounding verifier) with the
+reference model (`OracleModel`) in place of the LLM, and turns the recorded requests into
+training sequences rendered with the served chat template, the live tool registry and the
+real system prompt. Rerun it whenever tools, prompts or the template change.
+
+The train and dev splits use disjoint shoppers and disjoint phrasing families.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.engine import DialogueEngine, ErrorEvent, ToolResultEvent, TurnOutcome
+from assistant.finetune import episodes_service as service
+from assistant.finetune import episodes_shop as shop
+from assistant.finetune import episodes_talk as talk
+from assistant.finetune.examples import Example, Renderer, group_records, target_label
+from assistant.finetune.oracle import CallRecord, OracleModel, PlanError
+from assistant.finetune.phrasebook import phrasebook
+from assistant.finetune.phrasing import Split, Style
+from assistant.finetune.scenarios import Conversation, EpisodeFactory, Turn
+from assistant.finetune.world import DemoWorld
+
+log = logging.getLogger(__name__)
+
+MAX_TURNS = 6
+"""Shopper turns per dialogue; the engine's history window keeps 6, so nothing is cut."""
+MAX_DROPPED = 0.03
+"""Share of dialogues whose plan may fail (then skipped) before generation stops."""
+
+SHOP: list[tuple[EpisodeFactory, float, int]] = [
+    (shop.search, 5.0, 1),
+    (shop.details, 1.5, 1),
+    (shop.compare, 1.2, 1),
+    (shop.cart_add, 1.2, 2),
+    (shop.cart_view, 0.5, 1),
+    (shop.cart_remove, 0.3, 2),
+    (shop.faq, 2.5, 1),
+    (shop.product_types, 0.3, 1),
+]
+SERVICE: list[tuple[EpisodeFactory, float, int]] = [
+    (service.status, 3.0, 5),
+    (service.cancel, 2.5, 5),
+    (service.return_items, 2.5, 5),
+    (service.exchange, 1.0, 4),
+    (service.modify_items, 0.5, 4),
+    (service.order_address, 1.0, 5),
+    (service.user_address, 0.6, 4),
+    (service.payment, 0.6, 4),
+    (service.profile, 1.0, 3),
+]
+TALK: list[tuple[EpisodeFactory, float, int]] = [
+    (talk.other_person, 1.2, 1),
+    (talk.injection, 0.6, 1),
+    (talk.off_topic, 0.8, 1),
+    (talk.human, 0.6, 1),
+]
+ARCHETYPES = {
+    "shop": {"shop": 0.8, "talk": 0.2},
+    "service": {"service": 0.7, "shop": 0.1, "talk": 0.2},
+    "mixed": {"shop": 0.45, "service": 0.4, "talk": 0.15},
+}
+CATEGORIES = {"shop": SHOP, "service": SERVICE, "talk": TALK}
+
+
+@dataclass
+class Dialogue:
+    """One generated dialogue: its requests and the examples built from them."""
+
+    conversation: str
+    split: Split
+    records: list[CallRecord]
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass
+class SplitData:
+    """Everything generated for one split."""
+
+    split: Split
+    dialogues: list[Dialogue]
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def examples(self) -> list[Example]:
+        """All training sequences of the split."""
+        return [e for d in self.dialogues for e in d.examples]
+
+    @property
+    def records(self) -> list[CallRecord]:
+        """All requests of the split."""
+        return [r for d in self.dialogues for r in d.records]
+
+
+def _check(turn: Turn, outcome: TurnOutcome) -> None:
+    failures = [e for e in outcome.events if isinstance(e, ErrorEvent)]
+    if failures:
+        # The engine turns model exceptions (a plan error included) into an error event.
+        raise PlanError(f"{turn.intent}: {failures[0].message}")
+    if outcome.grounding_failed:
+        raise PlanError(f"reply failed grounding ({turn.intent}): {outcome.reply!r}")
+    errors = outcome.tool_errors + outcome.policy_refusals
+    if turn.expect_errors >= 0 and errors != turn.expect_errors:
+        details = [e for e in outcome.events if isinstance(e, ToolResultEvent) and not e.ok]
+        raise PlanError(
+            f"{turn.intent}: {errors} tool errors, planned {turn.expect_errors}: {details}"
+        )
+
+
+def _track(conv: Conversation, outcome: TurnOutcome) -> None:
+    for event in outcome.events:
+        if isinstance(event, ToolResultEvent) and event.ok and event.name == "search_products":
+            conv.hits = list(event.data.get("results") or [])
+
+
+def run_dialogue(
+    world: DemoWorld,
+    conv: Conversation,
+    plan: Callable[[Conversation], list[EpisodeFactory]] | None,
+    conversation_id: str,
+    max_tool_rounds: int = 4,
+) -> list[CallRecord]:
+    """Run one dialogue through the engine; returns the recorded requests.
+
+    Args:
+        world: The demo store.
+        conv: The dialogue's shared state.
+        plan: Chooses the next episodes; `choose_episode` by default.
+        conversation_id: Session id and label of the dialogue.
+        max_tool_rounds: The engine's tool rounds per turn.
+    """
+    oracle = OracleModel()
+    engine = DialogueEngine(
+        oracle,
+        world.store,
+        world.registry,
+        catalog=world.catalog,
+        faq=world.faq,
+        max_tool_rounds=max_tool_rounds,
+        history_turns=MAX_TURNS,
+    )
+    episodes = iter(plan(conv)) if plan is not None else None
+    while conv.turns < MAX_TURNS:
+        factory = next(episodes, None) if episodes is not None else choose_episode(conv)
+        if factory is None:
+            break
+        episode = factory(conv)
+        try:
+            turn = next(episode)
+            while True:
+                oracle.load(
+                    turn.steps,
+                    {"intent": turn.intent, "family": turn.family, "conversation": conversation_id},
+                )
+                outcome = engine.respond(conversation_id, turn.text)
+                oracle.finish_turn()
+                _check(turn, outcome)
+                _track(conv, outcome)
+                conv.turns += 1
+                turn = episode.send(outcome)
+        except StopIteration:
+            pass
+    return oracle.records
+
+
+def choose_episode(conv: Conversation) -> EpisodeFactory | None:
+    """The next episode of a dialogue, or None to end it; fits the remaining turns."""
+    rng = conv.rng
+    left = MAX_TURNS - conv.turns
+    if conv.turns == 0 and rng.random() < 0.1:
+        return talk.greet
+    if conv.turns >= 3 and rng.random() < 0.2:
+        return talk.thanks if rng.random() < 0.5 else None
+    archetype = ARCHETYPES[conv.archetype]
+    for _ in range(10):
+        category = rng.choices(list(archetype), weights=list(archetype.values()), k=1)[0]
+        options = CATEGORIES[category]
+        factory, _, turns = rng.choices(options, weights=[w for _, w, _ in options], k=1)[0]
+        need = turns if not conv.authenticated else min(turns, 3)
+        if need <= left:
+            return factory
+    return None
+
+
+def new_conversation(
+    world: DemoWorld, split: Split, index: int, seed: int, user: dict[str, Any]
+) -> Conversation:
+    """The state of dialogue `index` of a split, seeded from (seed, split, index)."""
+    rng = random.Random(f"{seed}:{split}:{index}")
+    other = rng.choice(world.users)
+    while other["user_id"] == user["user_id"]:
+        other = rng.choice(world.users)
+    return Conversation(
+        world=world,
+        rng=rng,
+        split=split,
+        book=phrasebook(),
+        user=user,
+        other=other,
+        style=Style.sample(rng),
+        archetype=rng.choices(list(ARCHETYPES), weights=[0.4, 0.35, 0.25], k=1)[0],
+    )
+
+
+def shoppers(world: DemoWorld, seed: int) -> dict[Split, list[dict[str, Any]]]:
+    """Disjoint shopper pools for the splits, seeded.
+
+    Shoppers with both a pending and a delivered order come first in each pool, so the
+    service episodes (cancel, return, exchange, changes) find an order to work on.
+    """
+    users = sorted(world.users, key=lambda u: u["user_id"])
+    random.Random(f"{seed}:users").shuffle(users)
+    cut = len(users) * 4 // 5
+
+    def rich(user: dict[str, Any]) -> bool:
+        statuses = {o["status"] for o in world.orders_of(user["user_id"])}
+        return {"pending", "delivered"} <= statuses
+
+    pools: dict[Split, list[dict[str, Any]]] = {"train": users[:cut], "dev": users[cut:]}
+    return {split: sorted(pool, key=lambda u: not rich(u)) for split, pool in pools.items()}
+
+
+def generate_split(
+    world: DemoWorld,
+    renderer: Renderer,
+    split: Split,
+    dialogues: int,
+    seed: int,
+    *,
+    max_tool_rounds: int = 4,
+    progress: Callable[[int, int], None] | None = None,
+) -> SplitData:
+    """Generate `dialogues` dialogues of one split and their training sequences."""
+    pool = shoppers(world, seed)[split]
+    if dialogues > len(pool):
+        raise ValueError(f"{dialogues} {split} dialogues need as many shoppers; {len(pool)} exist")
+    data = SplitData(split, [])
+    for index in range(dialogues):
+        conversation_id = f"ft-{split}-{index:04d}"
+        conv = new_conversation(world, split, index, seed, pool[index])
+        try:
+            records = run_dialogue(world, conv, None, conversation_id, max_tool_rounds)
+        except PlanError as err:
+            log.warning("dialogue %s dropped: %s", conversation_id, err)
+            data.dropped.append(f"{conversation_id}: {err}")
+            if len(data.dropped) > max(2, MAX_DROPPED * dialogues):
+                failed = len(data.dropped)
+                raise PlanError(
+                    f"too many dialogue plans failed ({failed}); first: {data.dropped[0]}"
+                ) from err
+            continue
+        dialogue = Dialogue(conversation_id, split, records)
+        dialogue.examples = group_records(
+            records, renderer, conversation=conversation_id, split=split
+        )
+        data.dialogues.append(dialogue)
+        if progress is not None:
+            progress(index + 1, dialogues)
+    return data
+
+
+def dev_cases(data: SplitData) -> list[dict[str, Any]]:
+    """One eval case per request of the split: the messages sent and the expected target."""
+    cases = []
+    for dialogue in data.dialogues:
+        for n, record in enumerate(dialogue.records):
+            cases.append(
+                {
+                    "id": f"{dialogue.conversation}/{n}",
+                    "messages": record.messages,
+                    "target": record.target.to_json(),
+                    **target_label(record),
+                }
+            )
+    return cases
+
+
+def statistics(data: SplitData) -> dict[str, Any]:
+    """Counts and token totals of a split."""
+    examples = data.examples
+    labels = [t for e in examples for t in e.targets]
+    return {
+        "dialogues": len(data.dialogues),
+        "dropped_dialogues": len(data.dropped),
+        "sequences": len(examples),
+        "targets": len(labels),
+        "tokens": sum(e.tokens for e in examples),
+        "target_tokens": sum(e.target_tokens for e in examples),
+        "max_sequence_tokens": max((e.tokens for e in examples), default=0),
+        "by_kind": dict(sorted(Counter(t["kind"] for t in labels).items())),
+        "by_tool": dict(sorted(Counter(t["tool"] for t in labels if t["tool"]).items())),
+        "by_intent": dict(sorted(Counter(t["intent"] for t in labels).items())),
+        "families": sorted({f for t in labels for f in str(t["family"]).split("+")}),
+    }
+
+
+def fingerprint(renderer: Renderer, system_prompt: str) -> str:
+    """Hash of what the data depends on: chat template, tool schemas, system prompt."""
+    blob = json.dumps([renderer.chat_template, renderer.tools, system_prompt], sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Write rows as JSON lines (atomically: a temp file renamed over the target)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Read JSON lines; a clear error names the file and line of a bad row."""
+    rows = []
+    with path.open(encoding="utf-8") as source:
+        for number, line in enumerate(source, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"{path}:{number}: not valid JSON ({err.msg})") from err
+    return rows
+
+
+def generate(
+    world: DemoWorld,
+    renderer: Renderer,
+    out_dir: Path,
+    *,
+    train_dialogues: int,
+    dev_dialogues: int,
+    seed: int = 0,
+    max_tool_rounds: int = 4,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Generate both splits and write `train.jsonl`, `dev.jsonl`, `dev_cases.jsonl` and
+    `manifest.json` into `out_dir`; returns the manifest."""
+    from assistant.engine.dialogue import default_system_prompt
+
+    started = time.perf_counter()
+    manifest: dict[str, Any] = {
+        "seed": seed,
+        "fingerprint": fingerprint(renderer, default_system_prompt()),
+        "tools": [t["function"]["name"] for t in renderer.tools],
+        "splits": {},
+    }
+    for split, count in (("train", train_dialogues), ("dev", dev_dialogues)):
+        report = (lambda done, total, s=split: progress(s, done, total)) if progress else None
+        data = generate_split(
+            world, renderer, split, count, seed, max_tool_rounds=max_tool_rounds, progress=report
+        )
+        write_jsonl(out_dir / f"{split}.jsonl", [e.to_json() for e in data.examples])
+        if split == "dev":
+            write_jsonl(out_dir / "dev_cases.jsonl", dev_cases(data))
+        manifest["splits"][split] = statistics(data)
+        manifest["splits"][split]["dropped"] = data.dropped
+    manifest["seconds"] = round(time.perf_counter() - started, 1)
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest

@@ -1,0 +1,313 @@
+"""LoRA training of the chat model on the generated dialogues (CPU, transformers + peft).
+
+One sequence per micro-step (no padding is computed), loss only on the target spans, AdamW
+with warm-up and linear decay, seeded. The adapter is written to
+`assistant/finetune/adapter/` (LoRA weights stored in float16 to keep it small enough to
+commit) with a `training.json` record; `merge.merge_adapter` then builds the merged model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.finetune.examples import Example, in_spans
+
+ADAPTER_DIR = Path(__file__).resolve().parent / "adapter"
+"""Where the committed adapter lives."""
+TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+"""Attention and MLP projections of the Llama-style SmolLM2 blocks."""
+IGNORE = -100
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of one training run."""
+
+    rank: int = 16
+    alpha: int = 32
+    dropout: float = 0.05
+    learning_rate: float = 3e-4
+    warmup_ratio: float = 0.05
+    weight_decay: float = 0.0
+    epochs: float = 1.0
+    accumulate: int = 1
+    """Sequences per optimizer step."""
+    lora_layers: int | None = 15
+    """Adapt only the top N transformer blocks (None: all). The blocks below then run
+    without building a backward graph, which halves backward cost and activation memory;
+    on two CPU cores that is what makes a run fit in about an hour."""
+    max_tokens: int = 4608
+    """Longer sequences are cut at the last target that fits."""
+    max_steps: int | None = None
+    """Stop after this many optimizer steps (smoke runs)."""
+    limit: int | None = None
+    """Use only the first N sequences (after shuffling)."""
+    seed: int = 0
+    gradient_checkpointing: bool = False
+    """Recompute activations in backward: less memory, about a third more compute."""
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.rank <= 16:
+            raise ValueError(f"rank must be between 1 and 16, got {self.rank}")
+        if self.epochs <= 0 or self.learning_rate <= 0 or self.accumulate < 1:
+            raise ValueError("epochs, learning_rate and accumulate must be positive")
+
+
+@dataclass
+class TrainResult:
+    """What a run did and how fast."""
+
+    steps: int
+    sequences: int
+    tokens: int
+    target_tokens: int
+    seconds: float
+    tokens_per_second: float
+    first_loss: float
+    last_loss: float
+    losses: list[float] = field(default_factory=list)
+    """Mean target loss per optimizer step."""
+
+
+@dataclass
+class Encoded:
+    """One tokenized training sequence."""
+
+    input_ids: list[int]
+    labels: list[int]
+
+    @property
+    def target_tokens(self) -> int:
+        """Tokens the loss is computed on."""
+        return sum(1 for label in self.labels if label != IGNORE)
+
+
+def encode(tokenizer: Any, example: Example, max_tokens: int) -> Encoded | None:
+    """Token ids and labels (target tokens only); cut at the last target that fits.
+
+    Returns None when not even the first target fits in `max_tokens`.
+    """
+    enc = tokenizer(example.text, add_special_tokens=False, return_offsets_mapping=True)
+    ids: list[int] = enc["input_ids"]
+    labels = [
+        token if in_spans(start, example.spans) else IGNORE
+        for token, (start, _) in zip(ids, enc["offset_mapping"], strict=True)
+    ]
+    if len(ids) > max_tokens:
+        offsets = enc["offset_mapping"]
+        ends = []
+        for span_start, span_end in example.spans:
+            inside = [n for n, (start, _) in enumerate(offsets) if span_start <= start < span_end]
+            if inside and inside[-1] + 1 <= max_tokens:
+                ends.append(inside[-1] + 1)
+        if not ends:
+            return None
+        cut = max(ends)
+        ids, labels = ids[:cut], labels[:cut]
+    return Encoded(ids, labels)
+
+
+def lr_at(step: int, total: int, warmup: int) -> float:
+    """Learning-rate factor: linear warm-up, then linear decay to 10%."""
+    if step < warmup:
+        return (step + 1) / max(1, warmup)
+    progress = (step - warmup) / max(1, total - warmup)
+    return max(0.1, 1.0 - 0.9 * progress)
+
+
+def adapter_hash(adapter_dir: Path) -> str:
+    """Content hash of the adapter's config and weights."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("adapter_config.json", "adapter_model.safetensors"):
+        path = adapter_dir / name
+        if not path.is_file():
+            raise FileNotFoundError(f"no {name} in {adapter_dir}: train or restore the adapter")
+        digest.update(name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def train(
+    base_dir: Path,
+    examples: Sequence[Example],
+    adapter_dir: Path,
+    config: TrainConfig,
+    *,
+    progress: Callable[[str], None] = print,
+    data_manifest: dict[str, Any] | None = None,
+) -> TrainResult:
+    """Train a LoRA adapter on `examples` and save it to `adapter_dir`.
+
+    Args:
+        base_dir: The base model folder (float32 safetensors + tokenizer).
+        examples: Training sequences from `datagen`.
+        adapter_dir: Output folder (replaced).
+        config: Hyper-parameters.
+        progress: Receives one line per report.
+        data_manifest: Recorded in `training.json` (what data the adapter was trained on).
+    """
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from tqdm import tqdm
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if not examples:
+        raise ValueError("no training examples: run `shopassist finetune data` first")
+    if not (base_dir / "config.json").is_file():
+        raise FileNotFoundError(f"no model in {base_dir}: run `shopassist model prepare` first")
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    order = list(examples)
+    random.Random(config.seed).shuffle(order)
+    if config.limit is not None:
+        order = order[: config.limit]
+    encoded = [e for e in (encode(tokenizer, x, config.max_tokens) for x in order) if e is not None]
+    skipped = len(order) - len(encoded)
+    if skipped:
+        progress(f"skipped {skipped} sequences whose first target does not fit {config.max_tokens}")
+    if not encoded:
+        raise ValueError("no training sequence fits max_tokens")
+    whole, part = divmod(config.epochs, 1)
+    schedule = encoded * int(whole) + encoded[: math.ceil(part * len(encoded))]
+    total_steps = math.ceil(len(schedule) / config.accumulate)
+    if config.max_steps is not None:
+        total_steps = min(total_steps, config.max_steps)
+        schedule = schedule[: total_steps * config.accumulate]
+    warmup = max(1, round(config.warmup_ratio * total_steps))
+
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
+    layers = model.config.num_hidden_layers
+    first = 0 if config.lora_layers is None else max(0, layers - config.lora_layers)
+    lora = LoraConfig(
+        r=config.rank,
+        lora_alpha=config.alpha,
+        lora_dropout=config.dropout,
+        target_modules=list(TARGET_MODULES),
+        layers_to_transform=list(range(first, layers)),
+        bias="none",
+        task_type="CAUSAL_LM",
+    )
+    model = get_peft_model(model, lora)
+    if config.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    model.config.use_cache = False
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=config.weight_decay)
+    trainable = sum(p.numel() for p in params)
+    tokens_total = sum(len(e.input_ids) for e in schedule)
+    progress(
+        f"training {trainable / 1e6:.2f}M LoRA parameters on {len(schedule)} sequences "
+        f"({tokens_total} tokens), {total_steps} steps"
+    )
+
+    losses: list[float] = []
+    seen_tokens = seen_targets = 0
+    started = time.perf_counter()
+    bar = tqdm(total=total_steps, unit="step", dynamic_ncols=True)
+    for step in range(total_steps):
+        batch = schedule[step * config.accumulate : (step + 1) * config.accumulate]
+        factor = lr_at(step, total_steps, warmup)
+        for group in optimizer.param_groups:
+            group["lr"] = config.learning_rate * factor
+        targets = sum(e.target_tokens for e in batch)
+        step_loss = 0.0
+        for item in batch:
+            ids = torch.tensor([item.input_ids])
+            # Logits only where a target token is predicted: the vocabulary projection is
+            # a fifth of the model's compute, and most positions are context.
+            positions = [n - 1 for n, label in enumerate(item.labels) if label != IGNORE and n]
+            keep = torch.tensor(positions)
+            logits = model(input_ids=ids, logits_to_keep=keep).logits[0]
+            expected = torch.tensor([item.labels[n + 1] for n in positions])
+            loss_sum = torch.nn.functional.cross_entropy(logits.float(), expected, reduction="sum")
+            (loss_sum / targets).backward()
+            step_loss += loss_sum.item()
+            seen_tokens += len(item.input_ids)
+            seen_targets += item.target_tokens
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        losses.append(step_loss / max(1, targets))
+        elapsed = time.perf_counter() - started
+        bar.set_postfix(loss=f"{losses[-1]:.3f}", tok_s=f"{seen_tokens / elapsed:.0f}")
+        bar.update(1)
+        if (step + 1) % 10 == 0 or step + 1 == total_steps:
+            recent = losses[-10:]
+            progress(
+                f"step {step + 1}/{total_steps} loss {sum(recent) / len(recent):.4f} "
+                f"tokens {seen_tokens} ({seen_tokens / elapsed:.0f} tok/s, {elapsed / 60:.1f} min)"
+            )
+    bar.close()
+    seconds = time.perf_counter() - started
+
+    save_adapter(model, adapter_dir)
+    result = TrainResult(
+        steps=total_steps,
+        sequences=len(schedule),
+        tokens=seen_tokens,
+        target_tokens=seen_targets,
+        seconds=round(seconds, 1),
+        tokens_per_second=round(seen_tokens / seconds, 1),
+        first_loss=round(losses[0], 4),
+        last_loss=round(sum(losses[-10:]) / len(losses[-10:]), 4),
+        losses=[round(x, 4) for x in losses],
+    )
+    record = {
+        "config": asdict(config),
+        "result": asdict(result),
+        "base_model": str(base_dir),
+        "data": data_manifest or {},
+        "adapter_hash": adapter_hash(adapter_dir),
+    }
+    (adapter_dir / "training.json").write_text(json.dumps(record, indent=2) + "\n")
+    progress(
+        f"done: {total_steps} steps, {seen_tokens} tokens in {seconds / 60:.1f} min "
+        f"({result.tokens_per_second} tok/s); adapter in {adapter_dir}"
+    )
+    return result
+
+
+def save_adapter(model: Any, adapter_dir: Path) -> None:
+    """Save the LoRA weights in float16 (half the size; merging casts them back)."""
+    import torch
+
+    adapter_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("adapter_model.safetensors", "adapter_model.bin", "training.json"):
+        (adapter_dir / stale).unlink(missing_ok=True)
+    for name, param in model.named_parameters():
+        if "lora_" in name:
+            param.data = param.data.to(torch.float16)
+    model.save_pretrained(adapter_dir, safe_serialization=True)
+    for name, param in model.named_parameters():
+        if "lora_" in name:
+            param.data = param.data.to(torch.float32)
+    config = json.loads((adapter_dir / "adapter_config.json").read_text())
+    # A relative-free config: the base model is chosen by whoever loads the adapter.
+    config["base_model_name_or_path"] = None
+    (adapter_dir / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
+    # peft writes a generic model card; the adapter is described by training.json instead.
+    (adapter_dir / "README.md").unlink(missing_ok=True)
+
+
+def load_examples(path: Path) -> list[Example]:
+    """Training sequences from a `train.jsonl` written by `datagen`."""
+    from assistant.finetune.datagen import read_jsonl
+
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: run `shopassist finetune data` first")
+    return [Example.from_json(row) for row in read_jsonl(path)]

@@ -1,0 +1,125 @@
+"""Training data generation: deterministic, split by phrasing family, calls valid and parseable."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.finetune import datagen
+from assistant.finetune.datagen import generate, read_jsonl, run_dialogue, shoppers
+from assistant.finetune.examples import END_OF_TURN
+from assistant.finetune.oracle import PlanError, say
+from assistant.finetune.phrasebook import phrasebook
+from assistant.finetune.scenarios import Turn
+from assistant.tools import default_registry
+
+pytestmark = pytest.mark.slow
+
+TRAIN, DEV = 4, 2
+_CALL = re.compile(r"^<tool_call>(.*)</tool_call><\|im_end\|>$", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def generated(world_factory: Any, renderer: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small generated data set (seed 3)."""
+    out = tmp_path_factory.mktemp("ft-gen-a")
+    generate(world_factory(), renderer, out, train_dialogues=TRAIN, dev_dialogues=DEV, seed=3)
+    return out
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    names = ("train.jsonl", "dev.jsonl", "dev_cases.jsonl")
+    return {name: (folder / name).read_bytes() for name in names}
+
+
+def test_same_seed_gives_identical_data_and_another_seed_does_not(
+    generated: Path, world_factory: Any, renderer: Any, tmp_path: Path
+) -> None:
+    again = tmp_path / "again"
+    generate(world_factory(), renderer, again, train_dialogues=TRAIN, dev_dialogues=DEV, seed=3)
+    assert _files(again) == _files(generated)
+    other = tmp_path / "other"
+    generate(world_factory(), renderer, other, train_dialogues=TRAIN, dev_dialogues=DEV, seed=4)
+    assert _files(other)["train.jsonl"] != _files(generated)["train.jsonl"]
+
+
+def test_splits_use_disjoint_phrasing_families_and_shoppers(
+    generated: Path, world_factory: Any
+) -> None:
+    manifest = json.loads((generated / "manifest.json").read_text())
+    split_of = {f.name: f.split for fs in phrasebook().by_intent.values() for f in fs}
+    for split in ("train", "dev"):
+        families = manifest["splits"][split]["families"]
+        assert families, f"no families recorded for {split}"
+        assert {split_of[f] for f in families} == {split}
+    pools = shoppers(world_factory(), seed=3)
+    train_users = {u["user_id"] for u in pools["train"]}
+    assert train_users.isdisjoint(u["user_id"] for u in pools["dev"])
+
+
+def _target_spans(folder: Path, name: str) -> list[str]:
+    spans = []
+    for row in read_jsonl(folder / name):
+        for start, end in row["spans"]:
+            spans.append(row["text"][start:end])
+            assert row["text"][:start].endswith("<|im_start|>assistant\n")
+    return spans
+
+
+def test_every_generated_call_validates_against_the_live_registry(generated: Path) -> None:
+    registry = default_registry()
+    calls = 0
+    for name in ("train.jsonl", "dev.jsonl"):
+        for span in _target_spans(generated, name):
+            assert span.endswith(END_OF_TURN)
+            match = _CALL.match(span)
+            if match is None:
+                assert "<tool_call>" not in span
+                continue
+            (call,) = json.loads(match.group(1))
+            normalised = (
+                registry.get(call["name"]).validate(call["arguments"]).model_dump(mode="json")
+            )
+            assert call["arguments"] == normalised
+            calls += 1
+    assert calls >= TRAIN  # every dialogue calls at least one tool
+    for case in read_jsonl(generated / "dev_cases.jsonl"):
+        target = case["target"]
+        if target["kind"] == "call":
+            registry.get(target["name"]).validate(target["arguments"])
+
+
+def test_rendered_calls_parse_back_with_the_xlam_parser(generated: Path, tokenizer: Any) -> None:
+    from vllm.tool_parsers.xlam_tool_parser import xLAMToolParser
+
+    parser = xLAMToolParser(tokenizer)
+    parsed = 0
+    for span in _target_spans(generated, "train.jsonl"):
+        text = span.removesuffix(END_OF_TURN)
+        match = _CALL.match(span)
+        result = parser.extract_tool_calls(text, request=None)
+        if match is None:
+            assert not result.tools_called
+            continue
+        (expected,) = json.loads(match.group(1))
+        assert result.tools_called and len(result.tool_calls) == 1
+        call = result.tool_calls[0].function
+        assert call.name == expected["name"]
+        assert json.loads(call.arguments) == expected["arguments"]
+        parsed += 1
+    assert parsed > 0
+
+
+def test_an_answer_stating_an_unseen_price_fails_the_plan(world_factory: Any) -> None:
+    world = world_factory()
+    conv = datagen.new_conversation(world, "train", 0, seed=9, user=world.users[0])
+
+    def invented(conv: Any) -> Any:
+        yield Turn("Do you sell water bottles?", [say("answer", "Yes, from $1.23.")], "x", "x")
+
+    with pytest.raises(PlanError, match="grounding"):
+        run_dialogue(world, conv, lambda conv: [invented], "ft-test-invented")

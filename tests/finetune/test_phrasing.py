@@ -1,0 +1,59 @@
+"""Shopper phrasing: families split train/dev, slots filled exactly, typos only in words."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from assistant.finetune.phrasebook import FAMILIES, phrasebook
+from assistant.finetune.phrasing import Family, Phrasebook, Style, fill, plural, slots_of
+
+
+def test_every_intent_has_train_and_dev_families_with_distinct_templates() -> None:
+    book = phrasebook()
+    for intent, families in book.by_intent.items():
+        train = {t for f in families if not f.dev for t in f.templates}
+        dev = {t for f in families if f.dev for t in f.templates}
+        assert train and dev, intent
+        assert train.isdisjoint(dev), intent
+
+
+def test_a_phrasebook_without_a_dev_family_is_rejected() -> None:
+    with pytest.raises(ValueError, match="train and dev"):
+        Phrasebook([Family("search.only", ("find {phrase}",))])
+
+
+def test_slots_are_filled_exactly_even_for_a_sloppy_typist() -> None:
+    rng = random.Random(1)
+    sloppy = Style(typo_rate=1.0, lowercase=True, drop_final_punctuation=True)
+    for _ in range(50):
+        text = fill(
+            "Please cancel my order {order_id}, my email is {email}.",
+            {"order_id": "#W1234567", "email": "Mia.Thomas7243@example.com"},
+            rng,
+            sloppy,
+        )
+        assert "#W1234567" in text and "Mia.Thomas7243@example.com" in text
+    with pytest.raises(KeyError, match="order_id"):
+        fill("Where is {order_id}?", {}, rng)
+
+
+def test_pick_only_uses_templates_whose_slots_have_values() -> None:
+    book = phrasebook()
+    rng = random.Random(0)
+    for _ in range(30):
+        family, template = book.pick(rng, "cart_add", "train", {"greet", "item_id"})
+        assert slots_of(template) <= {"greet", "item_id"}
+        assert not family.dev
+    with pytest.raises(KeyError):
+        book.pick(rng, "status", "train", {"greet"})
+
+
+def test_family_names_are_unique_and_plurals_read_right() -> None:
+    names = [f.name for f in FAMILIES]
+    assert len(names) == len(set(names))
+    assert plural("T-Shirt") == "T-Shirts"
+    assert plural("Hiking Boots") == "Hiking Boots"
+    assert plural("Smart Watch") == "Smart Watches"
+    assert plural("Patio Umbrella") == "Patio Umbrellas"

@@ -1,0 +1,92 @@
+"""A smoke LoRA run: a few steps on tiny sequences, an adapter that loads, an idempotent merge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.finetune.examples import Renderer, group_records
+from assistant.finetune.merge import MERGED_MARKER, is_up_to_date, merge_adapter
+from assistant.finetune.oracle import CallRecord, say, tool_call
+from assistant.finetune.train import TrainConfig, adapter_hash, encode, train
+from assistant.tools import default_registry
+from prompts import CHAT_TEMPLATE
+
+pytestmark = pytest.mark.slow
+
+
+def _examples(tokenizer: Any) -> list[Any]:
+    # No tool list in the prompt: short sequences keep the smoke run to seconds.
+    renderer = Renderer(tokenizer, CHAT_TEMPLATE.read_text(), [])
+    registry = default_registry()
+    system = {"role": "system", "content": "You are the store's assistant."}
+    records = [
+        CallRecord(
+            [system, {"role": "user", "content": "Show me blue t-shirts"}],
+            tool_call(registry, "search_products", query="blue t-shirts"),
+        ),
+        CallRecord(
+            [system, {"role": "user", "content": "What's the weather?"}],
+            say("refuse", "Sorry, I can only help with the store."),
+        ),
+    ]
+    return [
+        example
+        for n, record in enumerate(records)
+        for example in group_records([record], renderer, conversation=f"c{n}", split="train")
+    ]
+
+
+def test_labels_cover_exactly_the_target_tokens(tokenizer: Any) -> None:
+    example = _examples(tokenizer)[0]
+    encoded = encode(tokenizer, example, max_tokens=10_000)
+    assert encoded is not None
+    labelled = [
+        t for t, label in zip(encoded.input_ids, encoded.labels, strict=True) if label != -100
+    ]
+    start, end = example.spans[0]
+    assert tokenizer.decode(labelled) == example.text[start:end]
+    assert encode(tokenizer, example, max_tokens=5) is None
+
+
+def test_smoke_training_writes_an_adapter_that_loads_and_merges(
+    model_dir: Path, tokenizer: Any, tmp_path: Path
+) -> None:
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    adapter = tmp_path / "adapter"
+    config = TrainConfig(max_steps=2, learning_rate=1e-3, lora_layers=2, seed=1)
+    result = train(model_dir, _examples(tokenizer), adapter, config, progress=lambda _: None)
+    assert result.steps == 2 and result.tokens > 0 and result.tokens_per_second > 0
+    record = json.loads((adapter / "training.json").read_text())
+    assert record["adapter_hash"] == adapter_hash(adapter)
+    assert record["config"]["lora_layers"] == 2
+
+    base = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    loaded = PeftModel.from_pretrained(base, str(adapter))
+    trained_b = [p for n, p in loaded.named_parameters() if "lora_B" in n]
+    assert trained_b and any(p.abs().sum() > 0 for p in trained_b)  # B starts at zero
+
+    merged_dir = merge_adapter(model_dir, adapter, tmp_path / "merged")
+    assert is_up_to_date(model_dir, adapter, merged_dir)
+    stamp = (merged_dir / MERGED_MARKER).stat().st_mtime_ns
+    assert merge_adapter(model_dir, adapter, merged_dir) == merged_dir
+    assert (merged_dir / MERGED_MARKER).stat().st_mtime_ns == stamp  # up to date: skipped
+
+    merged = AutoModelForCausalLM.from_pretrained(merged_dir, dtype=torch.float32).state_dict()
+    original = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32).state_dict()
+    top = f"model.layers.{len(base.model.layers) - 1}.self_attn.q_proj.weight"
+    assert not torch.equal(merged[top], original[top])
+    assert torch.equal(
+        merged["model.layers.0.self_attn.q_proj.weight"],
+        original["model.layers.0.self_attn.q_proj.weight"],
+    )
+
+    config_path = adapter / "adapter_config.json"
+    config_path.write_text(config_path.read_text().replace('"r": 16', '"r":16'))
+    assert not is_up_to_date(model_dir, adapter, merged_dir)
