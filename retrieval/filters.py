@@ -72,9 +72,17 @@ class SearchFilters(BaseModel):
         """These (explicit) filters completed by `parsed` ones; explicit values win per field."""
         options = dict(parsed.options)
         options.update(self.options)
+        low = self.min_price if self.min_price is not None else parsed.min_price
+        high = self.max_price if self.max_price is not None else parsed.max_price
+        if low is not None and high is not None and low > high:
+            # An explicit bound contradicts one read from the text: the explicit one stands.
+            if self.min_price is None:
+                low = None
+            else:
+                high = None
         return SearchFilters(
-            min_price=self.min_price if self.min_price is not None else parsed.min_price,
-            max_price=self.max_price if self.max_price is not None else parsed.max_price,
+            min_price=low,
+            max_price=high,
             product_types=self.product_types or parsed.product_types,
             options=options,
             available=self.available if self.available is not None else parsed.available,

@@ -161,5 +161,8 @@ def test_explicit_filters_win_per_field() -> None:
     explicit = SearchFilters(max_price=30, options={"color": ["red"]})
     merged = explicit.merged(parse("blue cotton t-shirt under $50"))
     assert merged.max_price == 30
+    # A text bound that contradicts an explicit one is dropped, not an error.
+    assert SearchFilters(min_price=79).merged(parse("shirt under $50")).max_price is None
+    assert SearchFilters(max_price=20).merged(parse("shirt over $50")).min_price is None
     assert merged.options == {"color": ["red"], "material": ["cotton"]}
     assert merged.product_types == ["T-Shirt"]
