@@ -62,6 +62,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
         log.close()
 
 
+@pytest.mark.slow
 def test_http_client_index(chroma_server: str, tmp_path: Path, embedder, small_catalog) -> None:
     client = make_client(url=chroma_server)
     assert "fastapi" in client.get_settings().chroma_api_impl.lower()

@@ -102,6 +102,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory, minilm):
     return folder, make_client(folder / "chroma"), CountingEmbedder(minilm)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,
