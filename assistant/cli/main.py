@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import data, llm, model, run
+from assistant.cli import data, finetune, llm, model, run
 
 app = typer.Typer(
     help="shopassist: a self-hostable shopping and customer-service assistant.",
@@ -14,6 +14,7 @@ app = typer.Typer(
 app.add_typer(model.app, name="model")
 app.add_typer(llm.app, name="llm")
 app.add_typer(data.app, name="data")
+app.add_typer(finetune.app, name="finetune")
 run.register(app)
 
 
