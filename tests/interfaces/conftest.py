@@ -20,7 +20,7 @@ from tests.interfaces.support import (
     shop_services,
     uvicorn_server,
 )
-from tests.store.support import tau2_cache
+from tests.support import tau2_cache
 
 FAQ_DIR = Path(__file__).resolve().parents[2] / "assistant" / "demo" / "faq"
 

@@ -17,7 +17,7 @@ from assistant.llm.types import ChatResult
 from assistant.services import Services
 from assistant.settings import Settings
 from tests.conftest import free_port
-from tests.engine.engine_support import HashingEmbedder
+from tests.support import HashingEmbedder
 
 # Two shoppers of the τ² retail world: A and B must never see each other's data.
 SHOPPER_A = {

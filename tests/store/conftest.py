@@ -10,7 +10,8 @@ import pytest
 
 from assistant.store import Store
 from assistant.tools.context import SessionState, ToolContext
-from tests.store.support import Clock, tau2_cache, tau2_json, tiny_world
+from tests.store.support import Clock, tau2_json, tiny_world
+from tests.support import tau2_cache
 
 
 @pytest.fixture

