@@ -87,6 +87,12 @@ def train(
     max_steps: int | None = typer.Option(None, help="Stop after N steps (smoke runs)."),
     limit: int | None = typer.Option(None, help="Use only N training sequences."),
     seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),
+    checkpointing: bool = typer.Option(
+        True,
+        "--gradient-checkpointing/--no-gradient-checkpointing",
+        help="Recompute activations: ~25% slower, a quarter of the memory.",
+    ),
+    resume: bool = typer.Option(True, help="Save progress every 5 steps and resume from it."),
     merge: bool = typer.Option(True, help="Also write the merged model into the data dir."),
 ) -> None:
     """Train the LoRA adapter; then merge it into a servable model folder."""
@@ -110,6 +116,7 @@ def train(
         limit=limit,
         seed=seed,
         lora_layers=lora_layers or None,
+        gradient_checkpointing=checkpointing,
     )
     target = adapter_dir or ADAPTER_DIR
     result = run_training(
@@ -120,6 +127,7 @@ def train(
         progress=typer.echo,
         data_manifest={k: manifest.get(k) for k in ("seed", "fingerprint")}
         | {"train": (manifest.get("splits") or {}).get("train", {}).get("tokens")},
+        checkpoint_dir=_work_dir() / "checkpoint" if resume else None,
     )
     typer.echo(
         f"trained {result.steps} steps on {result.tokens} tokens in {result.seconds / 60:.1f} min "

