@@ -35,8 +35,14 @@ class Settings(BaseSettings):
     )
     llm_model_path: Path | None = Field(
         default=None,
-        description="Model folder the local launcher serves; defaults to the converted "
-        "bundled SmolLM2 in the data dir.",
+        description="Model folder the local launcher serves; defaults to the bundled SmolLM2 "
+        "in the data dir (the fine-tuned one when llm_finetuned is on).",
+    )
+    llm_finetuned: bool = Field(
+        default=False,
+        description="Serve the bundled model with the committed fine-tuning adapter merged "
+        "in; off: the bundled model as it ships. Off by default until the adapter reaches its "
+        "accuracy targets (README, 'The fine-tuned model').",
     )
     llm_host: str = Field(default="127.0.0.1", description="Host the local vLLM server binds.")
     llm_port: int = Field(default=8321, description="Port the local vLLM server binds.")
@@ -99,9 +105,16 @@ class Settings(BaseSettings):
         return self.data_dir / "models" / "smollm2-135m-instruct"
 
     @property
+    def finetuned_model_dir(self) -> Path:
+        """Folder of the fine-tuned model (the committed adapter merged into `model_dir`)."""
+        return self.data_dir / "models" / "smollm2-135m-shopassist"
+
+    @property
     def served_model_dir(self) -> Path:
         """Model folder the local vLLM server loads."""
-        return self.llm_model_path or self.model_dir
+        if self.llm_model_path:
+            return self.llm_model_path
+        return self.finetuned_model_dir if self.llm_finetuned else self.model_dir
 
     @property
     def chroma_dir(self) -> Path:

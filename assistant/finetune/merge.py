@@ -15,14 +15,8 @@ from pathlib import Path
 from assistant.finetune.train import ADAPTER_DIR, adapter_hash
 
 MERGED_MARKER = "shopassist-merged.json"
-MERGED_NAME = "smollm2-135m-shopassist"
 _COPIED = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
            "chat_template.jinja", "generation_config.json")  # fmt: skip
-
-
-def merged_model_dir(data_dir: Path) -> Path:
-    """Where the merged fine-tuned model lives: `<data_dir>/models/smollm2-135m-shopassist`."""
-    return data_dir / "models" / MERGED_NAME
 
 
 def _build_key(base_dir: Path, adapter_dir: Path) -> str:
@@ -44,20 +38,17 @@ def is_up_to_date(base_dir: Path, adapter_dir: Path, out_dir: Path) -> bool:
     return recorded == _build_key(base_dir, adapter_dir)
 
 
-def merge_adapter(
-    base_dir: Path, adapter_dir: Path = ADAPTER_DIR, out_dir: Path | None = None
-) -> Path:
+def merge_adapter(base_dir: Path, out_dir: Path, adapter_dir: Path = ADAPTER_DIR) -> Path:
     """Merge `adapter_dir` into the model in `base_dir`, writing `out_dir` (skipped when up
     to date). Returns the merged model folder.
 
     Args:
         base_dir: The converted base model (`shopassist model prepare`).
+        out_dir: Output folder (`Settings.finetuned_model_dir` for the served model).
         adapter_dir: A LoRA adapter folder (`adapter_config.json`, `adapter_model.safetensors`).
-        out_dir: Output folder; `<base_dir's parent>/smollm2-135m-shopassist` if None.
     """
     if not (base_dir / "config.json").is_file():
         raise FileNotFoundError(f"no base model in {base_dir}: run `shopassist model prepare`")
-    out_dir = out_dir or base_dir.parent / MERGED_NAME
     if is_up_to_date(base_dir, adapter_dir, out_dir):
         return out_dir
     key = _build_key(base_dir, adapter_dir)

@@ -72,10 +72,10 @@ def test_smoke_training_writes_an_adapter_that_loads_and_merges(
     trained_b = [p for n, p in loaded.named_parameters() if "lora_B" in n]
     assert trained_b and any(p.abs().sum() > 0 for p in trained_b)  # B starts at zero
 
-    merged_dir = merge_adapter(model_dir, adapter, tmp_path / "merged")
+    merged_dir = merge_adapter(model_dir, tmp_path / "merged", adapter)
     assert is_up_to_date(model_dir, adapter, merged_dir)
     stamp = (merged_dir / MERGED_MARKER).stat().st_mtime_ns
-    assert merge_adapter(model_dir, adapter, merged_dir) == merged_dir
+    assert merge_adapter(model_dir, merged_dir, adapter) == merged_dir
     assert (merged_dir / MERGED_MARKER).stat().st_mtime_ns == stamp  # up to date: skipped
 
     merged = AutoModelForCausalLM.from_pretrained(merged_dir, dtype=torch.float32).state_dict()
