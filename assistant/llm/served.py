@@ -1,4 +1,4 @@
-"""The model the local vLLM server loads: the bundled SmolLM2, fine-tuned unless told otherwise."""
+"""The model the local vLLM server loads: the bundled SmolLM2, or its fine-tuned version."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from assistant.settings import Settings
 def prepare_served_model(settings: Settings, progress: Callable[[str], None] = print) -> Path:
     """Make the configured model servable and return its folder (each step skipped when done).
 
-    Converts the bundled GGUF, then, for the default fine-tuned model, merges the committed
-    LoRA adapter into it. A configured `llm_model_path` is returned as it is.
+    Converts the bundled GGUF, then, when `llm_finetuned` is on, merges the committed LoRA
+    adapter into it. A configured `llm_model_path` is returned as it is.
     """
     if settings.llm_model_path is not None:
         return settings.llm_model_path
