@@ -88,9 +88,9 @@ def train(
     limit: int | None = typer.Option(None, help="Use only N training sequences."),
     seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),
     checkpointing: bool = typer.Option(
-        True,
+        False,
         "--gradient-checkpointing/--no-gradient-checkpointing",
-        help="Recompute activations: ~25% slower, a quarter of the memory.",
+        help="Recompute activations: a quarter of the memory, half the speed.",
     ),
     resume: bool = typer.Option(True, help="Save progress every 5 steps and resume from it."),
     merge: bool = typer.Option(True, help="Also write the merged model into the data dir."),
