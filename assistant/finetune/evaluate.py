@@ -10,7 +10,6 @@ are known to measure the format the model was trained on.
 from __future__ import annotations
 
 import json
-import socket
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,13 +26,6 @@ from assistant.settings import Settings
 REPORT_NAME = "finetune-eval"
 WORKERS = 4
 """Concurrent requests: vLLM batches them, which is faster on CPU than one at a time."""
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def spread(cases: Sequence[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
@@ -91,7 +83,7 @@ def evaluate_model(
 ) -> tuple[list[CaseScore], dict[str, Any]]:
     """Serve `model_dir` on a free port, run every case, stop the server."""
     from assistant.llm.client import OpenAIChatModel
-    from assistant.llm.server import VllmServer
+    from assistant.llm.server import VllmServer, free_port
     from assistant.tools import default_registry
 
     registry = default_registry()
