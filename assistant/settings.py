@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         "in; off: the bundled model as it ships. Off by default until the adapter reaches its "
         "accuracy targets (README, 'The fine-tuned model').",
     )
+    llm_constrain_tool_calls: bool = Field(
+        default=True,
+        description="Send vLLM a structural tag with tool_choice=auto, so any tool call the "
+        "model writes names a known tool and matches its schema (text replies stay free). "
+        "Turn off for OpenAI-compatible servers other than vLLM.",
+    )
     llm_host: str = Field(default="127.0.0.1", description="Host the local vLLM server binds.")
     llm_port: int = Field(default=8321, description="Port the local vLLM server binds.")
     llm_start_timeout: float = Field(

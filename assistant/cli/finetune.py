@@ -84,7 +84,7 @@ def train(
     learning_rate: float = typer.Option(3e-4, help="Peak learning rate."),
     rank: int = typer.Option(16, help="LoRA rank (at most 16)."),
     lora_layers: int = typer.Option(15, help="Adapt the top N blocks (0: all)."),
-    max_steps: int | None = typer.Option(None, help="Stop after N steps (smoke runs)."),
+    max_steps: int | None = typer.Option(None, help="Stop after N steps (smoke run, snapshot)."),
     limit: int | None = typer.Option(None, help="Use only N training sequences."),
     seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),
     checkpointing: bool = typer.Option(

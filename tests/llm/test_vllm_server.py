@@ -10,6 +10,8 @@ import pytest
 from assistant.llm.client import LLMUnavailableError, OpenAIChatModel
 from assistant.llm.server import ServerError, VllmServer, free_port
 from assistant.settings import Settings
+from assistant.tools import default_registry
+from assistant.tools.registry import ToolError
 
 SEARCH_TOOL = {
     "type": "function",
@@ -101,3 +103,37 @@ def test_tool_result_round_trip_ends_in_an_answer(vllm_server: VllmServer) -> No
     assert final.tool_calls == []
     assert final.content.strip()
     assert final.prompt_tokens > first.prompt_tokens
+
+
+@pytest.mark.vllm
+def test_structural_tag_holds_auto_calls_to_the_schema(vllm_server: VllmServer) -> None:
+    """With `tool_choice` auto the model still chooses; the grammar only shapes its calls.
+
+    The history shows the bundled model a call with a misnamed argument, and it copies the
+    mistake. Unconstrained, vLLM passes that call through; constrained, the same request
+    yields the call the schema allows.
+    """
+    registry = default_registry()
+    tools = registry.openai_schemas()
+    shown = '{"name": "get_order_details", "arguments": {"order": "#W1234567"}}'
+    messages = [
+        {"role": "user", "content": "Look up order #W1234567."},
+        {"role": "assistant", "content": f"<tool_call>[{shown}]</tool_call>"},
+        {"role": "user", "content": "Now look up order #W7654321 the same way."},
+    ]
+    results = {}
+    for constrained in (False, True):
+        model = OpenAIChatModel(
+            vllm_server.base_url,
+            vllm_server.settings.llm_model,
+            timeout=120,
+            max_tokens=80,
+            constrain_tool_calls=constrained,
+        )
+        results[constrained] = model.chat(messages, tools=tools, tool_choice="auto")
+    [loose], [held] = results[False].tool_calls, results[True].tool_calls
+    assert json.loads(loose.arguments) == {"order": "#W7654321"}
+    with pytest.raises(ToolError):
+        registry.get(loose.name).validate(json.loads(loose.arguments))
+    assert held.name == "get_order_details"
+    assert json.loads(held.arguments) == {"order_id": "#W7654321"}
