@@ -90,8 +90,9 @@ class Settings(BaseSettings):
     max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
     force_tool_first: bool = Field(
         default=True,
-        description="Force a tool call (tool_choice=required) on the first round of a "
-        "shopping request; for models that do not call tools on their own.",
+        description="Make the first model call of a product request a catalog search "
+        "(named tool_choice; the model writes the query); for models that do not pick "
+        "tools on their own.",
     )
 
     @model_validator(mode="after")

@@ -19,7 +19,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant.engine.calls import NOT_RUN_AFTER_PENDING, CallOutcome, ToolRunner
-from assistant.engine.choice import ChoiceContext, ToolChoiceStrategy, auto_tool_choice
+from assistant.engine.choice import (
+    ChoiceContext,
+    ToolChoiceStrategy,
+    auto_tool_choice,
+    offered_tools,
+)
 from assistant.engine.events import (
     ConfirmationNeededEvent,
     ErrorEvent,
@@ -297,7 +302,8 @@ class DialogueEngine:
             *last_turns(history, self.history_turns + 1, self.history_chars),
         ]
         start = self.clock()
-        result = self.model.chat(messages, tools=self.tools, tool_choice=choice)
+        tools = offered_tools(self.tools, choice)
+        result = self.model.chat(messages, tools=tools, tool_choice=choice)
         turn.llm_seconds += self.clock() - start
         turn.outcome.prompt_tokens += result.prompt_tokens
         turn.outcome.completion_tokens += result.completion_tokens

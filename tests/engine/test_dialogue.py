@@ -354,13 +354,23 @@ def test_one_change_at_a_time(store: Store) -> None:
 
 
 def test_tool_choice_strategy(store: Store) -> None:
-    script = [call("calculate", expression="2 * 3"), say("2 * 3 is 6.")]
+    script = [call("search_products", query="water bottle"), say("Here they are.")]
     engine, model = make_engine(store, script, tool_choice=require_tool_first())
     engine.respond("s1", "show me water bottles under $30")
-    assert [r.tool_choice for r in model.requests] == ["required", "auto"]
+    search = {"type": "function", "function": {"name": "search_products"}}
+    assert [r.tool_choice for r in model.requests] == [search, "auto"]
+    # The forced call shows only the search tool with its required argument; then all tools.
+    [offered] = model.requests[0].tools
+    assert offered["function"]["name"] == "search_products"
+    assert list(offered["function"]["parameters"]["properties"]) == ["query"]
+    assert len(model.requests[1].tools) == len(engine.tools) > 1
     engine, model = make_engine(store, [say("Hello!")], tool_choice=require_tool_first())
     engine.respond("s2", "hello there")
     assert [r.tool_choice for r in model.requests] == ["auto"]
+    script = [call("calculate", expression="2 * 3"), say("2 * 3 is 6.")]
+    engine, model = make_engine(store, script, tool_choice=require_tool_first(tool=None))
+    engine.respond("s3", "how much is 2 * 3")
+    assert [r.tool_choice for r in model.requests] == ["required", "auto"]
 
 
 def test_events_stream_in_order(store: Store) -> None:
@@ -394,3 +404,12 @@ def test_model_failure_after_a_confirmed_change_reports_the_change(store: Store)
     out = engine.respond("s1", "yes")
     assert store.order(SHOPPER["pending"]).status == "cancelled"
     assert f"Order {SHOPPER['pending']} — status: cancelled" in out.reply
+
+
+def test_forcing_a_tool_that_is_not_offered_is_an_error() -> None:
+    from assistant.engine.choice import named_tool, offered_tools
+
+    tools = [{"type": "function", "function": {"name": "view_cart", "parameters": {}}}]
+    assert offered_tools(tools, "required") is tools
+    with pytest.raises(ValueError, match="'search_products', which is not among"):
+        offered_tools(tools, named_tool("search_products"))
