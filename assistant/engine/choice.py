@@ -78,10 +78,10 @@ def offered_tools(tools: list[dict[str, Any]], choice: ToolChoice) -> list[dict[
     """The tool list sent with a model call.
 
     A named call is the forcing path for weak models: they are shown only that tool, with
-    only its required arguments, so the rest of the list cannot distract them (one wrote a
-    search query "view_cart") and no optional argument is invented (filters such as
-    "in stock: false"). The search tool reads its constraints from the query text anyway.
-    Any other choice offers the whole list.
+    only its required arguments, so no optional argument is invented (the bundled model
+    filled the search filters with "in stock: false" and a made-up product type). The
+    search tool reads its constraints from the query text anyway. Any other choice offers
+    the whole list.
     """
     if not isinstance(choice, dict):
         return tools

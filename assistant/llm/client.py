@@ -26,7 +26,8 @@ class OpenAIChatModel:
 
     With `constrain_tool_calls` (vLLM servers only), an `auto` request carries a structural
     tag: the model may still answer in text, but any tool call it starts is decoded against
-    the tool list and the chosen tool's JSON schema, so it always parses and validates.
+    the tool list and the chosen tool's JSON schema, so a call that completes within
+    `max_tokens` parses and validates.
     """
 
     def __init__(
