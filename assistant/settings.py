@@ -39,10 +39,9 @@ class Settings(BaseSettings):
         "in the data dir (the fine-tuned one when llm_finetuned is on).",
     )
     llm_finetuned: bool = Field(
-        default=False,
+        default=True,
         description="Serve the bundled model with the committed fine-tuning adapter merged "
-        "in; off: the bundled model as it ships. Off by default until the adapter reaches its "
-        "accuracy targets (README, 'The fine-tuned model').",
+        "in (the default); off: the bundled model as it ships.",
     )
     llm_constrain_tool_calls: bool = Field(
         default=True,
@@ -88,20 +87,12 @@ class Settings(BaseSettings):
     ui_host: str = Field(default="127.0.0.1", description="Host the Gradio UI binds.")
     ui_port: int = Field(default=7860, description="Port the Gradio UI binds.")
     max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
-    force_tool_first: bool | None = Field(
-        default=None,
+    force_tool_first: bool = Field(
+        default=True,
         description="Make the first model call of a product request a catalog search "
-        "(named tool_choice; the model writes the query), for models that do not pick tools "
-        "on their own. Unset: on for the bundled model as it ships, off for the fine-tuned "
-        "one (it calls tools in the format it learnt; a forced call bypasses that format).",
+        "(named tool_choice; the model writes the query). The fine-tuned model left on auto "
+        "still asks some product requests for a sign-in first.",
     )
-
-    @property
-    def forces_tool_first(self) -> bool:
-        """Whether product requests start with a forced catalog search."""
-        if self.force_tool_first is not None:
-            return self.force_tool_first
-        return not self.llm_finetuned
 
     @model_validator(mode="after")
     def _no_unknown_environment_keys(self) -> Settings:

@@ -21,7 +21,12 @@ from tests.engine.engine_support import SHOPPER
 def test_sign_in_then_order_status(finetuned_vllm_server: VllmServer, store: Store) -> None:
     server = finetuned_vllm_server
     model = OpenAIChatModel(
-        server.base_url, server.settings.llm_model, timeout=300, max_tokens=200, temperature=0.0
+        server.base_url,
+        server.settings.llm_model,
+        timeout=300,
+        max_tokens=200,
+        temperature=0.0,
+        constrain_tool_calls=True,  # as served
     )
     engine = DialogueEngine(model, store, max_tool_rounds=2)
     session = "real-dialogue"

@@ -19,7 +19,12 @@ def test_fine_tuned_model_calls_a_tool_unforced(finetuned_vllm_server: VllmServe
     server = finetuned_vllm_server
     registry = default_registry()
     model = OpenAIChatModel(
-        server.base_url, server.settings.llm_model, timeout=300, max_tokens=120, temperature=0.0
+        server.base_url,
+        server.settings.llm_model,
+        timeout=300,
+        max_tokens=120,
+        temperature=0.0,
+        constrain_tool_calls=True,  # as served
     )
     system = f"{default_system_prompt()}\n\n{session_note(SessionState(session_id='s'))}"
     messages = [
