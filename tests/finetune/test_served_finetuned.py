@@ -8,24 +8,17 @@ import json
 import pytest
 
 from assistant.engine.dialogue import default_system_prompt, session_note
-from assistant.llm.client import OpenAIChatModel
 from assistant.llm.server import VllmServer
 from assistant.tools import default_registry
 from assistant.tools.context import SessionState
+from tests.support import served_client
 
 
 @pytest.mark.vllm
 def test_fine_tuned_model_calls_a_tool_unforced(finetuned_vllm_server: VllmServer) -> None:
     server = finetuned_vllm_server
     registry = default_registry()
-    model = OpenAIChatModel(
-        server.base_url,
-        server.settings.llm_model,
-        timeout=300,
-        max_tokens=120,
-        temperature=0.0,
-        constrain_tool_calls=True,  # as served
-    )
+    model = served_client(server, max_tokens=120)
     system = f"{default_system_prompt()}\n\n{session_note(SessionState(session_id='s'))}"
     messages = [
         {"role": "system", "content": system},

@@ -22,7 +22,6 @@ def test_message_turn_on_real_vllm(vllm_server: VllmServer, shop_data_dir: Path)
         data_dir=shop_data_dir,
         llm_base_url=vllm_server.base_url,
         llm_model=vllm_server.settings.llm_model,
-        force_tool_first=True,  # the bundled model as it ships
         llm_request_timeout=300,
     )
     services = Services(settings)
