@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,20 +22,30 @@ from tests.interfaces.support import open_test_indexes, uvicorn_server
 pytestmark = pytest.mark.vllm
 
 
-def test_message_turn_on_real_vllm(vllm_server: VllmServer, shop_data_dir: Path) -> None:
+@contextmanager
+def storefront(
+    server: VllmServer, data_dir: Path, *, force_tool_first: bool
+) -> Iterator[httpx.Client]:
+    """The storefront API on `data_dir`, talking to `server`, with a client to it."""
     settings = Settings(
-        data_dir=shop_data_dir,
-        llm_base_url=vllm_server.base_url,
-        llm_model=vllm_server.settings.llm_model,
-        force_tool_first=True,  # the bundled model as it ships does not search by itself
+        data_dir=data_dir,
+        llm_base_url=server.base_url,
+        llm_model=server.settings.llm_model,
+        force_tool_first=force_tool_first,
         llm_request_timeout=300,
     )
     services = Services(settings)
-    services.indexes = open_test_indexes(shop_data_dir)
+    services.indexes = open_test_indexes(data_dir)
     with (
         uvicorn_server(create_api(services)) as url,
         httpx.Client(base_url=url, timeout=600) as http,
     ):
+        yield http
+
+
+def test_message_turn_on_real_vllm(vllm_server: VllmServer, shop_data_dir: Path) -> None:
+    # The bundled model as it ships does not search by itself: its first call is forced.
+    with storefront(vllm_server, shop_data_dir, force_tool_first=True) as http:
         health = http.get("/health").json()
         assert health["status"] == "ok" and health["model"]["url"] == vllm_server.base_url
         sid = http.post("/v1/sessions").json()["session_id"]
@@ -57,19 +69,8 @@ def test_message_turn_on_real_vllm(vllm_server: VllmServer, shop_data_dir: Path)
 def test_fine_tuned_model_searches_on_auto(
     finetuned_vllm_server: VllmServer, shop_data_dir: Path
 ) -> None:
-    settings = Settings(
-        data_dir=shop_data_dir,
-        llm_base_url=finetuned_vllm_server.base_url,
-        llm_model=finetuned_vllm_server.settings.llm_model,
-        force_tool_first=False,  # tool_choice stays on auto: the model decides to search
-        llm_request_timeout=300,
-    )
-    services = Services(settings)
-    services.indexes = open_test_indexes(shop_data_dir)
-    with (
-        uvicorn_server(create_api(services)) as url,
-        httpx.Client(base_url=url, timeout=600) as http,
-    ):
+    # tool_choice stays on auto: the model decides to search.
+    with storefront(finetuned_vllm_server, shop_data_dir, force_tool_first=False) as http:
         sid = http.post("/v1/sessions").json()["session_id"]
         text = "show me blue cotton t-shirts under $55"
         body = http.post(f"/v1/sessions/{sid}/messages", json={"text": text}).json()
@@ -77,7 +78,7 @@ def test_fine_tuned_model_searches_on_auto(
     first = body["events"][0]
     assert first["kind"] == "tool_call" and first["name"] == "search_products", first
     # The reply names blue cotton T-shirts under $55 with their exact catalog prices.
-    store = Store(settings.sqlalchemy_url)
+    store = Store(Settings(data_dir=shop_data_dir).sqlalchemy_url)
     try:
         shirts = store.products()
     finally:
