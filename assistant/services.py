@@ -64,7 +64,7 @@ class Services:
             faq=faq,
             max_tool_rounds=self.settings.max_tool_rounds,
             tool_choice=(
-                require_tool_first() if self.settings.force_tool_first else auto_tool_choice
+                require_tool_first() if self.settings.forces_tool_first else auto_tool_choice
             ),
         )
 

@@ -87,13 +87,20 @@ class Settings(BaseSettings):
     ui_host: str = Field(default="127.0.0.1", description="Host the Gradio UI binds.")
     ui_port: int = Field(default=7860, description="Port the Gradio UI binds.")
     max_tool_rounds: int = Field(default=4, description="Tool-call rounds allowed per turn.")
-    force_tool_first: bool = Field(
-        default=False,
+    force_tool_first: bool | None = Field(
+        default=None,
         description="Make the first model call of a product request a catalog search "
-        "(named tool_choice; the model still writes the query). Off by default: the "
-        "fine-tuned model picks its tools itself; a help for models that answer product "
-        "questions without searching.",
+        "(named tool_choice; the model writes the query), for models that do not pick tools "
+        "on their own. Unset: on for the bundled model as it ships, off for the fine-tuned "
+        "one (it searches by itself).",
     )
+
+    @property
+    def forces_tool_first(self) -> bool:
+        """Whether product requests start with a forced catalog search."""
+        if self.force_tool_first is not None:
+            return self.force_tool_first
+        return not self.llm_finetuned
 
     @model_validator(mode="after")
     def _no_unknown_environment_keys(self) -> Settings:

@@ -44,3 +44,10 @@ def test_bad_value_names_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOPASSIST_LLM_PORT", "eighty")
     with pytest.raises(ValidationError, match="llm_port"):
         Settings()
+
+
+def test_forcing_the_first_search_follows_the_served_model_unless_set() -> None:
+    assert Settings(llm_finetuned=False).forces_tool_first
+    assert not Settings(llm_finetuned=True).forces_tool_first
+    assert Settings(llm_finetuned=True, force_tool_first=True).forces_tool_first
+    assert not Settings(llm_finetuned=False, force_tool_first=False).forces_tool_first
