@@ -30,12 +30,13 @@ def catalog_prices() -> dict[str, float]:
 
 
 def grounded_variants(reply: str, prices: dict[str, float]) -> list[tuple[str, float]]:
-    """Variants named in `reply` whose exact catalog price appears in the same line."""
+    """Variants of `prices` named in `reply` with their exact catalog price ($) in the same
+    line."""
     found = []
     for line in reply.splitlines():
         for item_id in re.findall(r"\b\d{10}\b", line):
             price = prices.get(item_id)
-            if price is not None and f"{price:,.2f}" in line:
+            if price is not None and f"${price:,.2f}" in line:
                 found.append((item_id, price))
     return found
 

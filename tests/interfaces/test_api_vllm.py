@@ -3,7 +3,6 @@ search forced, and the fine-tuned model choosing its tool itself."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from assistant.llm.server import VllmServer
 from assistant.services import Services
 from assistant.settings import Settings
 from assistant.store import Store
+from evals.demo_check import grounded_variants
 from tests.interfaces.support import open_test_indexes, uvicorn_server
 
 pytestmark = pytest.mark.vllm
@@ -92,10 +92,4 @@ def test_fine_tuned_model_searches_on_auto(
         and variant.options.get("material") == "cotton"
         and variant.price < 55
     }
-    named = [
-        item_id
-        for line in body["reply"].splitlines()
-        for item_id in re.findall(r"\b\d{10}\b", line)
-        if item_id in wanted and f"${wanted[item_id]:,.2f}" in line
-    ]
-    assert named, body["reply"]
+    assert grounded_variants(body["reply"], wanted), body["reply"]
