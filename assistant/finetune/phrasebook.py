@@ -35,6 +35,14 @@ FAMILIES = [
         "Any {phrase}?",
         "Are there {phrase} in your store?",
     )),
+    F("search.need", (
+        "We're redecorating and need {phrase}",
+        "Planning a trip next month, so I need {phrase}",
+        "Could you suggest {phrase}?",
+        "{greet}help me pick {phrase}",
+        "{phrase} for my dad, what have you got?",
+        "Is there {phrase} in stock?",
+    )),
     F("search.gift", (
         "My brother's birthday is coming up. I'd like {phrase}",
         "I'm shopping for a gift: {phrase}",
@@ -55,6 +63,11 @@ FAMILIES = [
         "Show me the details of product {product_id}",
         "Tell me about product {product_id}",
     )),
+    F("details.options", (
+        "What versions of the {ordinal} one can I get?",
+        "Does product {product_id} come in other options?",
+        "List the variants of product {product_id}",
+    )),
     F("details.dev", (
         "What else is there of the {ordinal} one?",
         "I'm curious about the {ordinal} item, what are my choices?",
@@ -70,6 +83,12 @@ FAMILIES = [
         "Please compare {id_a} with {id_b}",
         "How do {id_a} and {id_b} compare?",
     )),
+    F("compare.which", (
+        "{id_a} or {id_b}, which one should I get?",
+        "Help me choose between {id_a} and {id_b}",
+        "Between the {a} and the {b} one, which is better?",
+        "How does the {a} one stack up against the {b}?",
+    )),
     F("compare.dev", (
         "Put the {a} and {b} side by side for me",
         "Which is better value, {id_a} or {id_b}?",
@@ -84,6 +103,11 @@ FAMILIES = [
         "Please add {quantity} x item {item_id} to the cart",
         "Add {quantity} of item {item_id} to my basket",
     )),
+    F("cart_add.more", (
+        "Get me the {ordinal} one, into the cart please",
+        "Pop {quantity} of item {item_id} in my cart",
+        "The {ordinal} one looks good, add it to my basket",
+    )),
     F("cart_add.dev", (
         "Throw the {ordinal} one into my basket",
         "I want {quantity} of item {item_id}, put them in my cart",
@@ -93,10 +117,15 @@ FAMILIES = [
         "Show me my cart",
         "Can I see my cart?",
     )),
+    F("cart_view.more", ("List what's in my basket", "Which items are in my cart right now?")),
     F("cart_view.dev", ("What have I got in my basket so far?", "Cart contents please"), dev=True),
     F("cart_remove.plain", (
         "Remove item {item_id} from my cart",
         "Take item {item_id} out of my cart please",
+    )),
+    F("cart_remove.more", (
+        "Delete item {item_id} from my basket",
+        "I don't want item {item_id} anymore, take it out of the cart",
     )),
     F("cart_remove.dev", ("Drop item {item_id} from the basket",), dev=True),
     F("types.plain", (
@@ -104,6 +133,7 @@ FAMILIES = [
         "What product types do you have?",
         "List your product categories",
     )),
+    F("types.more", ("What do you stock?", "Which categories can I shop here?")),
     F("types.dev", ("What sort of stuff can I buy here?",), dev=True),
     # -- FAQ: {question} is what answer_faq must be asked, verbatim ----------------------
     F("faq.plain", ("{question}", "{greet}{question}", "Quick question: {question}")),
@@ -220,10 +250,18 @@ FAMILIES = [
         "What address do you have for me?",
         "Which default address is on my account?",
     )),
+    F("profile_address.more", (
+        "Where do my orders get delivered by default?",
+        "Tell me the address on my account",
+    )),
     F("profile_address.dev", ("Where do you ship my stuff by default?",), dev=True),
     F("profile_payment.plain", (
         "Which payment methods do I have saved?",
         "What cards are on my account?",
+    )),
+    F("profile_payment.more", (
+        "Which cards can I use to pay?",
+        "Remind me which payment options I saved",
     )),
     F("profile_payment.dev", ("How can I pay, what's on file?",), dev=True),
     # -- transfer, refusals, small talk -------------------------------------------------
@@ -232,10 +270,21 @@ FAMILIES = [
         "Can I speak to a real person please?",
         "Get me a human agent",
     )),
+    F("human.agent", (
+        "Connect me with a support agent",
+        "I'd rather talk to a person about this",
+        "Transfer me to your support team please",
+        "Is there a real person I can chat with?",
+    )),
     F("human.dev", ("Put me through to someone from customer service",), dev=True),
     F("complaint.plain", (
         "My package arrived damaged and I want compensation for the trouble",
         "The courier was rude to me and I want to file a formal complaint",
+    )),
+    F("complaint.more", (
+        "My parcel was left at the wrong house and the courier won't help",
+        "I want to report a fraudulent charge on my card",
+        "Your delivery driver damaged my fence, who pays for it?",
     )),
     F("complaint.dev", ("I was charged twice on my bank statement, please investigate",), dev=True),
     F("other_person.plain", (

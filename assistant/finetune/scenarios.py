@@ -84,7 +84,8 @@ class Conversation:
 
     def slot_noise(self, value: str, scale: float = 0.5) -> str:
         """A free-text slot (product wording, a question) as this shopper would type it."""
-        return noisy(value, self.rng, self.style.typo_rate * scale)
+        value = noisy(value, self.rng, self.style.typo_rate * scale)
+        return value.lower() if self.style.lowercase else value
 
     def call(self, name: str, **arguments: Any) -> Target:
         """A tool-call target, validated against the live registry."""

@@ -160,6 +160,7 @@ def train(
     progress: Callable[[str], None] = print,
     data_manifest: dict[str, Any] | None = None,
     checkpoint_dir: Path | None = None,
+    init_adapter: Path | None = None,
 ) -> TrainResult:
     """Train a LoRA adapter on `examples` and save it to `adapter_dir`.
 
@@ -172,9 +173,11 @@ def train(
         data_manifest: Recorded in `training.json` (what data the adapter was trained on).
         checkpoint_dir: Save progress here every `config.checkpoint_every` steps, and resume
             from a checkpoint of the same run found there. None: no checkpoints.
+        init_adapter: Continue training this adapter (its rank and layers) instead of a
+            fresh one; its `training.json` is kept in the new record as `init`.
     """
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig, PeftModel, get_peft_model
     from tqdm import tqdm
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -182,6 +185,7 @@ def train(
         raise ValueError("no training examples: run `shopassist finetune data` first")
     if not (base_dir / "config.json").is_file():
         raise FileNotFoundError(f"no model in {base_dir}: run `shopassist model prepare` first")
+    init_record = read_record(init_adapter) if init_adapter is not None else None
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     if config.threads:
@@ -220,7 +224,13 @@ def train(
         bias="none",
         task_type="CAUSAL_LM",
     )
-    model = get_peft_model(model, lora)
+    if init_adapter is None:
+        model = get_peft_model(model, lora)
+    else:
+        model = PeftModel.from_pretrained(model, init_adapter, is_trainable=True)
+        for name, param in model.named_parameters():
+            if "lora_" in name:  # the committed weights are float16
+                param.data = param.data.to(torch.float32)
     if config.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model.config.use_cache = False
@@ -234,7 +244,8 @@ def train(
         f"({tokens_total} tokens), {total_steps} steps"
     )
 
-    key = run_key(asdict(config), [e.text for e in order], base_dir)
+    init_hash = adapter_hash(init_adapter) if init_adapter is not None else None
+    key = run_key(asdict(config) | {"init": init_hash}, [e.text for e in order], base_dir)
     state = Progress()
     if checkpoint_dir is not None:
         state = load_checkpoint(checkpoint_dir, key, model, optimizer) or state
@@ -304,6 +315,12 @@ def train(
         "data": data_manifest or {},
         "adapter_hash": adapter_hash(adapter_dir),
     }
+    if init_record is not None:
+        record["init"] = (
+            {"adapter_hash": init_hash}
+            | {k: init_record.get(k) for k in ("config", "planned_steps", "data", "init")}
+            | {"result": {k: v for k, v in init_record.get("result", {}).items() if k != "losses"}}
+        )
     (adapter_dir / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     if checkpoint_dir is not None and total_steps == uncapped_steps:
         # Finished: the next run starts afresh. A run cut short by max_steps keeps its
@@ -336,6 +353,18 @@ def save_adapter(model: Any, adapter_dir: Path) -> None:
     (adapter_dir / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
     # peft writes a generic model card; the adapter is described by training.json instead.
     (adapter_dir / "README.md").unlink(missing_ok=True)
+
+
+def read_record(adapter_dir: Path) -> dict[str, Any]:
+    """An adapter's `training.json` (empty when it has none).
+
+    Raises:
+        FileNotFoundError: `adapter_dir` holds no adapter.
+    """
+    if not (adapter_dir / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"no LoRA adapter in {adapter_dir}")
+    record = adapter_dir / "training.json"
+    return json.loads(record.read_text()) if record.is_file() else {}
 
 
 def load_examples(path: Path) -> list[Example]:

@@ -125,3 +125,37 @@ def test_a_run_cut_short_resumes_from_its_checkpoint(
     assert any("resuming from the checkpoint at step 1" in line for line in lines)
     assert resumed.steps == 2 and len(resumed.losses) == 2
     assert not (checkpoints / CHECKPOINT_FILE).exists()
+
+
+def test_training_can_continue_an_existing_adapter(
+    model_dir: Path, tokenizer: Any, tmp_path: Path
+) -> None:
+    from safetensors.torch import load_file
+
+    examples = _examples(tokenizer)
+    first = tmp_path / "first"
+    train(
+        model_dir,
+        examples,
+        first,
+        TrainConfig(max_steps=2, learning_rate=1e-3, lora_layers=2, seed=1),
+        progress=lambda _: None,
+    )
+    with pytest.raises(FileNotFoundError, match="no LoRA adapter in"):
+        train(model_dir, examples, tmp_path / "x", TrainConfig(), init_adapter=tmp_path)
+
+    # A vanishing learning rate: the continued adapter is the first one, not a fresh start
+    # (a fresh LoRA B is all zeros), even though this config asks for other layers.
+    second = tmp_path / "second"
+    config = TrainConfig(max_steps=1, learning_rate=1e-9, lora_layers=4, seed=2)
+    train(model_dir, examples, second, config, progress=lambda _: None, init_adapter=first)
+    before = load_file(first / "adapter_model.safetensors")
+    after = load_file(second / "adapter_model.safetensors")
+    assert before.keys() == after.keys()
+    b_weights = [name for name in before if "lora_B" in name]
+    assert b_weights and any(before[name].abs().sum() > 0 for name in b_weights)
+    for name in before:
+        assert (before[name].float() - after[name].float()).abs().max() < 1e-3, name
+    record = json.loads((second / "training.json").read_text())
+    assert record["init"]["adapter_hash"] == adapter_hash(first)
+    assert record["init"]["result"]["steps"] == 2
