@@ -228,9 +228,7 @@ def train(
         model = get_peft_model(model, lora)
     else:
         model = PeftModel.from_pretrained(model, init_adapter, is_trainable=True)
-        for name, param in model.named_parameters():
-            if "lora_" in name:  # the committed weights are float16
-                param.data = param.data.to(torch.float32)
+        cast_lora(model, torch.float32)  # the committed weights are float16
     if config.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model.config.use_cache = False
@@ -340,19 +338,22 @@ def save_adapter(model: Any, adapter_dir: Path) -> None:
     adapter_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("adapter_model.safetensors", "adapter_model.bin", "training.json"):
         (adapter_dir / stale).unlink(missing_ok=True)
-    for name, param in model.named_parameters():
-        if "lora_" in name:
-            param.data = param.data.to(torch.float16)
+    cast_lora(model, torch.float16)
     model.save_pretrained(adapter_dir, safe_serialization=True)
-    for name, param in model.named_parameters():
-        if "lora_" in name:
-            param.data = param.data.to(torch.float32)
+    cast_lora(model, torch.float32)
     config = json.loads((adapter_dir / "adapter_config.json").read_text())
     # A relative-free config: the base model is chosen by whoever loads the adapter.
     config["base_model_name_or_path"] = None
     (adapter_dir / "adapter_config.json").write_text(json.dumps(config, indent=2) + "\n")
     # peft writes a generic model card; the adapter is described by training.json instead.
     (adapter_dir / "README.md").unlink(missing_ok=True)
+
+
+def cast_lora(model: Any, dtype: Any) -> None:
+    """Cast the model's LoRA weights to `dtype` in place (the base weights stay as they are)."""
+    for name, param in model.named_parameters():
+        if "lora_" in name:
+            param.data = param.data.to(dtype)
 
 
 def read_record(adapter_dir: Path) -> dict[str, Any]:
