@@ -29,7 +29,7 @@ def data(
     dev_dialogues: int = typer.Option(24, help="Dev dialogues (held-out phrasings and shoppers)."),
     seed: int = typer.Option(0, help="Seed: the same seed gives the same data."),
     out: Path | None = typer.Option(
-        None, help="Output folder [default: <data_dir>/finetune/data]."
+        None, help="Output folder.", show_default="<data_dir>/finetune/data"
     ),
 ) -> None:
     """Generate training dialogues by running the real engine and tools on the demo store."""
@@ -78,8 +78,12 @@ def data(
 
 @app.command("train")
 def train(
-    data_dir: Path | None = typer.Option(None, help="Folder of train.jsonl [default: generated]."),
-    adapter_dir: Path | None = typer.Option(None, help="Adapter output [default: committed one]."),
+    data_dir: Path | None = typer.Option(
+        None, help="Folder of train.jsonl.", show_default="generated"
+    ),
+    adapter_dir: Path | None = typer.Option(
+        None, help="Adapter output.", show_default="committed one"
+    ),
     epochs: float = typer.Option(1.0, help="Passes over the data (fractions allowed)."),
     learning_rate: float = typer.Option(3e-4, help="Peak learning rate."),
     rank: int = typer.Option(16, help="LoRA rank (at most 16)."),
@@ -144,7 +148,7 @@ def train(
 
 @app.command("merge")
 def merge(
-    adapter_dir: Path | None = typer.Option(None, help="Adapter [default: committed one]."),
+    adapter_dir: Path | None = typer.Option(None, help="Adapter.", show_default="committed one"),
 ) -> None:
     """Build the merged fine-tuned model from the adapter (skipped when up to date)."""
     from assistant.finetune.merge import merge_adapter
@@ -165,16 +169,16 @@ def evaluate(
     limit: int | None = typer.Option(None, help="Evaluate only N cases (spread over the dev set)."),
     base: bool = typer.Option(True, help="Evaluate the base model."),
     fine_tuned: bool = typer.Option(True, help="Evaluate the fine-tuned model."),
-    tuned: Path | None = typer.Option(None, help="Fine-tuned model folder [default: merged]."),
+    tuned: Path | None = typer.Option(None, help="Fine-tuned model folder.", show_default="merged"),
     adapter_dir: Path | None = typer.Option(
-        None, help="Adapter merged for the fine-tuned model [default: committed one]."
+        None, help="Adapter merged for the fine-tuned model.", show_default="committed one"
     ),
     report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
     grammar: bool | None = typer.Option(
         None,
         "--grammar/--no-grammar",
-        help="Hold tool calls to the tool schemas (structural tag) "
-        "[default: SHOPASSIST_LLM_CONSTRAIN_TOOL_CALLS].",
+        help="Hold tool calls to the tool schemas (structural tag).",
+        show_default="SHOPASSIST_LLM_CONSTRAIN_TOOL_CALLS",
     ),
     keep: bool = typer.Option(
         True, help="Keep other models' results from an existing report on the same cases."
