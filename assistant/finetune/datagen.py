@@ -39,6 +39,14 @@ MAX_TURNS = 6
 """Shopper turns per dialogue; the engine's history window keeps 6, so nothing is cut."""
 MAX_DROPPED = 0.03
 """Share of dialogues whose plan may fail (then skipped) before generation stops."""
+OPEN_WITH_GREETING = 0.1
+OPEN_WITH_SEARCH = 0.15
+"""Share of dialogues that open with a product search, whatever the shopper's archetype.
+
+Order dialogues open with the sign-in request, and their first messages name products
+("return the t-shirt I bought"); without enough product requests met by a search on the
+first turn, the model answers "show me t-shirts" by asking the shopper to sign in.
+"""
 
 SHOP: list[tuple[EpisodeFactory, float, int]] = [
     (shop.search, 5.0, 1),
@@ -179,8 +187,12 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
     """The next episode of a dialogue, or None to end it; fits the remaining turns."""
     rng = conv.rng
     left = MAX_TURNS - conv.turns
-    if conv.turns == 0 and rng.random() < 0.1:
-        return talk.greet
+    if conv.turns == 0:
+        roll = rng.random()
+        if roll < OPEN_WITH_GREETING:
+            return talk.greet
+        if roll < OPEN_WITH_GREETING + OPEN_WITH_SEARCH:
+            return shop.search
     if conv.turns >= 3 and rng.random() < 0.2:
         return talk.thanks if rng.random() < 0.5 else None
     archetype = ARCHETYPES[conv.archetype]
@@ -287,6 +299,13 @@ def dev_cases(data: SplitData) -> list[dict[str, Any]]:
     return cases
 
 
+def opening(dialogue: Dialogue) -> str | None:
+    """The intent of a dialogue's first request ("search", "greet", "cancel", ...)."""
+    if not dialogue.examples or not dialogue.examples[0].targets:
+        return None
+    return dialogue.examples[0].targets[0]["intent"]
+
+
 def statistics(data: SplitData) -> dict[str, Any]:
     """Counts and token totals of a split."""
     examples = data.examples
@@ -302,6 +321,7 @@ def statistics(data: SplitData) -> dict[str, Any]:
         "by_kind": dict(sorted(Counter(t["kind"] for t in labels).items())),
         "by_tool": dict(sorted(Counter(t["tool"] for t in labels if t["tool"]).items())),
         "by_intent": dict(sorted(Counter(t["intent"] for t in labels).items())),
+        "openings": dict(sorted(Counter(o for d in data.dialogues if (o := opening(d))).items())),
         "families": sorted({f for t in labels for f in str(t["family"]).split("+")}),
     }
 

@@ -123,3 +123,22 @@ def test_an_answer_stating_an_unseen_price_fails_the_plan(world_factory: Any) ->
 
     with pytest.raises(PlanError, match="grounding"):
         run_dialogue(world, conv, lambda conv: [invented], "ft-test-invented")
+
+
+ORDER_INTENTS = {
+    "status", "cancel", "return", "exchange", "modify_items",
+    "order_address", "user_address", "payment", "profile",
+}  # fmt: skip
+
+
+def test_product_searches_open_more_dialogues_than_order_requests(
+    world_factory: Any, renderer: Any
+) -> None:
+    """Order requests open with the sign-in request and often name a product; the data keeps
+    first-turn product requests met by a search more frequent, or the model learns to answer
+    "show me t-shirts" by asking the shopper to sign in."""
+    data = datagen.generate_split(world_factory(), renderer, "train", 40, seed=0)
+    openings = datagen.statistics(data)["openings"]
+    order_first = sum(n for intent, n in openings.items() if intent in ORDER_INTENTS)
+    assert order_first > 0, openings
+    assert openings.get("search", 0) >= order_first, openings
