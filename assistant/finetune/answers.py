@@ -38,6 +38,7 @@ REFUSE_RULES = (
     "questions about the store, and manage your own orders."
 )
 GREETING = "Hello! How can I help you today?"
+SIGNED_IN = "Thanks, you're signed in. How can I help you today?"
 WELCOME = "You're welcome! Is there anything else I can help you with?"
 DECLINED = "Okay, I won't make that change. Is there anything else I can help you with?"
 TRANSFERRED = "YOU ARE BEING TRANSFERRED TO A HUMAN AGENT. PLEASE HOLD ON."

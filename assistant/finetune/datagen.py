@@ -47,6 +47,8 @@ Order dialogues open with the sign-in request, and their first messages name pro
 ("return the t-shirt I bought"); without enough product requests met by a search on the
 first turn, the model answers "show me t-shirts" by asking the shopper to sign in.
 """
+OPEN_WITH_SIGN_IN = 0.08
+"""Share of dialogues whose shopper signs in before saying what they want."""
 
 SHOP: list[tuple[EpisodeFactory, float, int]] = [
     (shop.search, 5.0, 1),
@@ -193,6 +195,8 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
             return talk.greet
         if roll < OPEN_WITH_GREETING + OPEN_WITH_SEARCH:
             return shop.search
+        if roll < OPEN_WITH_GREETING + OPEN_WITH_SEARCH + OPEN_WITH_SIGN_IN:
+            return service.sign_in
     if conv.turns >= 3 and rng.random() < 0.2:
         return talk.thanks if rng.random() < 0.5 else None
     archetype = ARCHETYPES[conv.archetype]

@@ -303,3 +303,24 @@ def profile(conv: Conversation) -> Episode:
         answer_with(lambda obs: answers.profile_answer(ok_data(obs, "get_user_details"), topic)),
     ]
     yield from identify(conv, text, family, "profile", rest)
+
+
+def sign_in(conv: Conversation) -> Episode:
+    """The shopper signs in before saying what they want: look them up, ask how to help.
+
+    The dialogue's later requests come from an authenticated shopper, who must not be asked
+    to sign in again.
+    """
+    if conv.authenticated:
+        return
+    user = conv.user
+    if conv.rng.random() < 0.6:
+        text, family = conv.say("email", email=user["email"])
+        call = conv.call("find_user_id_by_email", email=user["email"])
+    else:
+        name = user["name"]
+        first, last, zip_code = name["first_name"], name["last_name"], user["address"]["zip"]
+        text, family = conv.say("namezip", first=first, last=last, zip=zip_code)
+        call = conv.call("find_user_id_by_name_zip", first_name=first, last_name=last, zip=zip_code)
+    yield Turn(text, [call, reply("chat", answers.SIGNED_IN)], "sign_in", family)
+    conv.authenticated = True

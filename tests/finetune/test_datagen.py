@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from assistant.finetune import datagen
+from assistant.finetune import answers, datagen
 from assistant.finetune.datagen import generate, read_jsonl, run_dialogue, shoppers
 from assistant.finetune.examples import END_OF_TURN
 from assistant.finetune.oracle import PlanError, say
@@ -131,14 +131,32 @@ ORDER_INTENTS = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def forty(world_factory: Any, renderer: Any) -> datagen.SplitData:
+    """Forty generated training dialogues (seed 0), enough to count how dialogues open."""
+    return datagen.generate_split(world_factory(), renderer, "train", 40, seed=0)
+
+
 def test_product_searches_open_more_dialogues_than_order_requests(
-    world_factory: Any, renderer: Any
+    forty: datagen.SplitData,
 ) -> None:
     """Order requests open with the sign-in request and often name a product; the data keeps
     first-turn product requests met by a search more frequent, or the model learns to answer
     "show me t-shirts" by asking the shopper to sign in."""
-    data = datagen.generate_split(world_factory(), renderer, "train", 40, seed=0)
-    openings = datagen.statistics(data)["openings"]
+    openings = datagen.statistics(forty)["openings"]
     order_first = sum(n for intent, n in openings.items() if intent in ORDER_INTENTS)
     assert order_first > 0, openings
     assert openings.get("search", 0) >= order_first, openings
+
+
+def test_a_shopper_who_signs_in_first_is_not_asked_again(forty: datagen.SplitData) -> None:
+    """Some shoppers give their email (or name and zip) before saying what they want: the
+    lookup runs at once, and no later request of the dialogue asks them to sign in."""
+    signed_in_first = [d for d in forty.dialogues if datagen.opening(d) == "sign_in"]
+    assert signed_in_first, datagen.statistics(forty)["openings"]
+    for dialogue in signed_in_first:
+        first, *later = dialogue.records
+        assert first.target.name in {"find_user_id_by_email", "find_user_id_by_name_zip"}
+        asks = {r.target.text for r in later if r.target.kind == "ask"}
+        sign_in_requests = {answers.ASK_IDENTITY, answers.ASK_IDENTITY_NOT_USER_ID}
+        assert not asks & sign_in_requests, dialogue.conversation
