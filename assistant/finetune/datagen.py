@@ -39,16 +39,18 @@ MAX_TURNS = 6
 """Shopper turns per dialogue; the engine's history window keeps 6, so nothing is cut."""
 MAX_DROPPED = 0.03
 """Share of dialogues whose plan may fail (then skipped) before generation stops."""
-OPEN_WITH_GREETING = 0.1
-OPEN_WITH_SEARCH = 0.15
-"""Share of dialogues that open with a product search, whatever the shopper's archetype.
+OPENINGS: list[tuple[EpisodeFactory, float]] = [
+    (talk.greet, 0.1),
+    (shop.search, 0.15),
+    (service.sign_in, 0.08),
+]
+"""Episodes that open this share of dialogues, whatever the shopper's archetype.
 
 Order dialogues open with the sign-in request, and their first messages name products
 ("return the t-shirt I bought"); without enough product requests met by a search on the
-first turn, the model answers "show me t-shirts" by asking the shopper to sign in.
+first turn, the model answers "show me t-shirts" by asking the shopper to sign in. And
+shoppers who give only their email first must not be asked to sign in again later.
 """
-OPEN_WITH_SIGN_IN = 0.08
-"""Share of dialogues whose shopper signs in before saying what they want."""
 
 SHOP: list[tuple[EpisodeFactory, float, int]] = [
     (shop.search, 5.0, 1),
@@ -191,12 +193,10 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
     left = MAX_TURNS - conv.turns
     if conv.turns == 0:
         roll = rng.random()
-        if roll < OPEN_WITH_GREETING:
-            return talk.greet
-        if roll < OPEN_WITH_GREETING + OPEN_WITH_SEARCH:
-            return shop.search
-        if roll < OPEN_WITH_GREETING + OPEN_WITH_SEARCH + OPEN_WITH_SIGN_IN:
-            return service.sign_in
+        for factory, share in OPENINGS:
+            if roll < share:
+                return factory
+            roll -= share
     if conv.turns >= 3 and rng.random() < 0.2:
         return talk.thanks if rng.random() < 0.5 else None
     archetype = ARCHETYPES[conv.archetype]
