@@ -19,6 +19,7 @@ from assistant.finetune.scenarios import (
     Turn,
     answer_with,
     confirm_or_decline,
+    give_identity,
     identify,
     ok_data,
     reply,
@@ -313,14 +314,6 @@ def sign_in(conv: Conversation) -> Episode:
     """
     if conv.authenticated:
         return
-    user = conv.user
-    if conv.rng.random() < 0.6:
-        text, family = conv.say("email", email=user["email"])
-        call = conv.call("find_user_id_by_email", email=user["email"])
-    else:
-        name = user["name"]
-        first, last, zip_code = name["first_name"], name["last_name"], user["address"]["zip"]
-        text, family = conv.say("namezip", first=first, last=last, zip=zip_code)
-        call = conv.call("find_user_id_by_name_zip", first_name=first, last_name=last, zip=zip_code)
+    text, family, call = give_identity(conv, use_email=conv.rng.random() < 0.6)
     yield Turn(text, [call, reply("chat", answers.SIGNED_IN)], "sign_in", family)
     conv.authenticated = True

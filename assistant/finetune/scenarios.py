@@ -136,20 +136,7 @@ def identify(
     if conv.authenticated:
         return (yield Turn(request, rest, intent, request_family))
     rng = conv.rng
-    by_email = conv.call("find_user_id_by_email", email=user["email"])
-    name = user["name"]
-    by_name = conv.call(
-        "find_user_id_by_name_zip",
-        first_name=name["first_name"],
-        last_name=name["last_name"],
-        zip=user["address"]["zip"],
-    )
-    slots = {
-        "email": user["email"],
-        "first": name["first_name"],
-        "last": name["last_name"],
-        "zip": user["address"]["zip"],
-    }
+    slots, by_email, by_name = _identity(conv)
     mode = rng.choices(
         ["first", "ask", "bad_email", "user_id"], weights=[0.35, 0.4, 0.1, 0.15], k=1
     )[0]
@@ -173,15 +160,40 @@ def identify(
         bad = conv.call("find_user_id_by_email", email=wrong)
         yield Turn(text, [bad, reply("ask", answers.ASK_IDENTITY_AGAIN)], "identity", family, 1)
         use_email = False
-    if use_email:
-        text, family = conv.say("email", **slots)
-        call = by_email
-    else:
-        text, family = conv.say("namezip", **slots)
-        call = by_name
+    text, family, call = give_identity(conv, use_email)
     outcome = yield Turn(text, [call, *rest], intent, family)
     conv.authenticated = True
     return outcome
+
+
+def give_identity(conv: Conversation, use_email: bool) -> tuple[str, str, Target]:
+    """The shopper's message giving their email (or name and zip code), its family, and the
+    lookup call it asks for."""
+    slots, by_email, by_name = _identity(conv)
+    if use_email:
+        text, family = conv.say("email", **slots)
+        return text, family, by_email
+    text, family = conv.say("namezip", **slots)
+    return text, family, by_name
+
+
+def _identity(conv: Conversation) -> tuple[dict[str, str], Target, Target]:
+    """The shopper's identity slots and the two lookup calls that find them."""
+    user, name = conv.user, conv.user["name"]
+    slots = {
+        "email": user["email"],
+        "first": name["first_name"],
+        "last": name["last_name"],
+        "zip": user["address"]["zip"],
+    }
+    by_email = conv.call("find_user_id_by_email", email=slots["email"])
+    by_name = conv.call(
+        "find_user_id_by_name_zip",
+        first_name=slots["first"],
+        last_name=slots["last"],
+        zip=slots["zip"],
+    )
+    return slots, by_email, by_name
 
 
 def _mistyped_email(email: str, rng: random.Random) -> str:
