@@ -24,7 +24,7 @@ from retrieval.dense import DenseStrategy, dense_search
 from retrieval.documents import chroma_metadata
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
-from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
+from retrieval.fusion import RRF_K, ranks_with_ties, reciprocal_rank_fusion
 from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, unique_products
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, parse_query
@@ -82,6 +82,8 @@ class CatalogIndex:
         *,
         candidate_depth: int = 40,
         dense_strategy: DenseStrategy = "auto",
+        rrf_k: int = RRF_K,
+        lexical_weight: float = 1.0,
     ) -> None:
         """Open (or create) the index.
 
@@ -93,6 +95,9 @@ class CatalogIndex:
             candidate_depth: Candidates each channel contributes to the fusion.
             dense_strategy: "auto" plans each filtered query (see `retrieval.dense`);
                 "where" always lets Chroma pre-filter with a `where` clause.
+            rrf_k: The fusion's rank constant (larger: flatter, more weight to agreement).
+            lexical_weight: The lexical ranking's weight in the fusion, times the share of
+                query words the BM25 index knows; the dense ranking weighs 1.
         """
         self.client = client
         self.embedder = embedder
@@ -102,6 +107,8 @@ class CatalogIndex:
         self.lexical_dir.mkdir(parents=True, exist_ok=True)
         self.candidate_depth = candidate_depth
         self.dense_strategy: DenseStrategy = dense_strategy
+        self.rrf_k = rrf_k
+        self.lexical_weight = lexical_weight
         self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
@@ -376,8 +383,9 @@ class CatalogIndex:
             weights.append(1.0)
         if mode in ("hybrid", "bm25"):
             rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth)))
-            weights.append(snap.lexical.coverage(text) if mode == "hybrid" else 1.0)
-        fused = reciprocal_rank_fusion(rankings, weights)[:k]
+            weight = self.lexical_weight * snap.lexical.coverage(text) if mode == "hybrid" else 1.0
+            weights.append(weight)
+        fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
         hits = [self._hit(table.metas[pos], score) for pos, score in fused]
         return SearchResult(
             hits=hits, filters=applied, relaxation=note, understood=parsed.understood

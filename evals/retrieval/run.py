@@ -96,6 +96,33 @@ def load_products(db_path: Path | None) -> list[Any]:
     return report.products
 
 
+def search_run(
+    index: Any, queries: list[dict[str, Any]], kwargs: dict[str, Any]
+) -> dict[str, dict[str, float]]:
+    """Each query's top 10 under one system (`CatalogIndex.search` arguments), as a ranx run."""
+    run: dict[str, dict[str, float]] = {}
+    for q in queries:
+        hits = index.search(q["query"], k=10, **kwargs).hits
+        # Rank-based scores keep the system's order exactly (fused scores can tie).
+        run[q["id"]] = {h.item_id: 1.0 / (rank + 1) for rank, h in enumerate(hits)}
+        if not run[q["id"]]:
+            run[q["id"]] = {"<none>": 0.0}
+    return run
+
+
+def open_index(products: list[Any], folder: Path | None, model: str) -> Any:
+    """A `CatalogIndex` of `products` in `folder` (a temp dir when None), brought up to date."""
+    from retrieval.chroma import make_client
+    from retrieval.embeddings import load_embedder
+    from retrieval.search import CatalogIndex
+
+    folder = folder or Path(tempfile.mkdtemp(prefix="shopassist-eval-"))
+    index = CatalogIndex(make_client(folder / "chroma"), load_embedder(model), folder / "lexical")
+    summary = index.ingest(products)
+    print(f"catalog: {len(products)} products, {index.count()} items ({summary.embedded} embedded)")
+    return index
+
+
 def evaluate(index: Any, queries: list[dict[str, Any]], qrels: dict[str, dict[str, int]]):
     """Scores per system (overall and per category) with ranx."""
     from ranx import Qrels, Run
@@ -106,13 +133,7 @@ def evaluate(index: Any, queries: list[dict[str, Any]], qrels: dict[str, dict[st
     by_category: dict[str, dict[str, float]] = defaultdict(dict)
     categories = sorted({q["category"] for q in queries})
     for name, kwargs in SYSTEMS.items():
-        run: dict[str, dict[str, float]] = {}
-        for q in queries:
-            hits = index.search(q["query"], k=10, **kwargs).hits
-            # Rank-based scores keep the system's order exactly (fused scores can tie).
-            run[q["id"]] = {h.item_id: 1.0 / (rank + 1) for rank, h in enumerate(hits)}
-            if not run[q["id"]]:
-                run[q["id"]] = {"<none>": 0.0}
+        run = search_run(index, queries, kwargs)
         run_obj = Run.from_dict(run, name=name)
         overall[name] = {m: float(v) for m, v in ranx_evaluate(qrels_obj, run_obj, METRICS).items()}
         for category in categories:
@@ -132,19 +153,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", type=Path, help="also write the scores to this file")
     args = parser.parse_args(argv)
 
-    from retrieval.chroma import make_client
-    from retrieval.embeddings import load_embedder
-    from retrieval.search import CatalogIndex
-
     products = load_products(args.db)
     queries = load_queries(args.queries)
     qrels = qrels_for(queries, products)
-    folder = args.index_dir or Path(tempfile.mkdtemp(prefix="shopassist-eval-"))
-    index = CatalogIndex(
-        make_client(folder / "chroma"), load_embedder(args.model), folder / "lexical"
-    )
-    summary = index.ingest(products)
-    print(f"catalog: {len(products)} products, {index.count()} items ({summary.embedded} embedded)")
+    index = open_index(products, args.index_dir, args.model)
     print(f"queries: {len(queries)}; labels: grade 2 = meets the stated intent, 1 = type only")
     print("(graded NDCG gives credit for type-only items, which hard filters leave out when")
     print(" fewer than 10 items meet every constraint; NDCG (grade 2) counts exact matches)\n")
