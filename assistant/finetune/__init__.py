@@ -8,3 +8,8 @@
 - `evaluate`: base and fine-tuned model side by side on the dev split, served by vLLM
   (`shopassist finetune eval`).
 """
+
+from pathlib import Path
+
+ADAPTER_DIR = Path(__file__).resolve().parent / "adapter"
+"""The committed LoRA adapter: what `make demo` serves and `finetune train` writes by default."""

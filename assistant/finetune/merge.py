@@ -12,7 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
-from assistant.finetune.train import ADAPTER_DIR, adapter_hash
+from assistant.finetune import ADAPTER_DIR
+from assistant.finetune.train import adapter_hash
 
 MERGED_MARKER = "shopassist-merged.json"
 _COPIED = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",

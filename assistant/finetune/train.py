@@ -26,8 +26,6 @@ from assistant.finetune.checkpoint import (
 )
 from assistant.finetune.examples import Example, in_spans
 
-ADAPTER_DIR = Path(__file__).resolve().parent / "adapter"
-"""Where the committed adapter lives."""
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 """Attention and MLP projections of the Llama-style SmolLM2 blocks."""
 IGNORE = -100
@@ -213,18 +211,18 @@ def train(
         schedule = schedule[: total_steps * config.accumulate]
 
     model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
-    layers = model.config.num_hidden_layers
-    first = 0 if config.lora_layers is None else max(0, layers - config.lora_layers)
-    lora = LoraConfig(
-        r=config.rank,
-        lora_alpha=config.alpha,
-        lora_dropout=config.dropout,
-        target_modules=list(TARGET_MODULES),
-        layers_to_transform=list(range(first, layers)),
-        bias="none",
-        task_type="CAUSAL_LM",
-    )
     if init_adapter is None:
+        layers = model.config.num_hidden_layers
+        first = 0 if config.lora_layers is None else max(0, layers - config.lora_layers)
+        lora = LoraConfig(
+            r=config.rank,
+            lora_alpha=config.alpha,
+            lora_dropout=config.dropout,
+            target_modules=list(TARGET_MODULES),
+            layers_to_transform=list(range(first, layers)),
+            bias="none",
+            task_type="CAUSAL_LM",
+        )
         model = get_peft_model(model, lora)
     else:
         model = PeftModel.from_pretrained(model, init_adapter, is_trainable=True)

@@ -20,8 +20,8 @@ def prepare_served_model(settings: Settings, progress: Callable[[str], None] = p
     prepare_model(settings.model_dir, progress=progress)
     if not settings.llm_finetuned:
         return settings.model_dir
+    from assistant.finetune import ADAPTER_DIR
     from assistant.finetune.merge import is_up_to_date, merge_adapter
-    from assistant.finetune.train import ADAPTER_DIR
 
     target = settings.finetuned_model_dir
     if is_up_to_date(settings.model_dir, ADAPTER_DIR, target):
