@@ -145,6 +145,7 @@ def evaluate(index: Any, queries: list[dict[str, Any]], qrels: dict[str, dict[st
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Index the catalog, score every system on the queries, print and return the scores."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, help="keep the index here between runs")
     parser.add_argument("--db", type=Path, help="a τ² db.json (default: from the τ² package)")

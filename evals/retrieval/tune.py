@@ -52,6 +52,7 @@ def sweep(
 
 
 def main(argv: list[str] | None = None) -> tuple[int, float]:
+    """Sweep, print the table, and return the (rrf_k, lexical_weight) to use."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, help="keep the index here between runs")
     parser.add_argument("--queries", type=Path, default=TUNING)
