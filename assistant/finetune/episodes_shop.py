@@ -147,10 +147,11 @@ def cart_view(conv: Conversation) -> Episode:
 
 
 def cart_remove(conv: Conversation) -> Episode:
-    """Remove an item the shopper added earlier."""
+    """Remove an item the shopper added earlier (adding one first when the cart is empty)."""
     if not conv.cart:
-        yield from cart_view(conv)
-        return
+        yield from cart_add(conv)
+        if not conv.cart:  # the shopper declined the addition
+            return
     item_id = conv.rng.choice(conv.cart)
     text, family = conv.say("cart_remove", item_id=item_id)
     outcome = yield Turn(

@@ -160,3 +160,10 @@ def test_a_shopper_who_signs_in_first_is_not_asked_again(forty: datagen.SplitDat
         asks = {r.target.text for r in later if r.target.kind == "ask"}
         sign_in_requests = {answers.ASK_IDENTITY, answers.ASK_IDENTITY_NOT_USER_ID}
         assert not asks & sign_in_requests, dialogue.conversation
+
+
+def test_cart_removals_are_in_the_data(forty: datagen.SplitData) -> None:
+    """A removal picked while the cart is empty adds an item first, so removals (and their
+    confirmation turn) are trained on, not only met in the dev split."""
+    by_tool = datagen.statistics(forty)["by_tool"]
+    assert by_tool.get("remove_from_cart", 0) >= 1, by_tool
