@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.finetune import ADAPTER_DIR
 from assistant.llm.prepare import prepare_model
 from assistant.settings import Settings
 
@@ -20,7 +21,6 @@ def prepare_served_model(settings: Settings, progress: Callable[[str], None] = p
     prepare_model(settings.model_dir, progress=progress)
     if not settings.llm_finetuned:
         return settings.model_dir
-    from assistant.finetune import ADAPTER_DIR
     from assistant.finetune.merge import is_up_to_date, merge_adapter
 
     target = settings.finetuned_model_dir

@@ -39,15 +39,22 @@ def ndcg(index: Any, queries: list[dict[str, Any]], judged: Any, kwargs: dict[st
 def sweep(
     index: Any, queries: list[dict[str, Any]], judged: Any
 ) -> dict[tuple[int, float], dict[str, float]]:
-    """Hybrid NDCG@10 per (rrf_k, lexical_weight), for each way of reading the query."""
+    """Hybrid NDCG@10 per (rrf_k, lexical_weight), for each way of reading the query.
+
+    The index's own settings are restored afterwards.
+    """
+    saved = index.rrf_k, index.lexical_weight
     scores: dict[tuple[int, float], dict[str, float]] = {}
-    for k in RRF_KS:
-        for weight in LEXICAL_WEIGHTS:
-            index.rrf_k, index.lexical_weight = k, weight
-            scores[k, weight] = {
-                name: ndcg(index, queries, judged, {"mode": "hybrid"} | kw)
-                for name, kw in READINGS.items()
-            }
+    try:
+        for k in RRF_KS:
+            for weight in LEXICAL_WEIGHTS:
+                index.rrf_k, index.lexical_weight = k, weight
+                scores[k, weight] = {
+                    name: ndcg(index, queries, judged, {"mode": "hybrid"} | kw)
+                    for name, kw in READINGS.items()
+                }
+    finally:
+        index.rrf_k, index.lexical_weight = saved
     return scores
 
 
