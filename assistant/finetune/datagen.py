@@ -42,7 +42,7 @@ MAX_DROPPED = 0.03
 OPENINGS: list[tuple[EpisodeFactory, float]] = [
     (talk.greet, 0.1),
     (shop.search, 0.15),
-    (service.sign_in, 0.08),
+    (service.sign_in, 0.16),
 ]
 """Episodes that open this share of dialogues, whatever the shopper's archetype.
 
@@ -65,9 +65,9 @@ SHOP: list[tuple[EpisodeFactory, float, int]] = [
 SERVICE: list[tuple[EpisodeFactory, float, int]] = [
     (service.status, 3.0, 5),
     (service.cancel, 2.5, 5),
-    (service.return_items, 2.5, 5),
-    (service.exchange, 1.5, 4),
-    (service.modify_items, 1.0, 4),
+    (service.return_items, 3.5, 5),
+    (service.exchange, 2.0, 4),
+    (service.modify_items, 2.0, 4),
     (service.order_address, 1.0, 5),
     (service.user_address, 1.0, 4),
     (service.payment, 0.6, 4),
