@@ -23,7 +23,6 @@ def test_product_requests_open_with_a_search(
     model = served_client(finetuned_vllm_server, max_tokens=120)
     engine = DialogueEngine(model, store, max_tool_rounds=1)
     openings = first_turn.run(engine)
-    assert len(openings) == len(first_turn.REQUESTS)
     searched = [o for o in openings if o.searched]
     assert len(searched) >= 8, [(o.request, o.tool, o.arguments) for o in openings]
     # Each search carries the shopper's words, not an empty or made-up query.
