@@ -17,8 +17,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.engine.events import ToolCallEvent
-
 REQUESTS = (
     "show me t-shirts",
     "do you have wireless earbuds?",
@@ -56,7 +54,7 @@ def first_turn(engine: Any, request: str) -> Opening:
     """Send `request` as the first message of a new session and record the first call."""
     session = f"first-turn-{uuid.uuid4().hex[:12]}"
     outcome = engine.respond(session, request)
-    calls = [e for e in outcome.events if isinstance(e, ToolCallEvent)]
+    calls = outcome.tool_calls
     if not calls:
         return Opening(request, session, None, None, outcome.reply)
     return Opening(request, session, calls[0].name, calls[0].arguments, outcome.reply)

@@ -25,7 +25,7 @@ def test_product_requests_open_with_a_search(
     openings = first_turn.run(engine)
     searched = [o for o in openings if o.searched]
     assert len(searched) >= 8, [(o.request, o.tool, o.arguments) for o in openings]
-    # Each search carries the shopper's words, not an empty or made-up query.
+    # Each search carries a query, not empty arguments.
     for o in searched:
         assert isinstance(o.arguments, dict) and o.arguments.get("query"), o
     assert len(store.turns(openings[0].session)) == 1
