@@ -7,6 +7,7 @@ applied and only then the top-k taken: filtered-out documents never take a slot.
 from __future__ import annotations
 
 import logging
+import math
 
 import bm25s
 import numpy as np
@@ -52,10 +53,27 @@ class LexicalIndex:
         words = tokenize(query, drop_stopwords=True)
         return len(self.query_tokens(query)) / len(words) if words else 0.0
 
-    def top(self, query: str, mask: np.ndarray, depth: int) -> list[tuple[int, float]]:
+    def match_counts(self, tokens: list[str]) -> np.ndarray:
+        """How many of the distinct `tokens` each document contains, in document order."""
+        counts = np.zeros(len(self.doc_ids), dtype=np.int32)
+        if self.retriever is None:
+            return counts
+        postings = self.retriever.scores
+        indices, indptr = postings["indices"], postings["indptr"]
+        for token_id in set(self.retriever.get_tokens_ids(tokens)):
+            counts[indices[indptr[token_id] : indptr[token_id + 1]]] += 1
+        return counts
+
+    def top(
+        self, query: str, mask: np.ndarray, depth: int, min_match: float = 0.0
+    ) -> list[tuple[int, float]]:
         """(position, score) of the best `depth` documents allowed by `mask`, best first.
 
         Documents with no query term (score 0) are left out: they carry no lexical evidence.
+        With `min_match` > 0, so are documents holding fewer than that share of the query's
+        distinct words (unknown words count, and are never held), before the top-k is taken:
+        Lucene's "minimum should match". "a bag with room for my camera" then leaves out the
+        air purifiers ("room size") and the cameras, which hold one word of three.
         """
         if self.retriever is None or depth <= 0:
             return []
@@ -63,6 +81,9 @@ class LexicalIndex:
         if not tokens:
             return []
         scores = self.retriever.get_scores(tokens)
+        if min_match > 0:
+            needed = math.ceil(min_match * len(set(tokenize(query, drop_stopwords=True))) - 1e-9)
+            mask = mask & (self.match_counts(tokens) >= needed)
         scores = np.where(mask, scores, 0.0)
         candidates = np.flatnonzero(scores > 0)
         if candidates.size > depth:

@@ -24,7 +24,7 @@ from retrieval.dense import DenseStrategy, dense_search
 from retrieval.documents import chroma_metadata
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
-from retrieval.fusion import RRF_K, ranks_with_ties, reciprocal_rank_fusion
+from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
 from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, unique_products
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, parse_query
@@ -82,8 +82,9 @@ class CatalogIndex:
         *,
         candidate_depth: int = 40,
         dense_strategy: DenseStrategy = "auto",
-        rrf_k: int = RRF_K,
-        lexical_weight: float = 1.0,
+        rrf_k: int = 10,
+        lexical_weight: float = 2.0,
+        lexical_min_match: float = 0.5,
     ) -> None:
         """Open (or create) the index.
 
@@ -93,11 +94,16 @@ class CatalogIndex:
             lexical_dir: Folder for the BM25 index and the catalog record (SQLite).
             collection: Chroma collection name; also names the files in `lexical_dir`.
             candidate_depth: Candidates each channel contributes to the fusion.
+                The three fusion defaults below were chosen on the tuning queries by
+                `python -m evals.retrieval.tune`.
             dense_strategy: "auto" plans each filtered query (see `retrieval.dense`);
                 "where" always lets Chroma pre-filter with a `where` clause.
             rrf_k: The fusion's rank constant (larger: flatter, more weight to agreement).
             lexical_weight: The lexical ranking's weight in the fusion, times the share of
                 query words the BM25 index knows; the dense ranking weighs 1.
+            lexical_min_match: In hybrid search, the share of the query's words a document
+                must hold to enter the lexical ranking (BM25 alone ranks every document
+                holding one): a single shared word is weak evidence next to the dense one.
         """
         self.client = client
         self.embedder = embedder
@@ -109,6 +115,7 @@ class CatalogIndex:
         self.dense_strategy: DenseStrategy = dense_strategy
         self.rrf_k = rrf_k
         self.lexical_weight = lexical_weight
+        self.lexical_min_match = lexical_min_match
         self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
@@ -381,10 +388,13 @@ class CatalogIndex:
             )
             rankings.append([(pos, rank) for rank, pos in enumerate(dense_hits, start=1)])
             weights.append(1.0)
-        if mode in ("hybrid", "bm25"):
+        if mode == "bm25":
             rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth)))
-            weight = self.lexical_weight * snap.lexical.coverage(text) if mode == "hybrid" else 1.0
-            weights.append(weight)
+            weights.append(1.0)
+        elif mode == "hybrid":
+            lexical = snap.lexical.top(text, mask, depth, self.lexical_min_match)
+            rankings.append(ranks_with_ties(lexical))
+            weights.append(self.lexical_weight * snap.lexical.coverage(text))
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
         hits = [self._hit(table.metas[pos], score) for pos, score in fused]
         return SearchResult(

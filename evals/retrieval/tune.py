@@ -3,9 +3,10 @@
     python -m evals.retrieval.tune                 # index the τ² catalog in a temp dir
     python -m evals.retrieval.tune --index-dir .data/eval-index
 
-Sweeps the RRF rank constant and the lexical ranking's weight over `tuning.yaml` (a query set
-written apart from `queries.yaml`) and prints hybrid NDCG@10 for each pair, with constraints
-read from the text and on the text only. The pair with the best mean is the one to set as
+Sweeps the RRF rank constant, the lexical ranking's weight and the share of the query's words
+a document must hold to enter it, over `tuning.yaml` (a query set written apart from
+`queries.yaml`), and prints hybrid NDCG@10 for each setting, with constraints read from the
+text and on the text only. The setting with the best mean is the one to set as
 `CatalogIndex`'s default, unless it beats the current one by less than `MARGIN`;
 `evals.retrieval.run` then measures it on `queries.yaml`.
 """
@@ -13,6 +14,7 @@ read from the text and on the text only. The pair with the best mean is the one 
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,8 @@ from evals.retrieval.run import load_products, load_queries, open_index, qrels_f
 
 TUNING = Path(__file__).with_name("tuning.yaml")
 RRF_KS = (10, 20, 40, 60, 100, 150, 250)
-LEXICAL_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5)
+LEXICAL_WEIGHTS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+MIN_MATCHES = (0.0, 0.34, 0.5, 0.67)
 MARGIN = 0.005
 """Mean NDCG@10 gain a setting needs over the default to replace it."""
 READINGS = {"parsed": {"parse": True}, "text only": {"parse": False}}
@@ -36,30 +39,43 @@ def ndcg(index: Any, queries: list[dict[str, Any]], judged: Any, kwargs: dict[st
     return float(ranx_evaluate(judged, run, "ndcg@10"))
 
 
+Setting = tuple[int, float, float]
+"""(rrf_k, lexical_weight, lexical_min_match) of a `CatalogIndex`."""
+
+
+def settings_of(index: Any) -> Setting:
+    """The index's current fusion settings."""
+    return index.rrf_k, index.lexical_weight, index.lexical_min_match
+
+
+def apply(index: Any, setting: Setting) -> None:
+    """Give the index these fusion settings."""
+    index.rrf_k, index.lexical_weight, index.lexical_min_match = setting
+
+
 def sweep(
     index: Any, queries: list[dict[str, Any]], judged: Any
-) -> dict[tuple[int, float], dict[str, float]]:
-    """Hybrid NDCG@10 per (rrf_k, lexical_weight), for each way of reading the query.
+) -> dict[Setting, dict[str, float]]:
+    """Hybrid NDCG@10 per setting, for each way of reading the query.
 
     The index's own settings are restored afterwards.
     """
-    saved = index.rrf_k, index.lexical_weight
-    scores: dict[tuple[int, float], dict[str, float]] = {}
+    saved = settings_of(index)
+    scores: dict[Setting, dict[str, float]] = {}
     try:
-        for k in RRF_KS:
-            for weight in LEXICAL_WEIGHTS:
-                index.rrf_k, index.lexical_weight = k, weight
-                scores[k, weight] = {
-                    name: ndcg(index, queries, judged, {"mode": "hybrid"} | kw)
-                    for name, kw in READINGS.items()
-                }
+        for setting in itertools.product(RRF_KS, LEXICAL_WEIGHTS, MIN_MATCHES):
+            apply(index, setting)
+            scores[setting] = {
+                name: ndcg(index, queries, judged, {"mode": "hybrid"} | kw)
+                for name, kw in READINGS.items()
+            }
     finally:
-        index.rrf_k, index.lexical_weight = saved
+        apply(index, saved)
     return scores
 
 
-def main(argv: list[str] | None = None) -> tuple[int, float]:
-    """Sweep, print the table, and return the (rrf_k, lexical_weight) to use."""
+def main(argv: list[str] | None = None) -> Setting:
+    """Sweep, print the table, and return the (rrf_k, lexical weight, min match) to use."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path, help="keep the index here between runs")
     parser.add_argument("--queries", type=Path, default=TUNING)
@@ -72,7 +88,7 @@ def main(argv: list[str] | None = None) -> tuple[int, float]:
     queries = load_queries(args.queries)
     judged = Qrels.from_dict(qrels_for(queries, products))
     index = open_index(products, args.index_dir, args.model)
-    default = (index.rrf_k, index.lexical_weight)
+    default = settings_of(index)
     scores = sweep(index, queries, judged)
     channels = {
         f"{mode} ({name})": ndcg(index, queries, judged, {"mode": mode} | kw)
@@ -81,7 +97,7 @@ def main(argv: list[str] | None = None) -> tuple[int, float]:
     }
     index.close()
 
-    def mean(key: tuple[int, float]) -> float:
+    def mean(key: Setting) -> float:
         return sum(scores[key].values()) / len(READINGS)
 
     top = max(scores, key=mean)
@@ -91,17 +107,20 @@ def main(argv: list[str] | None = None) -> tuple[int, float]:
         f"{len(queries)} tuning queries; single channels: "
         + ", ".join(f"{name} {value:.4f}" for name, value in channels.items())
     )
-    print("hybrid NDCG@10 per (rrf_k, lexical weight)")
-    print("| rrf_k | lexical weight | parsed | text only | mean |")
-    print("|---|---|---|---|---|")
+    print("hybrid NDCG@10 per (rrf_k, lexical weight, lexical min match)")
+    print("| rrf_k | lexical weight | min match | parsed | text only | mean |")
+    print("|---|---|---|---|---|---|")
     for key, row in scores.items():
         mark = " (default)" if key == default else " (top)" if key == top else ""
         print(
-            f"| {key[0]} | {key[1]} | {row['parsed']:.4f} | {row['text only']:.4f} "
+            f"| {key[0]} | {key[1]} | {key[2]} | {row['parsed']:.4f} | {row['text only']:.4f} "
             f"| {mean(key):.4f}{mark} |"
         )
     verdict = "keep the default" if best == default else "set the default to"
-    print(f"{verdict} rrf_k={best[0]}, lexical weight={best[1]} (margin {MARGIN})")
+    print(
+        f"{verdict} rrf_k={best[0]}, lexical weight={best[1]}, lexical min match={best[2]}"
+        f" (margin {MARGIN})"
+    )
     return best
 
 

@@ -1,13 +1,17 @@
-"""The labelled query sets of `evals/retrieval`: well-formed, and the tuning set held apart."""
+"""The labelled query sets of `evals/retrieval`: well-formed, the tuning set held apart, and
+hybrid search at least as good as either channel on the measured one."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from evals.retrieval.run import QUERIES, load_products, load_queries, qrels_for
+from evals.retrieval.run import QUERIES, evaluate, load_products, load_queries, qrels_for
 from evals.retrieval.tune import TUNING
+from retrieval.chroma import make_client
+from retrieval.search import CatalogIndex
 
 
 @pytest.fixture(scope="module")
@@ -28,3 +32,18 @@ def test_tuning_queries_are_not_the_measured_ones() -> None:
     assert not {q["id"] for q in measured} & {q["id"] for q in tuning}
     assert not {q["query"].lower() for q in measured} & {q["query"].lower() for q in tuning}
     assert {q["category"] for q in tuning} == {q["category"] for q in measured}
+
+
+def test_hybrid_ranks_at_least_as_well_as_either_channel(
+    tmp_path: Path, minilm: Any, products: list[Any]
+) -> None:
+    """The measured set's headline: hybrid NDCG@10 >= the better of BM25 and dense, both ways
+    of reading the queries (real MiniLM, embedded Chroma, the demo catalog)."""
+    index = CatalogIndex(make_client(tmp_path / "chroma"), minilm, tmp_path / "lexical")
+    index.ingest(products)
+    queries = load_queries(QUERIES)
+    overall, _ = evaluate(index, queries, qrels_for(queries, products))
+    index.close()
+    for suffix in ("", " (text only)"):
+        channels = [overall[name + suffix]["ndcg@10"] for name in ("bm25", "dense")]
+        assert overall["hybrid" + suffix]["ndcg@10"] >= max(channels), suffix
