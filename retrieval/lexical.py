@@ -35,14 +35,11 @@ class LexicalIndex:
         retriever.index([tokenize(t) for t in texts], show_progress=False)
         return cls(retriever, list(doc_ids))
 
-    def query_tokens(self, query: str) -> list[str]:
-        """Tokens of `query` known to the index, misspellings corrected where possible."""
-        out = []
-        for token in tokenize(query, drop_stopwords=True):
-            fixed = self.spelling.correct(token)
-            if fixed is not None:
-                out.append(fixed)
-        return out
+    def _read(self, query: str) -> tuple[list[str], list[str]]:
+        """The query's words (stopwords dropped), and those the index knows, corrected."""
+        words = tokenize(query, drop_stopwords=True)
+        fixed = (self.spelling.correct(word) for word in words)
+        return words, [token for token in fixed if token is not None]
 
     def coverage(self, query: str) -> float:
         """Share of the query's words the index knows (after spelling correction).
@@ -50,8 +47,8 @@ class LexicalIndex:
         "make coffee at home in the morning" reads mostly words no product text has: the
         few it matches say little, and fusion weighs the lexical ranking accordingly.
         """
-        words = tokenize(query, drop_stopwords=True)
-        return len(self.query_tokens(query)) / len(words) if words else 0.0
+        words, tokens = self._read(query)
+        return len(tokens) / len(words) if words else 0.0
 
     def match_counts(self, tokens: list[str]) -> np.ndarray:
         """How many of the distinct `tokens` each document contains, in document order."""
@@ -77,12 +74,12 @@ class LexicalIndex:
         """
         if self.retriever is None or depth <= 0:
             return []
-        tokens = self.query_tokens(query)
+        words, tokens = self._read(query)
         if not tokens:
             return []
         scores = self.retriever.get_scores(tokens)
         if min_match > 0:
-            needed = math.ceil(min_match * len(set(tokenize(query, drop_stopwords=True))) - 1e-9)
+            needed = math.ceil(min_match * len(set(words)) - 1e-9)
             mask = mask & (self.match_counts(tokens) >= needed)
         scores = np.where(mask, scores, 0.0)
         candidates = np.flatnonzero(scores > 0)

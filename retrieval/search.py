@@ -388,13 +388,11 @@ class CatalogIndex:
             )
             rankings.append([(pos, rank) for rank, pos in enumerate(dense_hits, start=1)])
             weights.append(1.0)
-        if mode == "bm25":
-            rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth)))
-            weights.append(1.0)
-        elif mode == "hybrid":
-            lexical = snap.lexical.top(text, mask, depth, self.lexical_min_match)
-            rankings.append(ranks_with_ties(lexical))
-            weights.append(self.lexical_weight * snap.lexical.coverage(text))
+        if mode in ("hybrid", "bm25"):
+            hybrid = mode == "hybrid"
+            min_match = self.lexical_min_match if hybrid else 0.0
+            rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth, min_match)))
+            weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
         hits = [self._hit(table.metas[pos], score) for pos, score in fused]
         return SearchResult(

@@ -144,6 +144,16 @@ def evaluate(index: Any, queries: list[dict[str, Any]], qrels: dict[str, dict[st
     return overall, dict(by_category)
 
 
+def against_target(overall: dict[str, dict[str, float]]) -> dict[str, tuple[float, float]]:
+    """Per reading of the queries ("hybrid", "hybrid (text only)"): hybrid NDCG@10 and the
+    better of BM25's and dense's, which it must reach."""
+    out: dict[str, tuple[float, float]] = {}
+    for suffix in ("", " (text only)"):
+        best = max(overall["bm25" + suffix]["ndcg@10"], overall["dense" + suffix]["ndcg@10"])
+        out["hybrid" + suffix] = (overall["hybrid" + suffix]["ndcg@10"], best)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Index the catalog, score every system on the queries, print and return the scores."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -180,11 +190,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         n = sum(1 for q in queries if q["category"] == category)
         cells = " | ".join(f"{scores[s]:.3f}" for s in names)
         print(f"| {category:<11} | {n:<2} | {cells} |")
-    for suffix in ("", " (text only)"):
-        best = max(overall["bm25" + suffix]["ndcg@10"], overall["dense" + suffix]["ndcg@10"])
-        hybrid = overall["hybrid" + suffix]["ndcg@10"]
+    for name, (hybrid, best) in against_target(overall).items():
         verdict = "meets" if hybrid >= best else "misses"
-        print(f"hybrid{suffix} NDCG@10 {hybrid:.4f} {verdict} the target "
+        print(f"{name} NDCG@10 {hybrid:.4f} {verdict} the target "
               f"(>= best single channel, {best:.4f})")  # fmt: skip
     result = {"overall": overall, "by_category": by_category, "queries": len(queries)}
     if args.json:
