@@ -29,6 +29,9 @@ def data(
     train_dialogues: int = typer.Option(110, help="Training dialogues (about 2.8k tokens each)."),
     dev_dialogues: int = typer.Option(24, help="Dev dialogues (held-out phrasings and shoppers)."),
     seed: int = typer.Option(0, help="Seed: the same seed gives the same data."),
+    train_start: int = typer.Option(
+        0, help="Number of the first training dialogue: a later stage starts past the last."
+    ),
     out: Path | None = typer.Option(
         None, help="Output folder.", show_default="<data_dir>/finetune/data"
     ),
@@ -63,6 +66,7 @@ def data(
             train_dialogues=train_dialogues,
             dev_dialogues=dev_dialogues,
             seed=seed,
+            train_start=train_start,
             max_tool_rounds=settings.max_tool_rounds,
             progress=progress,
         )

@@ -258,16 +258,20 @@ def generate_split(
     seed: int,
     *,
     max_tool_rounds: int = 4,
+    start: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> SplitData:
-    """Generate `dialogues` dialogues of one split and their training sequences."""
+    """Generate dialogues `start` to `start + dialogues - 1` of one split and their sequences.
+
+    Dialogue `i` depends only on (seed, split, i), so a later stage of training can take
+    dialogues no earlier stage saw by starting where it stopped. Past the end of the
+    split's shopper pool, shoppers come round again with new dialogue plans.
+    """
     pool = shoppers(world, seed)[split]
-    if dialogues > len(pool):
-        raise ValueError(f"{dialogues} {split} dialogues need as many shoppers; {len(pool)} exist")
     data = SplitData(split, [])
-    for index in range(dialogues):
+    for done, index in enumerate(range(start, start + dialogues), start=1):
         conversation_id = f"ft-{split}-{index:04d}"
-        conv = new_conversation(world, split, index, seed, pool[index])
+        conv = new_conversation(world, split, index, seed, pool[index % len(pool)])
         try:
             records = run_dialogue(world, conv, None, conversation_id, max_tool_rounds)
         except PlanError as err:
@@ -285,7 +289,7 @@ def generate_split(
         )
         data.dialogues.append(dialogue)
         if progress is not None:
-            progress(index + 1, dialogues)
+            progress(done, dialogues)
     return data
 
 
@@ -369,24 +373,37 @@ def generate(
     train_dialogues: int,
     dev_dialogues: int,
     seed: int = 0,
+    train_start: int = 0,
     max_tool_rounds: int = 4,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Generate both splits and write `train.jsonl`, `dev.jsonl`, `dev_cases.jsonl` and
-    `manifest.json` into `out_dir`; returns the manifest."""
+    `manifest.json` into `out_dir`; returns the manifest.
+
+    Training dialogues start at number `train_start` (see `generate_split`); the dev split
+    always holds dialogues 0 to `dev_dialogues - 1`.
+    """
     from assistant.engine.dialogue import default_system_prompt
 
     started = time.perf_counter()
     manifest: dict[str, Any] = {
         "seed": seed,
+        "train_start": train_start,
         "fingerprint": fingerprint(renderer, default_system_prompt()),
         "tools": [t["function"]["name"] for t in renderer.tools],
         "splits": {},
     }
-    for split, count in (("train", train_dialogues), ("dev", dev_dialogues)):
+    for split, count, start in (("train", train_dialogues, train_start), ("dev", dev_dialogues, 0)):
         report = (lambda done, total, s=split: progress(s, done, total)) if progress else None
         data = generate_split(
-            world, renderer, split, count, seed, max_tool_rounds=max_tool_rounds, progress=report
+            world,
+            renderer,
+            split,
+            count,
+            seed,
+            max_tool_rounds=max_tool_rounds,
+            start=start,
+            progress=report,
         )
         write_jsonl(out_dir / f"{split}.jsonl", [e.to_json() for e in data.examples])
         if split == "dev":

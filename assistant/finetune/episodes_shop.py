@@ -183,7 +183,13 @@ def faq(conv: Conversation) -> Episode:
     """A store-policy question: ask the help pages with the shopper's words, quote the answer."""
     question, keywords = conv.rng.choice(FAQ_QUESTIONS[conv.split])
     question = conv.slot_noise(question, 0.3)
+    if conv.rng.random() < 0.5:
+        # After a lead-in ("Quick question: how long ...") shoppers start the question in
+        # lower case; the call quotes it as typed, whatever the case.
+        question = question[:1].lower() + question[1:]
     text, family = conv.say("faq", question=question)
+    if question not in text:  # the message starts with the question, so it was capitalised
+        question = question[:1].upper() + question[1:]
 
     def build(obs: Observation) -> str:
         found = answers.faq_answer(ok_data(obs, "answer_faq"), keywords)

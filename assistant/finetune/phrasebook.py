@@ -43,6 +43,14 @@ FAMILIES = [
         "{phrase} for my dad, what have you got?",
         "Is there {phrase} in stock?",
     )),
+    F("search.browse", (
+        "{greet}I'm shopping for {phrase}",
+        "Can you help me find {phrase}?",
+        "Where can I find {phrase}?",
+        "{phrase}, please",
+        "I'm in the market for {phrase}",
+        "{greet}what {phrase} do you have?",
+    )),
     F("search.gift", (
         "My brother's birthday is coming up. I'd like {phrase}",
         "I'm shopping for a gift: {phrase}",
@@ -68,6 +76,13 @@ FAMILIES = [
         "Does product {product_id} come in other options?",
         "List the variants of product {product_id}",
     )),
+    F("details.extra", (
+        "Which versions exist of the {ordinal} one?",
+        "What are the options for the {ordinal} product?",
+        "Give me the variants of product {product_id}",
+        "Is product {product_id} available in other versions?",
+        "How many variants does the {ordinal} one have?",
+    )),
     F("details.dev", (
         "What else is there of the {ordinal} one?",
         "I'm curious about the {ordinal} item, what are my choices?",
@@ -89,6 +104,12 @@ FAMILIES = [
         "Between the {a} and the {b} one, which is better?",
         "How does the {a} one stack up against the {b}?",
     )),
+    F("compare.extra", (
+        "Can you line up the {a} one against the {b} one?",
+        "Contrast {id_a} and {id_b} for me",
+        "I can't decide between the {a} and {b} result, compare them",
+        "Show {id_a} next to {id_b}",
+    )),
     F("compare.dev", (
         "Put the {a} and {b} side by side for me",
         "Which is better value, {id_a} or {id_b}?",
@@ -108,6 +129,14 @@ FAMILIES = [
         "Pop {quantity} of item {item_id} in my cart",
         "The {ordinal} one looks good, add it to my basket",
     )),
+    F("cart_add.extra", (
+        "{greet}I'd like the {ordinal} one in my cart",
+        "Stick the {ordinal} one in my basket",
+        "Add {quantity} of the {ordinal} result to the basket please",
+        "Could you put item {item_id} in my cart?",
+        "Buy {quantity} of item {item_id} for me, add to cart",
+        "Can you add the {ordinal} one to my basket?",
+    )),
     F("cart_add.dev", (
         "Throw the {ordinal} one into my basket",
         "I want {quantity} of item {item_id}, put them in my cart",
@@ -118,6 +147,12 @@ FAMILIES = [
         "Can I see my cart?",
     )),
     F("cart_view.more", ("List what's in my basket", "Which items are in my cart right now?")),
+    F("cart_view.extra", (
+        "What does my basket look like?",
+        "Check my cart please",
+        "what's in the basket right now",
+        "Show my basket",
+    )),
     F("cart_view.dev", ("What have I got in my basket so far?", "Cart contents please"), dev=True),
     F("cart_remove.plain", (
         "Remove item {item_id} from my cart",
@@ -127,6 +162,12 @@ FAMILIES = [
         "Delete item {item_id} from my basket",
         "I don't want item {item_id} anymore, take it out of the cart",
     )),
+    F("cart_remove.extra", (
+        "Get rid of item {item_id} from my cart",
+        "Please take item {item_id} off my basket",
+        "Remove {item_id} from the cart",
+        "I changed my mind about item {item_id}, remove it from my basket",
+    )),
     F("cart_remove.dev", ("Drop item {item_id} from the basket",), dev=True),
     F("types.plain", (
         "What kinds of products do you sell?",
@@ -134,9 +175,21 @@ FAMILIES = [
         "List your product categories",
     )),
     F("types.more", ("What do you stock?", "Which categories can I shop here?")),
+    F("types.extra", (
+        "What can I shop for in this store?",
+        "Which kinds of items do you offer?",
+        "Give me a list of what you sell",
+        "what types of things are in your catalog?",
+    )),
     F("types.dev", ("What sort of stuff can I buy here?",), dev=True),
     # -- FAQ: {question} is what answer_faq must be asked, verbatim ----------------------
     F("faq.plain", ("{question}", "{greet}{question}", "Quick question: {question}")),
+    F("faq.lead", (
+        "One more thing: {question}",
+        "Can you tell me, {question}",
+        "{greet}quick one, {question}",
+        "I have a question. {question}",
+    )),
     F("faq.dev", ("I was wondering, {question}", "Hey, one thing: {question}"), dev=True),
     # -- identity ----------------------------------------------------------------------
     F("email.plain", (
@@ -172,6 +225,11 @@ FAMILIES = [
         "Can you check order {order_id} for me?",
         "Has my order {order_id} shipped yet?",
     )),
+    F("status.extra", (
+        "When will order {order_id} arrive?",
+        "Can you track {order_id} for me?",
+        "Is {order_id} on its way?",
+    )),
     F("status.dev", (
         "Any news on {order_id}?",
         "I'm waiting for {order_id}, what's going on with it?",
@@ -189,6 +247,10 @@ FAMILIES = [
         "Please cancel my order {order_id}. {reason}",
         "Cancel {order_id} please, {reason}",
     )),
+    F("cancel.extra", (
+        "{greet}I need to cancel {order_id}, {reason}",
+        "Stop order {order_id} please. {reason}",
+    )),
     F("cancel.dev", ("Can I call off order {order_id}? {reason}",), dev=True),
     F("cancel_noreason.plain", (
         "I want to cancel order {order_id}",
@@ -201,6 +263,12 @@ FAMILIES = [
         "I want to return the {items} from order {order_id}",
         "Please return the {items} in my order {order_id}",
         "I'd like to send back the {items} from {order_id}",
+    )),
+    F("return.extra", (
+        "I need to send the {items} from order {order_id} back",
+        "{greet}can I return the {items} of order {order_id}?",
+        "The {items} from {order_id} isn't what I expected, I'd like to return it",
+        "Refund me for the {items} in order {order_id}, I'm returning it",
     )),
     F("return.dev", (
         "The {items} from {order_id} doesn't work for me, I want a refund",
@@ -217,10 +285,19 @@ FAMILIES = [
         "Can I swap the {item} in order {order_id} for one in {value}?",
         "Please exchange my {item} from {order_id} to the {value} version",
     )),
+    F("exchange.extra", (
+        "I'd like to trade the {item} from {order_id} for the {value} version",
+        "Can the {item} in {order_id} be exchanged for {value}?",
+        "The {item} I got in order {order_id} should be {value}, can I exchange it?",
+    )),
     F("exchange.dev", ("The {item} from {order_id} is wrong, I'd prefer {value}",), dev=True),
     F("modify_items.plain", (
         "Before order {order_id} ships, change the {item} to the {value} one",
         "Can I switch the {item} in my pending order {order_id} to {value}?",
+    )),
+    F("modify_items.extra", (
+        "Order {order_id} hasn't shipped yet, can I get the {item} in {value} instead?",
+        "Please update the {item} in order {order_id} to {value}",
     )),
     F("modify_items.dev", ("In {order_id}, make the {item} {value} instead",), dev=True),
     F("order_address.plain", (
@@ -240,6 +317,10 @@ FAMILIES = [
         "Update my default address to {address}",
         "Please change my address on file to {address}",
     )),
+    F("user_address.extra", (
+        "I've moved to {address}, please update my profile",
+        "Set my account address to {address}",
+    )),
     F("user_address.dev", ("My new home address is {address}, save it to my account",), dev=True),
     F("payment.plain", (
         "I want to pay for order {order_id} with my {method} instead",
@@ -254,6 +335,10 @@ FAMILIES = [
         "Where do my orders get delivered by default?",
         "Tell me the address on my account",
     )),
+    F("profile_address.extra", (
+        "What's my default shipping address?",
+        "Which address is saved on my profile?",
+    )),
     F("profile_address.dev", ("Where do you ship my stuff by default?",), dev=True),
     F("profile_payment.plain", (
         "Which payment methods do I have saved?",
@@ -262,6 +347,10 @@ FAMILIES = [
     F("profile_payment.more", (
         "Which cards can I use to pay?",
         "Remind me which payment options I saved",
+    )),
+    F("profile_payment.extra", (
+        "What payment methods are on my account?",
+        "which ways to pay do I have stored?",
     )),
     F("profile_payment.dev", ("How can I pay, what's on file?",), dev=True),
     # -- transfer, refusals, small talk -------------------------------------------------
@@ -276,6 +365,13 @@ FAMILIES = [
         "Transfer me to your support team please",
         "Is there a real person I can chat with?",
     )),
+    F("human.extra", (
+        "Let me talk to a live agent",
+        "I need a human to look at this",
+        "Can someone from your staff help me?",
+        "I want to speak with a representative",
+        "Hand me over to a human please",
+    )),
     F("human.dev", ("Put me through to someone from customer service",), dev=True),
     F("complaint.plain", (
         "My package arrived damaged and I want compensation for the trouble",
@@ -285,6 +381,10 @@ FAMILIES = [
         "My parcel was left at the wrong house and the courier won't help",
         "I want to report a fraudulent charge on my card",
         "Your delivery driver damaged my fence, who pays for it?",
+    )),
+    F("complaint.extra", (
+        "Someone used my account without permission, I need help",
+        "My refund never arrived and I want someone to look into it",
     )),
     F("complaint.dev", ("I was charged twice on my bank statement, please investigate",), dev=True),
     F("other_person.plain", (
@@ -356,6 +456,10 @@ FAQ_QUESTIONS: dict[Split, list[tuple[str, tuple[str, ...]]]] = {
         ("How do you verify who I am?", ("email", "zip")),
         ("What can I change on a pending order?", ("shipping address", "payment method")),
         ("Do I get an email about my return?", ("email", "return")),
+        ("How many days until my refund shows up?", ("refund", "business days")),
+        ("Can I send back something I received?", ("return", "delivered")),
+        ("What information do you need to look up my account?", ("email", "zip")),
+        ("Can I use a gift card to pay the difference?", ("gift card", "balance")),
     ],
     "dev": [
         ("how fast are refunds processed?", ("refund", "business days")),

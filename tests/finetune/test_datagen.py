@@ -167,3 +167,31 @@ def test_cart_removals_are_in_the_data(forty: datagen.SplitData) -> None:
     confirmation turn) are trained on, not only met in the dev split."""
     by_tool = datagen.statistics(forty)["by_tool"]
     assert by_tool.get("remove_from_cart", 0) >= 1, by_tool
+
+
+def test_a_later_stage_starts_where_an_earlier_one_stopped(
+    forty: datagen.SplitData, world_factory: Any, renderer: Any
+) -> None:
+    """Dialogue i depends only on (seed, split, i): dialogues generated from a start number
+    are the same dialogues a run from 0 wrote at those numbers, so stages of training can take
+    data no earlier stage saw."""
+    later = datagen.generate_split(world_factory(), renderer, "train", 3, seed=0, start=37)
+    expected = [d for d in forty.dialogues if d.conversation >= "ft-train-0037"]
+    assert [d.conversation for d in later.dialogues] == [d.conversation for d in expected]
+    assert [e.to_json() for d in later.dialogues for e in d.examples] == [
+        e.to_json() for d in expected for e in d.examples
+    ]
+
+
+def test_past_the_shopper_pool_shoppers_come_round_with_new_dialogues(
+    world_factory: Any, renderer: Any
+) -> None:
+    """Dialogue numbers beyond the pool are generated (its shoppers again), with new plans."""
+    world = world_factory()
+    size = len(shoppers(world, 0)["train"])
+    wrapped = datagen.generate_split(world, renderer, "train", 1, seed=0, start=size)
+    first = datagen.generate_split(world, renderer, "train", 1, seed=0)
+    assert [d.conversation for d in wrapped.dialogues] == [f"ft-train-{size:04d}"]
+    assert [e.to_json() for d in wrapped.dialogues for e in d.examples] != [
+        e.to_json() for d in first.dialogues for e in d.examples
+    ]
