@@ -214,6 +214,11 @@ FAMILIES = [
         "Hi, I'm {first} {last} from zip {zip}. {request}",
         "{request} I'm {first} {last}, zip {zip}.",
     )),
+    F("idfirst.more", (
+        "{request} I'm registered as {email}.",
+        "I'm {first} {last}, {zip}. {request}",
+        "{greet}account {email}. {request}",
+    )),
     F("idfirst.dev", (
         "{request} (account email: {email})",
         "{first} {last} here, zip {zip}. {request}",
@@ -256,6 +261,10 @@ FAMILIES = [
         "I want to cancel order {order_id}",
         "Please cancel my order {order_id}",
     )),
+    F("cancel_noreason.more", (
+        "{greet}please stop order {order_id}",
+        "Order {order_id}: cancel it, please",
+    )),
     F("cancel_noreason.dev", ("I'd like to call off {order_id}",), dev=True),
     F("reason.plain", ("{reason}", "Well, {reason}")),
     F("reason.dev", ("Honestly {reason}",), dev=True),
@@ -276,6 +285,10 @@ FAMILIES = [
     F("return_noitems.plain", (
         "I want to return something from order {order_id}",
         "I'd like to make a return for order {order_id}",
+    )),
+    F("return_noitems.more", (
+        "Can I send something back from order {order_id}?",
+        "I'd like a refund on part of order {order_id}",
     )),
     F("return_noitems.dev", ("How do I return stuff from {order_id}?",), dev=True),
     F("items.plain", ("The {items}", "Just the {items}", "{items}")),
@@ -299,11 +312,20 @@ FAMILIES = [
         "Order {order_id} hasn't shipped yet, can I get the {item} in {value} instead?",
         "Please update the {item} in order {order_id} to {value}",
     )),
+    F("modify_items.more", (
+        "Swap the {item} in order {order_id} for the {value} one before it ships",
+        "{greet}for pending order {order_id}, I'd like the {item} in {value}",
+        "Could you change my {item} to {value} in order {order_id}? It hasn't shipped",
+    )),
     F("modify_items.dev", ("In {order_id}, make the {item} {value} instead",), dev=True),
     F("order_address.plain", (
         "Please ship order {order_id} to {address}",
         "Change the shipping address of {order_id} to {address}",
         "I moved. Send order {order_id} to {address} instead",
+    )),
+    F("order_address.more", (
+        "Please redirect order {order_id} to {address}",
+        "Deliver {order_id} to {address} instead, please",
     )),
     F("order_address.dev", ("Order {order_id} should go to {address}",), dev=True),
     F("order_address_missing.plain", (
@@ -325,6 +347,10 @@ FAMILIES = [
     F("payment.plain", (
         "I want to pay for order {order_id} with my {method} instead",
         "Switch the payment of {order_id} to my {method}",
+    )),
+    F("payment.more", (
+        "Can I use my {method} to pay for {order_id}?",
+        "Pay order {order_id} with my {method} please",
     )),
     F("payment.dev", ("Charge my {method} for {order_id} rather than the current card",), dev=True),
     F("profile_address.plain", (
