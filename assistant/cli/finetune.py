@@ -30,7 +30,7 @@ def data(
     dev_dialogues: int = typer.Option(24, help="Dev dialogues (held-out phrasings and shoppers)."),
     seed: int = typer.Option(0, help="Seed: the same seed gives the same data."),
     train_start: int = typer.Option(
-        0, help="Number of the first training dialogue: a later stage starts past the last."
+        0, min=0, help="Number of the first training dialogue: a later stage starts past the last."
     ),
     out: Path | None = typer.Option(
         None, help="Output folder.", show_default="<data_dir>/finetune/data"

@@ -267,6 +267,8 @@ def generate_split(
     dialogues no earlier stage saw by starting where it stopped. Past the end of the
     split's shopper pool, shoppers come round again with new dialogue plans.
     """
+    if start < 0:
+        raise ValueError(f"the first dialogue number must be 0 or more, got {start}")
     pool = shoppers(world, seed)[split]
     data = SplitData(split, [])
     for done, index in enumerate(range(start, start + dialogues), start=1):

@@ -195,3 +195,9 @@ def test_past_the_shopper_pool_shoppers_come_round_with_new_dialogues(
     assert [e.to_json() for d in wrapped.dialogues for e in d.examples] != [
         e.to_json() for d in first.dialogues for e in d.examples
     ]
+
+
+def test_a_negative_first_dialogue_number_is_refused(world_factory: Any, renderer: Any) -> None:
+    """A negative start names no dialogue: a clear error, nothing generated."""
+    with pytest.raises(ValueError, match="0 or more, got -1"):
+        datagen.generate_split(world_factory(), renderer, "train", 1, seed=0, start=-1)
