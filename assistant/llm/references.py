@@ -12,7 +12,6 @@ Which arguments are ids is read off their names, the names the store's tools use
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -58,14 +57,10 @@ def _rule_words() -> frozenset[str]:
 
 
 def _texts(message: Message) -> Iterable[str]:
-    content = message.get("content")
-    if isinstance(content, str):
-        yield content
-    elif isinstance(content, list):
-        yield from (part["text"] for part in content if isinstance(part, dict) and "text" in part)
+    """The message's text and the arguments of the calls it made (not their call ids)."""
+    yield str(message.get("content") or "")
     for call in message.get("tool_calls") or []:
-        arguments = call.get("function", {}).get("arguments", "")
-        yield arguments if isinstance(arguments, str) else json.dumps(arguments)
+        yield str(call.get("function", {}).get("arguments", ""))
 
 
 def shown_ids(messages: Sequence[Message]) -> set[str]:
