@@ -53,7 +53,11 @@ class Settings(BaseSettings):
         default=True,
         description="With the structural tag on, id arguments (order, item, product, user, "
         "payment method ids, emails) must be ids the conversation has shown; a tool whose "
-        "id nobody has shown cannot be called yet. Order ids start with '#'.",
+        "id nobody has shown cannot be called yet. Order ids start with '#'. Order changes "
+        "take items and payment methods from the order and profile the tools returned, new "
+        "items from a product's available variants with the options the shopper named; "
+        "ids the shopper names or points at ('the second one': the second line of the "
+        "last list shown) are the ones called.",
     )
     llm_host: str = Field(default="127.0.0.1", description="Host the local vLLM server binds.")
     llm_port: int = Field(default=8321, description="Port the local vLLM server binds.")

@@ -1,9 +1,21 @@
-"""Which record ids a tool call may name: only ids the conversation has shown.
+"""Which record ids a tool call may name: ids the conversation has shown, where they belong.
 
 A small model that has not seen an order id writes a placeholder (`#W0000000`), a tool name
 or an item id with `#` in front, and the call fails or, worse, names someone else's order.
 The grammar in `tool_format` closes that: an id argument must be one of the ids shown in the
 conversation so far, by the shopper, by a tool result or in the session facts.
+
+Some arguments are held closer, to where such an id can come from:
+
+- `item_ids` of an order change: items of an order a tool has returned;
+- `new_item_ids`: available variants of a product a tool has returned, not items already
+  ordered (an exchange needs the product's variants looked up first), and of those the
+  ones that take the option values the shopper named (`order_changes`);
+- `payment_method_id`: the shopper's payment methods or an order's payments, as returned.
+
+And when the shopper's latest message names ids, or points at lines of the last list the
+assistant showed ("the second one", "the first and third"), an argument that can take one
+of those takes one of those.
 
 An id here is a word of letters, digits and `#_.@+-` with at least one digit or an `@`
 (prices and dates qualify too, harmlessly: the model would have to write one as an id).
@@ -13,9 +25,12 @@ Which arguments are ids is read off their names, the names the store's tools use
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+from assistant.llm.order_changes import items_named, wanted_variants
 from assistant.llm.types import Message
 
 #: Arguments that name a record of the store, by the parameter names of the tools.
@@ -36,16 +51,60 @@ REFERENCE_ARGUMENTS = frozenset(
 _WORD = re.compile(r"[\w#@.+-]+")
 _BARE_ORDER_ID = re.compile(r"[A-Za-z]{1,3}\d{4,}")
 _EDGES = ".+-"
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+}
+_ORDINAL = "|".join(_ORDINALS)
+#: "the second", "the first and the third", "the 2nd, 3rd": positions in a list shown.
+_POSITIONS = re.compile(
+    rf"\bthe\s+(?:{_ORDINAL})(?:\s*(?:,|and|&)\s*(?:the\s+)?(?:{_ORDINAL}))*\b", re.IGNORECASE
+)
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.*)$")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the conversation has shown that a tool call may refer to."""
+
+    words: frozenset[str] = frozenset()
+    """Every id-like word, except the rules' examples."""
+    ordered_items: frozenset[str] = frozenset()
+    """Item ids of the orders tool results showed."""
+    ordered_twice: frozenset[str] = frozenset()
+    """Item ids an order holds more than once."""
+    variants: frozenset[str] = frozenset()
+    """Available item ids among the product variants tool results showed."""
+    wanted_variants: frozenset[str] = frozenset()
+    """The variants the shopper's words ask for in an item change (`order_changes`)."""
+    payment_methods: frozenset[str] = frozenset()
+    """Payment method ids of the shopper's profile or of an order's payments."""
+    pointed: tuple[str, ...] = ()
+    """Ids the shopper's latest message names, or points at in the last list shown, in order."""
+    product_of: Mapping[str, str] = field(default_factory=dict)
+    """The product id of each item id a tool result showed."""
+
+
+def _id_matches(text: str) -> Iterator[tuple[int, str]]:
+    """Where each id-like word of `text` starts, and the word."""
+    for match in _WORD.finditer(text):
+        word = match.group().strip(_EDGES)
+        if any(c.isdigit() for c in word) or "@" in word:
+            yield match.start(), word
 
 
 def id_words(text: str) -> set[str]:
     """The id-like words of `text`: with a digit or an `@`, trailing punctuation dropped."""
-    words = set()
-    for match in _WORD.finditer(text):
-        word = match.group().strip(_EDGES)
-        if any(c.isdigit() for c in word) or "@" in word:
-            words.add(word)
-    return words
+    return {word for _, word in _id_matches(text)}
 
 
 @lru_cache(maxsize=1)
@@ -63,27 +122,187 @@ def _texts(message: Message) -> Iterable[str]:
         yield str(call.get("function", {}).get("arguments", ""))
 
 
-def shown_ids(messages: Sequence[Message]) -> set[str]:
-    """Every id the conversation has shown so far, except the rules' examples."""
+def _records(messages: Sequence[Message]) -> Iterator[dict[str, Any]]:
+    """Every JSON object inside the tool results of `messages`, nested ones included."""
+    from assistant.engine.quoting import unquote_tool_result  # the engine imports this module
+
+    stack: list[Any] = []
+    for message in messages:
+        if message.get("role") == "tool":
+            try:
+                stack.append(unquote_tool_result(str(message.get("content") or "")))
+            except ValueError:  # a result that is not the store's JSON names no record
+                continue
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            yield value
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+
+
+def _list_lines(text: str) -> list[str]:
+    """The lines of a bulleted or numbered list in `text`."""
+    return [m.group(1) for line in text.splitlines() if (m := _LIST_LINE.match(line))]
+
+
+def _positions(text: str) -> Iterator[tuple[int, int]]:
+    """Where `text` points at a list position, and the position (1-based; -1: "the last")."""
+    for phrase in _POSITIONS.finditer(text):
+        for word in re.finditer(_ORDINAL, phrase.group(), re.IGNORECASE):
+            yield phrase.start() + word.start(), _ORDINALS[word.group().lower()]
+
+
+def _said(messages: Sequence[Message]) -> str:
+    """Everything the shopper has written, lower-cased."""
+    return "\n".join(
+        str(m.get("content") or "") for m in messages if m.get("role") == "user"
+    ).lower()
+
+
+def _looks_like_id(word: str) -> bool:
+    """An id by its form: an order id, an email, or a long number (no zip, price or count)."""
+    return (
+        word.startswith("#")
+        or "@" in word
+        or bool(_BARE_ORDER_ID.fullmatch(word))
+        or (word.isdigit() and len(word) >= 6)
+    )
+
+
+def _last_list(messages: Sequence[Message], record_ids: set[str]) -> list[list[str]]:
+    """The record ids on each line of the last list the assistant showed, in order."""
+    for message in reversed(messages):
+        if message.get("role") != "assistant":
+            continue
+        lines = [
+            ids
+            for line in _list_lines(str(message.get("content") or ""))
+            if (ids := [w for _, w in _id_matches(line) if w in record_ids])
+        ]
+        if len(lines) >= 2:
+            return lines
+    return []
+
+
+def _pointed(
+    messages: Sequence[Message], records: list[dict[str, Any]], record_ids: set[str]
+) -> tuple[str, ...]:
+    """Ids the latest shopper message names (by id, or an ordered item by its name), or
+    points at in the last list, in the message's order."""
+    users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    if not users:
+        return ()
+    latest = str(messages[users[-1]].get("content") or "")
+    found = [
+        (offset, [word])
+        for offset, word in _id_matches(latest)
+        if word in record_ids or _looks_like_id(word)
+    ]
+    found += [(offset, [item]) for offset, item in items_named(records, latest)]
+    if positions := list(_positions(latest)):
+        lines = _last_list(messages[: users[-1]], record_ids)
+        for offset, position in positions:
+            index = position - 1 if position > 0 else position
+            if -len(lines) <= index < len(lines):
+                found.append((offset, lines[index]))
+    return tuple(dict.fromkeys(word for _, words in sorted(found) for word in words))
+
+
+def shown_ids(messages: Sequence[Message]) -> Shown:
+    """What the conversation has shown so far that a tool call may refer to."""
     words: set[str] = set()
     for message in messages:
         for text in _texts(message):
             words |= id_words(text)
-    return words - _rule_words()
+    ordered: set[str] = set()
+    twice: set[str] = set()
+    variants: set[str] = set()
+    payments: set[str] = set()
+    product_of: dict[str, str] = {}
+    record_ids: set[str] = set()
+    records = list(_records(messages))
+    for record in records:
+        record_ids |= {str(v) for k, v in record.items() if k.endswith("_id") and v}
+        if "order_id" in record:
+            items = [str(i["item_id"]) for i in record.get("items") or [] if "item_id" in i]
+            ordered |= set(items)
+            twice |= {i for i in items if items.count(i) > 1}
+            payments |= {
+                str(p["payment_method_id"])
+                for p in record.get("payment_history") or []
+                if "payment_method_id" in p
+            }
+        if isinstance(record.get("variants"), dict):
+            variants |= {
+                str(v.get("item_id", key))
+                for key, v in record["variants"].items()
+                if isinstance(v, dict) and v.get("available")
+            }
+        if isinstance(record.get("payment_methods"), dict):
+            payments |= set(record["payment_methods"])
+        if "item_id" in record and "product_id" in record:
+            product_of[str(record["item_id"])] = str(record["product_id"])
+    return Shown(
+        words=frozenset(words - _rule_words()),
+        ordered_items=frozenset(ordered),
+        ordered_twice=frozenset(twice),
+        variants=frozenset(variants - ordered),
+        wanted_variants=frozenset(wanted_variants(records, _said(messages)) - ordered),
+        payment_methods=frozenset(payments),
+        pointed=_pointed(messages, records, record_ids),
+        product_of=product_of,
+    )
 
 
-def candidates(argument: str, shown: Iterable[str]) -> list[str]:
-    """The shown ids that argument `argument` may take, sorted.
+def _of_kind(argument: str, words: Iterable[str]) -> list[str]:
+    """The words that can be an id of `argument`'s kind, in their order.
 
     Order ids start with `#` (the order tools say so); one typed without it (`W1234567`:
     a few letters, then four digits or more) is offered with it. Emails need an `@`. Other
-    ids need a digit.
+    ids need a digit, and are neither order ids nor emails.
     """
     if argument == "order_id":
-        ids = {s for s in shown if s.startswith("#")}
-        ids |= {f"#{s}" for s in shown if _BARE_ORDER_ID.fullmatch(s)}
-    elif argument == "email":
-        ids = {s for s in shown if "@" in s}
-    else:
-        ids = {s for s in shown if "@" not in s and any(c.isdigit() for c in s)}
-    return sorted(ids)
+        return [
+            s if s.startswith("#") else f"#{s}"
+            for s in words
+            if s.startswith("#") or _BARE_ORDER_ID.fullmatch(s)
+        ]
+    if argument == "email":
+        return [s for s in words if "@" in s]
+    return [
+        s for s in words if not s.startswith("#") and "@" not in s and any(c.isdigit() for c in s)
+    ]
+
+
+def _allowed(argument: str, shown: Shown) -> set[str]:
+    """Every id `argument` may take: shown, of its kind, from where such ids come."""
+    ids = set(_of_kind(argument, shown.words))
+    if argument == "item_ids":
+        ids &= shown.ordered_items
+    elif argument == "new_item_ids":
+        ids &= shown.wanted_variants or shown.variants
+    elif argument == "payment_method_id":
+        ids &= shown.payment_methods
+    return ids
+
+
+def named(argument: str, shown: Shown) -> list[str]:
+    """The ids for `argument` that the shopper's latest message names or points at, in order.
+
+    Shoppers name orders, products, items and emails; user and payment method ids come from
+    the tools, so those are never narrowed this way.
+    """
+    if argument in ("user_id", "payment_method_id"):
+        return []
+    pointed: Iterable[str] = shown.pointed
+    if argument == "product_id":  # pointing at an item points at its product
+        pointed = (shown.product_of.get(i, i) for i in pointed)
+    allowed = _allowed(argument, shown)
+    return [i for i in dict.fromkeys(_of_kind(argument, pointed)) if i in allowed]
+
+
+def candidates(argument: str, shown: Shown) -> list[str]:
+    """The ids `argument` may take: the ones the shopper just named, or else all it may, sorted."""
+    return named(argument, shown) or sorted(_allowed(argument, shown))

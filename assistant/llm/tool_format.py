@@ -7,17 +7,16 @@ text stays free, but once the model writes `<tool_call>` the rest of the call mu
 `[{"name": <a known tool>, "arguments": <JSON valid for that tool's schema>}]</tool_call>`,
 exactly the format of the chat template in `prompts/` that the xlam parser reads.
 
-Given the conversation, the grammar also holds id arguments to the ids it has shown
-(`references`): a tool that needs an id nobody has shown yet cannot be called at all.
+Given the conversation, the grammar also holds id arguments to the ids it has shown, where
+they belong (`references`): a tool that needs an id nobody has shown yet cannot be called.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 from typing import Any
 
-from assistant.llm.references import REFERENCE_ARGUMENTS, candidates
+from assistant.llm.references import REFERENCE_ARGUMENTS, Shown, candidates, named
 
 CALL_OPEN = "<tool_call>"
 CALL_CLOSE = "</tool_call>"
@@ -28,8 +27,18 @@ def call_prefix(name: str) -> str:
     return f'{CALL_OPEN}[{{"name": {json.dumps(name)}, "arguments": '
 
 
-def _held_to_shown(schema: dict[str, Any], shown: Collection[str]) -> dict[str, Any] | None:
-    """`schema` with each id argument limited to the shown ids; None if a required one has none."""
+def _repeats(prop: dict[str, Any], repeatable: list[str]) -> dict[str, Any] | bool:
+    """The `items` schema after a spelled-out list: the ids that may come again, or none."""
+    return {**prop.get("items", {}), "enum": repeatable} if repeatable else False
+
+
+def _held_to_shown(schema: dict[str, Any], shown: Shown) -> dict[str, Any] | None:
+    """`schema` with each id argument held to its candidates; None if a required one has none.
+
+    A list the shopper just spelled out ("compare the second and the third") must be those
+    ids, in that order (an item an order holds twice may come twice); otherwise each entry
+    is one of the candidates.
+    """
     properties = dict(schema.get("properties", {}))
     required = set(schema.get("required", []))
     for name, prop in properties.items():
@@ -41,22 +50,30 @@ def _held_to_shown(schema: dict[str, Any], shown: Collection[str]) -> dict[str, 
                 return None
             continue
         if prop.get("type") == "array":
-            properties[name] = {**prop, "items": {**prop.get("items", {}), "enum": allowed}}
+            if spelled := named(name, shown):
+                properties[name] = {
+                    **prop,
+                    "prefixItems": [{"const": i} for i in spelled],
+                    "items": _repeats(prop, [i for i in spelled if i in shown.ordered_twice]),
+                    "minItems": len(spelled),
+                }
+            else:
+                properties[name] = {**prop, "items": {**prop.get("items", {}), "enum": allowed}}
         elif prop.get("type") == "string":
             properties[name] = {**prop, "enum": allowed}
     return {**schema, "properties": properties}
 
 
 def structural_tag(
-    tools: list[dict[str, Any]], shown: Collection[str] | None = None
+    tools: list[dict[str, Any]], shown: Shown | None = None
 ) -> dict[str, Any] | None:
     """The `response_format` that constrains every tool call to one of `tools` and its schema.
 
     Args:
         tools: OpenAI tool definitions (`{"type": "function", "function": {...}}`).
-        shown: The ids the conversation has shown (`references.shown_ids`). When given, id
-            arguments must be one of them, and a tool whose required id has no candidate is
-            left out. None leaves ids free.
+        shown: What the conversation has shown (`references.shown_ids`). When given, id
+            arguments must be one of their `references.candidates`, and a tool whose required
+            id has none is left out. None leaves ids free.
 
     Returns:
         The structural tag, or None when no tool can be called yet.

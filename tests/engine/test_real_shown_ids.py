@@ -50,7 +50,7 @@ def test_no_order_id_is_made_up_after_a_sign_in(finetuned_vllm_server: VllmServe
     messages = _signed_in_with_a_profile_question()
     tools = default_registry().openai_schemas()
     shown = shown_ids(messages)
-    assert shown == {EMAIL, USER_ID}
+    assert shown.words == {EMAIL, USER_ID}
 
     held_client = served_client(finetuned_vllm_server, max_tokens=120)
     free_client = served_client(finetuned_vllm_server, max_tokens=120)
@@ -68,4 +68,60 @@ def test_no_order_id_is_made_up_after_a_sign_in(finetuned_vllm_server: VllmServe
                 assert set(values) <= set(candidates(name, shown)), call
     assert [(c.name, json.loads(c.arguments)) for c in held.tool_calls] == [
         ("get_user_details", {"user_id": USER_ID})
+    ]
+
+
+PURIFIERS = [
+    ("9534205511", "smart sensors, ionic, large", 473.43, True),
+    ("5669664287", "quiet operation, ionic, small", 543.68, True),
+    ("6341716129", "smart sensors, HEPA, large", 523.31, False),
+]
+
+
+def _after_a_search_list(latest: str) -> list[dict]:
+    results = [
+        {
+            "product_id": "3821016478",
+            "item_id": item,
+            "name": "Air Purifier",
+            "options": options,
+            "price": price,
+            "available": available,
+        }
+        for item, options, price, available in PURIFIERS
+    ]
+    search = {
+        "id": "call_1",
+        "type": "function",
+        "function": {
+            "name": "search_products",
+            "arguments": json.dumps({"query": "air purifiers under $600", "filters": None}),
+        },
+    }
+    listed = "\n".join(
+        f"- Air Purifier ({options}), item {item}: ${price}{'' if ok else ' (out of stock)'}"
+        for item, options, price, ok in PURIFIERS
+    )
+    return [
+        {"role": "system", "content": default_system_prompt()},
+        {"role": "user", "content": "any air purifiers under $600?"},
+        {"role": "assistant", "content": "", "tool_calls": [search]},
+        {
+            "role": "tool",
+            "tool_call_id": "call_1",
+            "content": quote_tool_result("search_products", {"results": results}),
+        },
+        {"role": "assistant", "content": f"Here is what I found:\n{listed}"},
+        {"role": "user", "content": latest},
+    ]
+
+
+@pytest.mark.vllm
+def test_the_second_one_goes_to_the_cart(finetuned_vllm_server: VllmServer) -> None:
+    messages = _after_a_search_list("throw the second one into my basket")
+    tools = default_registry().openai_schemas()
+    held = served_client(finetuned_vllm_server, max_tokens=120)
+    result = held.chat(messages, tools=tools, tool_choice="auto")
+    assert [(c.name, json.loads(c.arguments)) for c in result.tool_calls] == [
+        ("add_to_cart", {"item_id": "5669664287", "quantity": 1})
     ]

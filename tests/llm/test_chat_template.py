@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from transformers import AutoTokenizer
 
-from assistant.llm.references import shown_ids
+from assistant.engine.quoting import DATA_NOTE, quote_tool_result
+from assistant.llm.references import Shown, candidates, shown_ids
 from assistant.llm.tool_format import call_prefix, structural_tag
 from assistant.tools import default_registry
 from prompts import CHAT_TEMPLATE
@@ -73,7 +74,7 @@ def test_tool_call_history_renders_as_one_tagged_json_list(tokenizer: AutoTokeni
     assert "<tools>" not in text
 
 
-def _matcher(tokenizer: AutoTokenizer, tools: list[dict], shown: set[str] | None = None) -> object:
+def _matcher(tokenizer: AutoTokenizer, tools: list[dict], shown: Shown | None = None) -> object:
     import xgrammar as xgr
 
     grammar = xgr.Grammar.from_structural_tag(json.dumps(structural_tag(tools, shown)))
@@ -126,6 +127,8 @@ def _call(name: str, arguments: dict) -> str:
 def test_shown_ids_come_from_the_conversation_not_the_rules_examples() -> None:
     from assistant.engine.dialogue import default_system_prompt
 
+    broken = f'<tool_result name="x">\n{DATA_NOTE}'
+
     messages = [
         {
             "role": "system",
@@ -148,8 +151,11 @@ def test_shown_ids_come_from_the_conversation_not_the_rules_examples() -> None:
             ],
         },
         {"role": "tool", "tool_call_id": "c", "content": '{"item_id": "1008292230"}'},
+        # Results cut short or broken are still read for their words, and break nothing.
+        {"role": "tool", "tool_call_id": "d", "content": quote_tool_result("x", [1])[:-18]},
+        {"role": "tool", "tool_call_id": "e", "content": f"{broken}\n{{[\n</tool_result>"},
     ]
-    shown = shown_ids(messages)
+    shown = shown_ids(messages).words
     assert shown >= {
         "emma_santos_9753",
         "#W3113816",
@@ -164,7 +170,11 @@ def test_shown_ids_come_from_the_conversation_not_the_rules_examples() -> None:
 
 def test_id_arguments_are_held_to_the_ids_shown(tokenizer: AutoTokenizer) -> None:
     tools = default_registry().openai_schemas()
-    shown = {"#W3113816", "W7430166", "emma_santos_9753", "1008292230", "e.s@example.com"}
+    shown = Shown(
+        words=frozenset(
+            {"#W3113816", "W7430166", "emma_santos_9753", "1008292230", "e.s@example.com"}
+        )
+    )
     held = [
         _call("get_order_details", {"order_id": "#W3113816"}),
         _call("get_order_details", {"order_id": "#W7430166"}),  # typed without its '#'
@@ -178,6 +188,7 @@ def test_id_arguments_are_held_to_the_ids_shown(tokenizer: AutoTokenizer) -> Non
     unshown = [
         _call("get_order_details", {"order_id": "#W0000000"}),
         _call("get_order_details", {"order_id": "emma_santos_9753"}),  # not an order id
+        _call("get_user_details", {"user_id": "#W3113816"}),  # an order id, not a user id
         _call("add_to_cart", {"item_id": "1008292231", "quantity": 1}),
         _call("find_user_id_by_email", {"email": "e.x@example.com"}),
         _call(
@@ -196,7 +207,7 @@ def test_id_arguments_are_held_to_the_ids_shown(tokenizer: AutoTokenizer) -> Non
 def test_a_tool_whose_id_nobody_has_shown_cannot_be_called(tokenizer: AutoTokenizer) -> None:
     tools = default_registry().openai_schemas()
     # Words with digits that are no order ids: a user id, a size, an escaped "<" of a result.
-    shown = {"emma_santos_9753", "50ml", "u003c"}
+    shown = Shown(words=frozenset({"emma_santos_9753", "50ml", "u003c"}))
     names = {t["begin"] for t in structural_tag(tools, shown)["format"]["tags"]}
     assert call_prefix("get_user_details") in names
     assert call_prefix("get_order_details") not in names  # no order id shown yet
@@ -205,5 +216,163 @@ def test_a_tool_whose_id_nobody_has_shown_cannot_be_called(tokenizer: AutoTokeni
         '<tool_call>[{"name": "get_order_details"'
     )
     order_tools = [t for t in tools if t["function"]["name"] == "get_order_details"]
-    assert structural_tag(order_tools, set()) is None
+    assert structural_tag(order_tools, Shown()) is None
     assert structural_tag(order_tools, None) is not None
+
+
+def _called(name: str, arguments: dict, result: object, n: int) -> list[dict]:
+    """An assistant call of `name` and the tool message with its quoted `result`."""
+    call = {
+        "id": f"c{n}",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(arguments)},
+    }
+    return [
+        {"role": "assistant", "content": "", "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": f"c{n}", "content": quote_tool_result(name, result)},
+    ]
+
+
+ORDER = {
+    "order_id": "#W5442520",
+    "user_id": "olivia_ito_3591",
+    "status": "pending",
+    "items": [
+        {
+            "name": "Hiking Boots",
+            "product_id": "7363354090",
+            "item_id": "2648909398",
+            "options": {"size": "8", "material": "leather"},
+        },
+        {"name": "Gaming Mouse", "product_id": "5713490933", "item_id": "3330317167"},
+    ],
+    "payment_history": [{"transaction_type": "payment", "payment_method_id": "credit_card_9753"}],
+}
+BOOTS = {
+    "name": "Hiking Boots",
+    "product_id": "7363354090",
+    "variants": {
+        "8106223139": {"options": {"size": "9", "material": "leather"}, "available": True},
+        "2658930189": {"options": {"size": "9", "material": "leather"}, "available": False},
+        "5120876212": {"options": {"size": "9", "material": "synthetic"}, "available": True},
+        "1615379700": {"options": {"size": "10", "material": "leather"}, "available": True},
+        "2648909398": {"options": {"size": "8", "material": "leather"}, "available": True},
+    },
+}
+
+
+def test_order_changes_take_items_and_payments_from_what_the_tools_returned(
+    tokenizer: AutoTokenizer,
+) -> None:
+    tools = default_registry().openai_schemas()
+    messages = [
+        {"role": "user", "content": "in #W5442520 make the hiking boots a 9"},
+        *_called("get_order_details", {"order_id": "#W5442520"}, ORDER, 1),
+    ]
+    shown = shown_ids(messages)
+    names = {t["begin"] for t in structural_tag(tools, shown)["format"]["tags"]}
+    # The boots' variants have not been looked up: no item change can be written yet.
+    assert call_prefix("modify_pending_order_items") not in names
+    assert call_prefix("get_product_details") in names
+
+    messages += _called("get_product_details", {"product_id": "7363354090"}, BOOTS, 2)
+    shown = shown_ids(messages)
+    assert candidates("item_ids", shown) == ["2648909398"]  # "the hiking boots"
+    # In stock, not the ordered item, size 9 as asked, and leather as before.
+    assert candidates("new_item_ids", shown) == ["8106223139"]
+    assert shown.variants == {"8106223139", "5120876212", "1615379700"}
+    assert candidates("payment_method_id", shown) == ["credit_card_9753"]
+    change = {
+        "order_id": "#W5442520",
+        "item_ids": ["2648909398"],
+        "new_item_ids": ["8106223139"],
+        "payment_method_id": "credit_card_9753",
+    }
+    assert _matcher(tokenizer, tools, shown).accept_string(
+        _call("modify_pending_order_items", change)
+    )
+    unnamed = shown_ids([{"role": "user", "content": "change the boots"}, *messages[1:]])
+    assert candidates("new_item_ids", unnamed) == ["1615379700", "5120876212", "8106223139"]
+    wrong = [
+        {"new_item_ids": ["2648909398"]},  # the item it replaces
+        {"new_item_ids": ["5120876212"]},  # size 9, but not leather
+        {"new_item_ids": ["2658930189"]},  # out of stock
+        {"item_ids": ["8106223139"]},  # not in the order
+        {"payment_method_id": "olivia_ito_3591"},  # not a payment method
+    ]
+    for change_of in wrong:
+        text = _call("modify_pending_order_items", {**change, **change_of})
+        assert not _matcher(tokenizer, tools, shown).accept_string(text), change_of
+
+    # Items named by their product name are the items of the change.
+    named = [{"role": "user", "content": "only the gaming mouse please"}]
+    shown = shown_ids(messages + named)
+    assert candidates("item_ids", shown) == ["3330317167"]
+
+    def refund(items: list[str]) -> str:
+        arguments = {
+            "order_id": "#W5442520",
+            "item_ids": items,
+            "payment_method_id": "credit_card_9753",
+        }
+        return _call("return_delivered_order_items", arguments)
+
+    for items, ok in ((["3330317167"], True), (["3330317167", "2648909398"], False)):
+        assert _matcher(tokenizer, tools, shown).accept_string(refund(items)) is ok, items
+    # The same item twice only where the order holds it twice.
+    twice = [*ORDER["items"], ORDER["items"][1]]
+    for order, ok in ((ORDER, False), ({**ORDER, "items": twice}, True)):
+        shown = shown_ids([*_called("get_order_details", {}, order, 3), *named])
+        assert _matcher(tokenizer, tools, shown).accept_string(refund(["3330317167"] * 2)) is ok
+
+
+SKATEBOARDS = [
+    ("6313971174", "31 inch", "193.97"),
+    ("6673921677", "28 inch", "189.57"),
+    ("6956751343", "34 inch", "217.06"),
+]
+
+
+def _after_a_list(latest: str) -> list[dict]:
+    results = [
+        {"product_id": "1968349452", "item_id": item, "name": "Skateboard", "price": float(price)}
+        for item, _, price in SKATEBOARDS
+    ]
+    listed = "\n".join(
+        f"- Skateboard ({length}), item {item}: ${price}" for item, length, price in SKATEBOARDS
+    )
+    return [
+        {"role": "user", "content": "bamboo skateboards please"},
+        *_called("search_products", {"query": "bamboo skateboards"}, {"results": results}, 1),
+        {"role": "assistant", "content": f"Here is what I found:\n{listed}"},
+        {"role": "user", "content": "cheers"},
+        {"role": "assistant", "content": "You're welcome!"},
+        {"role": "user", "content": latest},
+    ]
+
+
+def test_the_second_one_is_the_second_line_of_the_last_list(tokenizer: AutoTokenizer) -> None:
+    tools = default_registry().openai_schemas()
+    second = shown_ids(_after_a_list("throw the second one into my basket"))
+    assert candidates("item_id", second) == ["6673921677"]
+    assert _matcher(tokenizer, tools, second).accept_string(
+        _call("add_to_cart", {"item_id": "6673921677", "quantity": 1})
+    )
+    assert not _matcher(tokenizer, tools, second).accept_string(
+        _call("add_to_cart", {"item_id": "6313971174", "quantity": 1})
+    )
+    pair = shown_ids(_after_a_list("Put the second and the last side by side"))
+    assert candidates("ids", pair) == ["6673921677", "6956751343"]
+    compare = _matcher(tokenizer, tools, pair)
+    assert compare.accept_string(_call("compare_products", {"ids": ["6673921677", "6956751343"]}))
+    for ids in (["6956751343", "6956751343"], ["6956751343", "6673921677"], ["6673921677"]):
+        assert not _matcher(tokenizer, tools, pair).accept_string(
+            _call("compare_products", {"ids": ids})
+        ), ids
+    # Pointing at an item points a product argument at the item's product.
+    assert candidates("product_id", shown_ids(_after_a_list("what about the first one?"))) == [
+        "1968349452"
+    ]
+    # Without a position, or with numbers that are no ids (a zip code), nothing is narrowed.
+    for latest in ("add one to my cart", "ship it to zip 94921 please"):
+        assert len(candidates("item_id", shown_ids(_after_a_list(latest)))) >= 3, latest
