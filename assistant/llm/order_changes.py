@@ -20,6 +20,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 
+def json_objects(value: Any) -> list[Mapping[str, Any]]:
+    """The JSON objects in `value`, a list from a tool result (anything else: none)."""
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
 def _named(value: str, said: str) -> bool:
     """Whether the option value `value` occurs as words in the shopper's text `said`."""
     return re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", said) is not None
@@ -37,8 +42,8 @@ def items_named(records: Iterable[Mapping[str, Any]], text: str) -> list[tuple[i
     for record in records:
         if "order_id" not in record:
             continue
-        for item in record.get("items") or []:
-            name = str(item.get("name") or "").lower() if isinstance(item, Mapping) else ""
+        for item in json_objects(record.get("items")):
+            name = str(item.get("name") or "").lower()
             pattern = rf"(?<![\w.]){re.escape(name)}(?:e?s)?(?![\w.])"
             if name and "item_id" in item and (match := re.search(pattern, said)):
                 found.append((match.start(), str(item["item_id"])))
@@ -57,7 +62,7 @@ def wanted_variants(records: Iterable[Mapping[str, Any]], said: str) -> set[str]
     variants: dict[str, Mapping[str, Any]] = {}
     for record in records:
         if "order_id" in record:
-            ordered += [i for i in record.get("items") or [] if isinstance(i, Mapping)]
+            ordered += json_objects(record.get("items"))
         if isinstance(record.get("variants"), Mapping):
             variants[str(record.get("product_id"))] = record["variants"]
     wanted: set[str] = set()
@@ -65,9 +70,11 @@ def wanted_variants(records: Iterable[Mapping[str, Any]], said: str) -> set[str]
         old = item.get("options") or {}
         scored = []
         for key, variant in (variants.get(str(item.get("product_id"))) or {}).items():
-            new = variant.get("options") or {} if isinstance(variant, Mapping) else {}
-            item_id = str(variant.get("item_id", key)) if isinstance(variant, Mapping) else key
-            if not variant.get("available") or item_id == str(item.get("item_id")):
+            if not isinstance(variant, Mapping) or not variant.get("available"):
+                continue
+            new = variant.get("options") or {}
+            item_id = str(variant.get("item_id", key))
+            if item_id == str(item.get("item_id")):
                 continue
             asked = sum(1 for k, v in new.items() if v != old.get(k) and _named(str(v), said))
             kept = sum(1 for k, v in new.items() if v == old.get(k))

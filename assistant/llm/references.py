@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.llm.order_changes import items_named, wanted_variants
+from assistant.llm.order_changes import items_named, json_objects, wanted_variants
 from assistant.llm.types import Message
 
 #: Arguments that name a record of the store, by the parameter names of the tools.
@@ -226,12 +226,12 @@ def shown_ids(messages: Sequence[Message]) -> Shown:
     for record in records:
         record_ids |= {str(v) for k, v in record.items() if k.endswith("_id") and v}
         if "order_id" in record:
-            items = [str(i["item_id"]) for i in record.get("items") or [] if "item_id" in i]
+            items = [str(i["item_id"]) for i in json_objects(record.get("items")) if "item_id" in i]
             ordered |= set(items)
             twice |= {i for i in items if items.count(i) > 1}
             payments |= {
                 str(p["payment_method_id"])
-                for p in record.get("payment_history") or []
+                for p in json_objects(record.get("payment_history"))
                 if "payment_method_id" in p
             }
         if isinstance(record.get("variants"), dict):

@@ -154,6 +154,13 @@ def test_shown_ids_come_from_the_conversation_not_the_rules_examples() -> None:
         # Results cut short or broken are still read for their words, and break nothing.
         {"role": "tool", "tool_call_id": "d", "content": quote_tool_result("x", [1])[:-18]},
         {"role": "tool", "tool_call_id": "e", "content": f"{broken}\n{{[\n</tool_result>"},
+        {
+            "role": "tool",
+            "tool_call_id": "f",
+            "content": quote_tool_result(
+                "x", {"order_id": "#W1", "items": ["item_id"], "payment_history": [["x"]]}
+            ),
+        },
     ]
     shown = shown_ids(messages).words
     assert shown >= {
