@@ -30,50 +30,61 @@ def _named(value: str, said: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", said) is not None
 
 
-def items_named(records: Iterable[Mapping[str, Any]], text: str) -> list[tuple[int, str]]:
-    """Where `text` names an item of an order the tools returned by its name, and its item id.
+def in_stock(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Mapping[str, Any]]]:
+    """The available variants of the products tool results showed: product id, item id, options.
 
     Args:
-        records: JSON objects of tool results; orders have `order_id` and `items`.
+        records: JSON objects of tool results; products have `product_id` and `variants`.
+    """
+    stock: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for record in records:
+        variants = record.get("variants")
+        if not isinstance(variants, Mapping):
+            continue
+        for key, variant in variants.items():
+            if isinstance(variant, Mapping) and variant.get("available"):
+                options = variant.get("options") or {}
+                stock.setdefault(str(record.get("product_id")), {})[
+                    str(variant.get("item_id", key))
+                ] = options
+    return stock
+
+
+def items_named(ordered: Iterable[Mapping[str, Any]], text: str) -> list[tuple[int, str]]:
+    """Where `text` names an ordered item by its name, and its item id.
+
+    Args:
+        ordered: The items of the orders tool results showed (`name`, `item_id`).
         text: One shopper message.
     """
     said = text.lower()
     found = []
-    for record in records:
-        if "order_id" not in record:
-            continue
-        for item in json_objects(record.get("items")):
-            name = str(item.get("name") or "").lower()
-            pattern = rf"(?<![\w.]){re.escape(name)}(?:e?s)?(?![\w.])"
-            if name and "item_id" in item and (match := re.search(pattern, said)):
-                found.append((match.start(), str(item["item_id"])))
+    for item in ordered:
+        name = str(item.get("name") or "").lower()
+        pattern = rf"(?<![\w.]){re.escape(name)}(?:e?s)?(?![\w.])"
+        if name and "item_id" in item and (match := re.search(pattern, said)):
+            found.append((match.start(), str(item["item_id"])))
     return found
 
 
-def wanted_variants(records: Iterable[Mapping[str, Any]], said: str) -> set[str]:
+def wanted_variants(
+    ordered: Iterable[Mapping[str, Any]],
+    stock: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    said: str,
+) -> set[str]:
     """The available variant item ids the shopper's words ask for, per ordered product.
 
     Args:
-        records: JSON objects of tool results: orders (`order_id`, `items` with `item_id`,
-            `product_id`, `options`) and products (`product_id`, `variants`).
+        ordered: The items of the orders tool results showed (`item_id`, `product_id`,
+            `options`).
+        stock: The available variants of the products tool results showed (`in_stock`).
         said: Everything the shopper has written, lower-cased.
     """
-    ordered: list[Mapping[str, Any]] = []
-    variants: dict[str, Mapping[str, Any]] = {}
-    for record in records:
-        if "order_id" in record:
-            ordered += json_objects(record.get("items"))
-        if isinstance(record.get("variants"), Mapping):
-            variants[str(record.get("product_id"))] = record["variants"]
     wanted: set[str] = set()
     for item in ordered:
         old = item.get("options") or {}
         scored = []
-        for key, variant in (variants.get(str(item.get("product_id"))) or {}).items():
-            if not isinstance(variant, Mapping) or not variant.get("available"):
-                continue
-            new = variant.get("options") or {}
-            item_id = str(variant.get("item_id", key))
+        for item_id, new in (stock.get(str(item.get("product_id"))) or {}).items():
             if item_id == str(item.get("item_id")):
                 continue
             asked = sum(1 for k, v in new.items() if v != old.get(k) and _named(str(v), said))

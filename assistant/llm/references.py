@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.llm.order_changes import items_named, json_objects, wanted_variants
+from assistant.llm.order_changes import in_stock, items_named, json_objects, wanted_variants
 from assistant.llm.types import Message
 
 #: Arguments that name a record of the store, by the parameter names of the tools.
@@ -187,20 +187,23 @@ def _last_list(messages: Sequence[Message], record_ids: set[str]) -> list[list[s
 
 
 def _pointed(
-    messages: Sequence[Message], records: list[dict[str, Any]], record_ids: set[str]
+    messages: Sequence[Message],
+    records: list[dict[str, Any]],
+    ordered: list[Mapping[str, Any]],
 ) -> tuple[str, ...]:
     """Ids the latest shopper message names (by id, or an ordered item by its name), or
     points at in the last list, in the message's order."""
     users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
     if not users:
         return ()
+    record_ids = {str(v) for r in records for k, v in r.items() if k.endswith("_id") and v}
     latest = str(messages[users[-1]].get("content") or "")
     found = [
         (offset, [word])
         for offset, word in _id_matches(latest)
         if word in record_ids or _looks_like_id(word)
     ]
-    found += [(offset, [item]) for offset, item in items_named(records, latest)]
+    found += [(offset, [item]) for offset, item in items_named(ordered, latest)]
     if positions := list(_positions(latest)):
         lines = _last_list(messages[: users[-1]], record_ids)
         for offset, position in positions:
@@ -216,42 +219,37 @@ def shown_ids(messages: Sequence[Message]) -> Shown:
     for message in messages:
         for text in _texts(message):
             words |= id_words(text)
-    ordered: set[str] = set()
+    ordered: list[Mapping[str, Any]] = []
+    ordered_ids: set[str] = set()
     twice: set[str] = set()
-    variants: set[str] = set()
     payments: set[str] = set()
     product_of: dict[str, str] = {}
-    record_ids: set[str] = set()
     records = list(_records(messages))
     for record in records:
-        record_ids |= {str(v) for k, v in record.items() if k.endswith("_id") and v}
         if "order_id" in record:
-            items = [str(i["item_id"]) for i in json_objects(record.get("items")) if "item_id" in i]
-            ordered |= set(items)
-            twice |= {i for i in items if items.count(i) > 1}
+            items = json_objects(record.get("items"))
+            ordered += items
+            ids = [str(i["item_id"]) for i in items if "item_id" in i]
+            ordered_ids |= set(ids)
+            twice |= {i for i in ids if ids.count(i) > 1}
             payments |= {
                 str(p["payment_method_id"])
                 for p in json_objects(record.get("payment_history"))
                 if "payment_method_id" in p
             }
-        if isinstance(record.get("variants"), dict):
-            variants |= {
-                str(v.get("item_id", key))
-                for key, v in record["variants"].items()
-                if isinstance(v, dict) and v.get("available")
-            }
         if isinstance(record.get("payment_methods"), dict):
             payments |= set(record["payment_methods"])
         if "item_id" in record and "product_id" in record:
             product_of[str(record["item_id"])] = str(record["product_id"])
+    stock = in_stock(records)
     return Shown(
         words=frozenset(words - _rule_words()),
-        ordered_items=frozenset(ordered),
+        ordered_items=frozenset(ordered_ids),
         ordered_twice=frozenset(twice),
-        variants=frozenset(variants - ordered),
-        wanted_variants=frozenset(wanted_variants(records, _said(messages)) - ordered),
+        variants=frozenset({i for items in stock.values() for i in items} - ordered_ids),
+        wanted_variants=frozenset(wanted_variants(ordered, stock, _said(messages)) - ordered_ids),
         payment_methods=frozenset(payments),
-        pointed=_pointed(messages, records, record_ids),
+        pointed=_pointed(messages, records, ordered),
         product_of=product_of,
     )
 
