@@ -1,4 +1,4 @@
-"""`shopassist finetune data|train|eval`: fine-tune the bundled chat model on the store's tools."""
+"""`shopassist finetune ...`: fine-tune the bundled chat model on the store's tools."""
 
 from __future__ import annotations
 
@@ -162,6 +162,37 @@ def merge(
     settings = get_settings()
     out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
     typer.echo(f"merged model in {out}")
+
+
+@app.command("average")
+def average(
+    adapters: list[Path] = typer.Argument(..., help="Adapter folders to average (two or more)."),
+    adapter_dir: Path = typer.Option(
+        ADAPTER_DIR, help="Adapter output.", show_default="committed one"
+    ),
+    rank: int | None = typer.Option(
+        None, help="Rank of the result.", show_default="the largest rank of the adapters"
+    ),
+    merge: bool = typer.Option(True, help="Also write the merged model into the data dir."),
+) -> None:
+    """Average adapters trained from the same start into one (the mean weight change)."""
+    from assistant.finetune.average import average_adapters
+    from assistant.finetune.merge import merge_adapter
+    from assistant.offline import force_offline
+
+    force_offline()
+    settings = get_settings()
+    try:
+        record = average_adapters(settings.model_dir, adapters, adapter_dir, rank=rank)
+    except (ValueError, FileNotFoundError) as error:
+        raise typer.BadParameter(str(error), param_hint="ADAPTERS") from error
+    typer.echo(
+        f"averaged {len(adapters)} adapters into {adapter_dir} (rank {record['rank']}, "
+        f"largest relative loss from the rank cut {record['truncation_error']:.4f})"
+    )
+    if merge:
+        out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
+        typer.echo(f"merged model in {out}")
 
 
 @app.command("eval")
