@@ -279,6 +279,12 @@ FAMILIES = [
         "The {items} from {order_id} isn't what I expected, I'd like to return it",
         "Refund me for the {items} in order {order_id}, I'm returning it",
     )),
+    F("return.money", (
+        "I'm not happy with the {items} from {order_id}, can I get my money back?",
+        "The {items} in order {order_id} broke, I want to send it back",
+        "{greet}money back for the {items} from order {order_id}, please",
+        "Order {order_id}: I'm sending the {items} back, refund me please",
+    )),
     F("return.dev", (
         "The {items} from {order_id} doesn't work for me, I want a refund",
     ), dev=True),
@@ -303,6 +309,12 @@ FAMILIES = [
         "Can the {item} in {order_id} be exchanged for {value}?",
         "The {item} I got in order {order_id} should be {value}, can I exchange it?",
     )),
+    F("exchange.more", (
+        "I got the {item} in order {order_id}, but I need it in {value}. Can you swap it?",
+        "Order {order_id}: the {item} should have been {value}, please exchange it",
+        "{greet}I received the {item} from {order_id} and want the {value} one in exchange",
+        "Could I trade my {item} from order {order_id} for a {value} one?",
+    )),
     F("exchange.dev", ("The {item} from {order_id} is wrong, I'd prefer {value}",), dev=True),
     F("modify_items.plain", (
         "Before order {order_id} ships, change the {item} to the {value} one",
@@ -316,6 +328,12 @@ FAMILIES = [
         "Swap the {item} in order {order_id} for the {value} one before it ships",
         "{greet}for pending order {order_id}, I'd like the {item} in {value}",
         "Could you change my {item} to {value} in order {order_id}? It hasn't shipped",
+    )),
+    F("modify_items.swap", (
+        "For order {order_id}, switch the {item} to {value} please",
+        "{greet}change the {item} on {order_id} to {value} before it ships",
+        "Order {order_id} is still pending and I'd like the {item} to be {value}",
+        "Can the {item} in {order_id} be {value} rather than what I picked?",
     )),
     F("modify_items.dev", ("In {order_id}, make the {item} {value} instead",), dev=True),
     F("order_address.plain", (
@@ -365,6 +383,10 @@ FAMILIES = [
         "What's my default shipping address?",
         "Which address is saved on my profile?",
     )),
+    F("profile_address.more2", (
+        "Where do my parcels go by default?",
+        "{greet}what's the home address you have on file?",
+    )),
     F("profile_address.dev", ("Where do you ship my stuff by default?",), dev=True),
     F("profile_payment.plain", (
         "Which payment methods do I have saved?",
@@ -377,6 +399,10 @@ FAMILIES = [
     F("profile_payment.extra", (
         "What payment methods are on my account?",
         "which ways to pay do I have stored?",
+    )),
+    F("profile_payment.more2", (
+        "How am I able to pay? Which methods do you have for me?",
+        "{greet}what do I have on file to pay with?",
     )),
     F("profile_payment.dev", ("How can I pay, what's on file?",), dev=True),
     # -- transfer, refusals, small talk -------------------------------------------------
@@ -397,6 +423,12 @@ FAMILIES = [
         "Can someone from your staff help me?",
         "I want to speak with a representative",
         "Hand me over to a human please",
+    )),
+    F("human.more", (
+        "Can I get a customer service rep?",
+        "I'd like to be connected to a member of your staff",
+        "{greet}route me to a person on your support team",
+        "Pass me on to customer support, please",
     )),
     F("human.dev", ("Put me through to someone from customer service",), dev=True),
     F("complaint.plain", (

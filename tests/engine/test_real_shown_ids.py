@@ -118,7 +118,7 @@ def _after_a_search_list(latest: str) -> list[dict]:
 
 @pytest.mark.vllm
 def test_the_second_one_goes_to_the_cart(finetuned_vllm_server: VllmServer) -> None:
-    messages = _after_a_search_list("throw the second one into my basket")
+    messages = _after_a_search_list("put the second one in my basket")
     tools = default_registry().openai_schemas()
     held = served_client(finetuned_vllm_server, max_tokens=120)
     result = held.chat(messages, tools=tools, tool_choice="auto")
