@@ -24,6 +24,15 @@ def _data_dir(option: Path | None) -> Path:
     return option or _work_dir() / "data"
 
 
+def _merge(adapter_dir: Path) -> None:
+    """Merge the adapter into the served fine-tuned model folder (skipped when up to date)."""
+    from assistant.finetune.merge import merge_adapter
+
+    settings = get_settings()
+    out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
+    typer.echo(f"merged model in {out}")
+
+
 @app.command("data")
 def data(
     train_dialogues: int = typer.Option(110, help="Training dialogues (about 2.8k tokens each)."),
@@ -108,7 +117,6 @@ def train(
     ),
 ) -> None:
     """Train the LoRA adapter; then merge it into a servable model folder."""
-    from assistant.finetune.merge import merge_adapter
     from assistant.finetune.train import TrainConfig, load_examples
     from assistant.finetune.train import train as run_training
     from assistant.offline import force_offline
@@ -146,8 +154,7 @@ def train(
         f"({result.tokens_per_second} tokens/s); loss {result.first_loss} -> {result.last_loss}"
     )
     if merge:
-        out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
-        typer.echo(f"merged model in {out}")
+        _merge(adapter_dir)
 
 
 @app.command("merge")
@@ -155,13 +162,10 @@ def merge(
     adapter_dir: Path = typer.Option(ADAPTER_DIR, help="Adapter.", show_default="committed one"),
 ) -> None:
     """Build the merged fine-tuned model from the adapter (skipped when up to date)."""
-    from assistant.finetune.merge import merge_adapter
     from assistant.offline import force_offline
 
     force_offline()
-    settings = get_settings()
-    out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
-    typer.echo(f"merged model in {out}")
+    _merge(adapter_dir)
 
 
 @app.command("average")
@@ -177,7 +181,6 @@ def average(
 ) -> None:
     """Average adapters trained from the same start into one (the mean weight change)."""
     from assistant.finetune.average import average_adapters
-    from assistant.finetune.merge import merge_adapter
     from assistant.offline import force_offline
 
     force_offline()
@@ -191,8 +194,7 @@ def average(
         f"largest relative loss from the rank cut {record['truncation_error']:.4f})"
     )
     if merge:
-        out = merge_adapter(settings.model_dir, settings.finetuned_model_dir, adapter_dir)
-        typer.echo(f"merged model in {out}")
+        _merge(adapter_dir)
 
 
 @app.command("eval")
