@@ -14,17 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.finetune.train import adapter_hash, read_record, save_adapter
+from assistant.finetune.train import adapter_hash, save_adapter, summarise
 
 _EXACT = "exact"
 _AVERAGE = "default"
-
-
-def _summary(adapter_dir: Path) -> dict[str, Any]:
-    record = read_record(adapter_dir)
-    return {"adapter_hash": adapter_hash(adapter_dir)} | {
-        k: record.get(k) for k in ("config", "data", "init", "average") if record.get(k)
-    }
 
 
 def _truncation_error(model: Any) -> float:
@@ -69,7 +62,7 @@ def average_adapters(
         raise ValueError(f"averaging needs two or more adapters, got {len(sources)}")
     if any(out_dir.resolve() == source.resolve() for source in sources):
         raise ValueError(f"{out_dir} is one of the adapters to average: write elsewhere")
-    summaries = [_summary(source) for source in sources]  # raises for a missing adapter
+    summaries = [summarise(source) for source in sources]  # raises for a missing adapter
     names = [f"source{n}" for n in range(len(sources))]
     model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
     model = PeftModel.from_pretrained(model, str(sources[0]), adapter_name=names[0])

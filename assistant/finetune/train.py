@@ -183,7 +183,7 @@ def train(
         raise ValueError("no training examples: run `shopassist finetune data` first")
     if not (base_dir / "config.json").is_file():
         raise FileNotFoundError(f"no model in {base_dir}: run `shopassist model prepare` first")
-    init_record = read_record(init_adapter) if init_adapter is not None else None
+    init_summary = summarise(init_adapter) if init_adapter is not None else None
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     if config.threads:
@@ -240,7 +240,7 @@ def train(
         f"({tokens_total} tokens), {total_steps} steps"
     )
 
-    init_hash = adapter_hash(init_adapter) if init_adapter is not None else None
+    init_hash = init_summary["adapter_hash"] if init_summary is not None else None
     key = run_key(asdict(config) | {"init": init_hash}, [e.text for e in order], base_dir)
     state = Progress()
     if checkpoint_dir is not None:
@@ -311,12 +311,8 @@ def train(
         "data": data_manifest or {},
         "adapter_hash": adapter_hash(adapter_dir),
     }
-    if init_record is not None:
-        record["init"] = (
-            {"adapter_hash": init_hash}
-            | {k: init_record.get(k) for k in ("config", "planned_steps", "data", "init")}
-            | {"result": {k: v for k, v in init_record.get("result", {}).items() if k != "losses"}}
-        )
+    if init_summary is not None:
+        record["init"] = init_summary
     (adapter_dir / "training.json").write_text(json.dumps(record, indent=2) + "\n")
     if checkpoint_dir is not None and total_steps == uncapped_steps:
         # Finished: the next run starts afresh. A run cut short by max_steps keeps its
@@ -364,6 +360,22 @@ def read_record(adapter_dir: Path) -> dict[str, Any]:
         raise FileNotFoundError(f"no LoRA adapter in {adapter_dir}")
     record = adapter_dir / "training.json"
     return json.loads(record.read_text()) if record.is_file() else {}
+
+
+def summarise(adapter_dir: Path) -> dict[str, Any]:
+    """An adapter's record as another record keeps it: its hash, its run without the loss
+    curve, and what it came from (the run it continued, the adapters it averages).
+
+    Raises:
+        FileNotFoundError: `adapter_dir` holds no adapter.
+    """
+    record = read_record(adapter_dir)
+    summary: dict[str, Any] = {"adapter_hash": adapter_hash(adapter_dir)}
+    summary |= {k: record.get(k) for k in ("config", "planned_steps", "data", "init")}
+    if "average" in record:
+        summary["average"] = record["average"]
+    summary["result"] = {k: v for k, v in record.get("result", {}).items() if k != "losses"}
+    return summary
 
 
 def load_examples(path: Path) -> list[Example]:

@@ -67,7 +67,7 @@ def test_the_average_is_the_mean_weight_change(
 
 
 def test_the_average_keeps_the_sources_rank_and_says_what_it_lost(
-    model_dir: Path, two_adapters: list[Path], tmp_path: Path
+    model_dir: Path, tokenizer: Any, two_adapters: list[Path], tmp_path: Path
 ) -> None:
     out = tmp_path / "average"
     record = average_adapters(model_dir, two_adapters, out)
@@ -75,6 +75,21 @@ def test_the_average_keeps_the_sources_rank_and_says_what_it_lost(
     assert record["rank"] == config["r"] == 4
     assert 0 < record["truncation_error"] < 1  # two rank-4 changes: their mean has rank 8
     assert (merge_adapter(model_dir, tmp_path / "merged", out) / "config.json").is_file()
+
+    # A run continued from the average keeps what the average was made of.
+    continued = tmp_path / "continued"
+    config = TrainConfig(max_steps=1, learning_rate=1e-9, seed=3)
+    train(
+        model_dir,
+        _examples(tokenizer),
+        continued,
+        config,
+        progress=lambda _: None,
+        init_adapter=out,
+    )
+    init = json.loads((continued / "training.json").read_text())["init"]
+    assert init["adapter_hash"] == record["adapter_hash"]
+    assert init["average"] == record["average"]
 
 
 def test_bad_sources_are_refused(model_dir: Path, two_adapters: list[Path], tmp_path: Path) -> None:
