@@ -33,6 +33,21 @@ def _merge(adapter_dir: Path) -> None:
     typer.echo(f"merged model in {out}")
 
 
+def _emphasis(pairs: list[str]) -> dict[str, float]:
+    """`NAME=FACTOR` options as a mapping; a malformed pair is a clear error."""
+    emphasis: dict[str, float] = {}
+    for pair in pairs:
+        name, sep, factor = pair.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            emphasis[name.strip()] = float(factor)
+        except ValueError:
+            message = f"{pair!r} is not NAME=FACTOR (for example return_items=3)"
+            raise typer.BadParameter(message, param_hint="--emphasise") from None
+    return emphasis
+
+
 @app.command("data")
 def data(
     train_dialogues: int = typer.Option(110, help="Training dialogues (about 2.8k tokens each)."),
@@ -40,6 +55,11 @@ def data(
     seed: int = typer.Option(0, help="Seed: the same seed gives the same data."),
     train_start: int = typer.Option(
         0, min=0, help="Number of the first training dialogue: a later stage starts past the last."
+    ),
+    emphasise: list[str] = typer.Option(
+        [],
+        help="NAME=FACTOR: weigh an episode (return_items, cancel, ...) FACTOR times in the "
+        "training split, for a stage aimed at a weak flow; the dev split keeps the default mix.",
     ),
     out: Path | None = typer.Option(
         None, help="Output folder.", show_default="<data_dir>/finetune/data"
@@ -51,7 +71,13 @@ def data(
     force_offline()
     from transformers import AutoTokenizer
 
-    from assistant.finetune.datagen import generate
+    from assistant.finetune.datagen import check_emphasis, generate
+
+    train_emphasis = _emphasis(emphasise)
+    try:
+        check_emphasis(train_emphasis)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--emphasise") from error
     from assistant.finetune.examples import Renderer
     from assistant.finetune.world import build_world
     from prompts import CHAT_TEMPLATE
@@ -76,6 +102,7 @@ def data(
             dev_dialogues=dev_dialogues,
             seed=seed,
             train_start=train_start,
+            train_emphasis=train_emphasis,
             max_tool_rounds=settings.max_tool_rounds,
             progress=progress,
         )

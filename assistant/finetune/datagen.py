@@ -89,6 +89,21 @@ ARCHETYPES = {
 CATEGORIES = {"shop": SHOP, "service": SERVICE, "talk": TALK}
 
 
+def episode_names() -> list[str]:
+    """Names of the episodes a dialogue draws from, as `emphasis` takes them."""
+    return [factory.__name__ for options in CATEGORIES.values() for factory, _, _ in options]
+
+
+def check_emphasis(emphasis: dict[str, float]) -> None:
+    """Refuse factors on unknown episodes, and factors that are not positive."""
+    known = episode_names()
+    for name, factor in emphasis.items():
+        if name not in known:
+            raise ValueError(f"no episode named {name!r}; episodes: {', '.join(known)}")
+        if not factor > 0:
+            raise ValueError(f"the factor for {name!r} must be more than 0, got {factor}")
+
+
 @dataclass
 class Dialogue:
     """One generated dialogue: its requests and the examples built from them."""
@@ -205,7 +220,8 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
     for _ in range(10):
         category = rng.choices(list(archetype), weights=list(archetype.values()), k=1)[0]
         options = CATEGORIES[category]
-        factory, _, turns = rng.choices(options, weights=[w for _, w, _ in options], k=1)[0]
+        weights = [w * conv.emphasis.get(f.__name__, 1.0) for f, w, _ in options]
+        factory, _, turns = rng.choices(options, weights=weights, k=1)[0]
         need = turns if not conv.authenticated else min(turns, 3)
         if need <= left:
             return factory
@@ -213,7 +229,12 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
 
 
 def new_conversation(
-    world: DemoWorld, split: Split, index: int, seed: int, user: dict[str, Any]
+    world: DemoWorld,
+    split: Split,
+    index: int,
+    seed: int,
+    user: dict[str, Any],
+    emphasis: dict[str, float] | None = None,
 ) -> Conversation:
     """The state of dialogue `index` of a split, seeded from (seed, split, index)."""
     rng = random.Random(f"{seed}:{split}:{index}")
@@ -229,6 +250,7 @@ def new_conversation(
         other=other,
         style=Style.sample(rng),
         archetype=rng.choices(list(ARCHETYPES), weights=[0.4, 0.35, 0.25], k=1)[0],
+        emphasis=dict(emphasis or {}),
     )
 
 
@@ -259,21 +281,24 @@ def generate_split(
     *,
     max_tool_rounds: int = 4,
     start: int = 0,
+    emphasis: dict[str, float] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> SplitData:
     """Generate dialogues `start` to `start + dialogues - 1` of one split and their sequences.
 
-    Dialogue `i` depends only on (seed, split, i), so a later stage of training can take
-    dialogues no earlier stage saw by starting where it stopped. Past the end of the
-    split's shopper pool, shoppers come round again with new dialogue plans.
+    Dialogue `i` depends only on (seed, split, i, emphasis), so a later stage of training can
+    take dialogues no earlier stage saw by starting where it stopped. Past the end of the
+    split's shopper pool, shoppers come round again with new dialogue plans. `emphasis`
+    multiplies the weights of named episodes (a stage aimed at a weak flow).
     """
     if start < 0:
         raise ValueError(f"the first dialogue number must be 0 or more, got {start}")
+    check_emphasis(emphasis or {})
     pool = shoppers(world, seed)[split]
     data = SplitData(split, [])
     for done, index in enumerate(range(start, start + dialogues), start=1):
         conversation_id = f"ft-{split}-{index:04d}"
-        conv = new_conversation(world, split, index, seed, pool[index % len(pool)])
+        conv = new_conversation(world, split, index, seed, pool[index % len(pool)], emphasis)
         try:
             records = run_dialogue(world, conv, None, conversation_id, max_tool_rounds)
         except PlanError as err:
@@ -376,26 +401,34 @@ def generate(
     dev_dialogues: int,
     seed: int = 0,
     train_start: int = 0,
+    train_emphasis: dict[str, float] | None = None,
     max_tool_rounds: int = 4,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Generate both splits and write `train.jsonl`, `dev.jsonl`, `dev_cases.jsonl` and
     `manifest.json` into `out_dir`; returns the manifest.
 
-    Training dialogues start at number `train_start` (see `generate_split`); the dev split
-    always holds dialogues 0 to `dev_dialogues - 1`.
+    Training dialogues start at number `train_start` and weigh episodes by
+    `train_emphasis` (see `generate_split`); the dev split always holds dialogues 0 to
+    `dev_dialogues - 1` with the default mix, so it stays the same measurement.
     """
     from assistant.engine.dialogue import default_system_prompt
 
+    check_emphasis(train_emphasis or {})
     started = time.perf_counter()
     manifest: dict[str, Any] = {
         "seed": seed,
         "train_start": train_start,
+        "train_emphasis": dict(train_emphasis or {}),
         "fingerprint": fingerprint(renderer, default_system_prompt()),
         "tools": [t["function"]["name"] for t in renderer.tools],
         "splits": {},
     }
-    for split, count, start in (("train", train_dialogues, train_start), ("dev", dev_dialogues, 0)):
+    plans = (
+        ("train", train_dialogues, train_start, train_emphasis),
+        ("dev", dev_dialogues, 0, None),
+    )
+    for split, count, start, emphasis in plans:
         report = (lambda done, total, s=split: progress(s, done, total)) if progress else None
         data = generate_split(
             world,
@@ -405,6 +438,7 @@ def generate(
             seed,
             max_tool_rounds=max_tool_rounds,
             start=start,
+            emphasis=emphasis,
             progress=report,
         )
         write_jsonl(out_dir / f"{split}.jsonl", [e.to_json() for e in data.examples])

@@ -52,6 +52,8 @@ class Conversation:
     style: Style
     archetype: str = "mixed"
     """Which episode categories the dialogue draws from (see `datagen.ARCHETYPES`)."""
+    emphasis: dict[str, float] = field(default_factory=dict)
+    """Factors on the weights of named episodes (see `datagen.episode_names`)."""
     authenticated: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
     """Results of the last product search shown to the shopper."""

@@ -201,3 +201,41 @@ def test_a_negative_first_dialogue_number_is_refused(world_factory: Any, rendere
     """A negative start names no dialogue: a clear error, nothing generated."""
     with pytest.raises(ValueError, match="0 or more, got -1"):
         datagen.generate_split(world_factory(), renderer, "train", 1, seed=0, start=-1)
+
+
+def test_emphasis_weighs_the_named_episodes_in_the_training_split_only(
+    generated: Path, forty: datagen.SplitData, world_factory: Any, renderer: Any, tmp_path: Path
+) -> None:
+    """A stage aimed at a weak flow draws that episode more often; the dev split keeps the
+    default mix, so it measures the same requests as before."""
+    emphasised = datagen.generate_split(
+        world_factory(), renderer, "train", 40, seed=0, emphasis={"return_items": 10.0}
+    )
+    returns = datagen.statistics(emphasised)["by_intent"].get("return", 0)
+    assert returns > datagen.statistics(forty)["by_intent"].get("return", 0) + 5
+    out = tmp_path / "emphasised"
+    generate(
+        world_factory(), renderer, out, train_dialogues=TRAIN, dev_dialogues=DEV, seed=3,
+        train_emphasis={"return_items": 10.0},
+    )  # fmt: skip
+    assert (out / "dev_cases.jsonl").read_bytes() == (generated / "dev_cases.jsonl").read_bytes()
+    assert (out / "dev.jsonl").read_bytes() == (generated / "dev.jsonl").read_bytes()
+    assert json.loads((out / "manifest.json").read_text())["train_emphasis"] == {
+        "return_items": 10.0
+    }
+
+
+@pytest.mark.parametrize(
+    ("emphasis", "message"),
+    [({"returns": 2.0}, "no episode named 'returns'"), ({"cancel": 0.0}, "more than 0, got 0.0")],
+)
+def test_an_unknown_episode_or_a_factor_of_nothing_is_refused(
+    world_factory: Any, renderer: Any, tmp_path: Path, emphasis: dict[str, float], message: str
+) -> None:
+    """Bad emphasis is a clear error before anything is written."""
+    with pytest.raises(ValueError, match=message):
+        generate(
+            world_factory(), renderer, tmp_path, train_dialogues=1, dev_dialogues=1,
+            train_emphasis=emphasis,
+        )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
