@@ -257,6 +257,14 @@ FAMILIES = [
         "Stop order {order_id} please. {reason}",
     )),
     F("cancel.dev", ("Can I call off order {order_id}? {reason}",), dev=True),
+    F("cancel.verbs", (
+        "Scrap order {order_id}, {reason}",
+        "{greet}please withdraw order {order_id}. {reason}",
+        "Don't send order {order_id}, {reason}",
+        "Can you void my order {order_id}? {reason}",
+        "I changed my mind about {order_id}: cancel it. {reason}",
+        "Drop order {order_id} for me, {reason}",
+    )),
     F("cancel_noreason.plain", (
         "I want to cancel order {order_id}",
         "Please cancel my order {order_id}",
@@ -266,6 +274,12 @@ FAMILIES = [
         "Order {order_id}: cancel it, please",
     )),
     F("cancel_noreason.dev", ("I'd like to call off {order_id}",), dev=True),
+    F("cancel_noreason.verbs", (
+        "Scrap order {order_id} please",
+        "{greet}can you void order {order_id}?",
+        "I changed my mind about order {order_id}, please cancel it",
+        "Abort order {order_id}",
+    )),
     F("reason.plain", ("{reason}", "Well, {reason}")),
     F("reason.dev", ("Honestly {reason}",), dev=True),
     F("return.plain", (
@@ -288,6 +302,14 @@ FAMILIES = [
     F("return.dev", (
         "The {items} from {order_id} doesn't work for me, I want a refund",
     ), dev=True),
+    F("return.refund", (
+        "The {items} from order {order_id} is faulty, refund it please",
+        "{greet}the {items} in {order_id} arrived damaged, I'd like a refund",
+        "Take back the {items} from order {order_id}",
+        "I'm done with the {items} from {order_id}, give me a refund",
+        "Can I be reimbursed for the {items} in order {order_id}? I'll ship it back",
+        "I regret buying the {items} ({order_id}), I want to return it for a refund",
+    )),
     F("return_noitems.plain", (
         "I want to return something from order {order_id}",
         "I'd like to make a return for order {order_id}",
@@ -316,6 +338,12 @@ FAMILIES = [
         "Could I trade my {item} from order {order_id} for a {value} one?",
     )),
     F("exchange.dev", ("The {item} from {order_id} is wrong, I'd prefer {value}",), dev=True),
+    F("exchange.variant", (
+        "My {item} from {order_id} doesn't suit me, exchange it for the {value} one",
+        "{greet}I'd rather have the {item} from order {order_id} in {value}, swap it please",
+        "Replace the {item} of order {order_id} with the {value} variant",
+        "The {item} in {order_id} came in the wrong option, I need {value}",
+    )),
     F("modify_items.plain", (
         "Before order {order_id} ships, change the {item} to the {value} one",
         "Can I switch the {item} in my pending order {order_id} to {value}?",
@@ -346,6 +374,12 @@ FAMILIES = [
         "Deliver {order_id} to {address} instead, please",
     )),
     F("order_address.dev", ("Order {order_id} should go to {address}",), dev=True),
+    F("order_address.deliver", (
+        "Order {order_id} needs to be delivered to {address}",
+        "{greet}could {order_id} be shipped to {address}?",
+        "Switch the delivery address for {order_id} to {address}",
+        "Send {order_id} to {address}, not to my old address",
+    )),
     F("order_address_missing.plain", (
         "I need to change the shipping address of order {order_id}",
         "Can order {order_id} go to a different address?",
