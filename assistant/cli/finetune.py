@@ -72,15 +72,15 @@ def data(
     from transformers import AutoTokenizer
 
     from assistant.finetune.datagen import check_emphasis, generate
+    from assistant.finetune.examples import Renderer
+    from assistant.finetune.world import build_world
+    from prompts import CHAT_TEMPLATE
 
     train_emphasis = _emphasis(emphasise)
     try:
         check_emphasis(train_emphasis)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--emphasise") from error
-    from assistant.finetune.examples import Renderer
-    from assistant.finetune.world import build_world
-    from prompts import CHAT_TEMPLATE
 
     logging.basicConfig(level=logging.WARNING)
     settings = get_settings()

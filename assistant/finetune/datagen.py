@@ -414,7 +414,6 @@ def generate(
     """
     from assistant.engine.dialogue import default_system_prompt
 
-    check_emphasis(train_emphasis or {})
     started = time.perf_counter()
     manifest: dict[str, Any] = {
         "seed": seed,
