@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from assistant.demo.tau2_data import RETAIL_DATA, read_member
-from assistant.finetune.examples import Renderer
+from assistant.finetune.examples import Example, Renderer, group_records
+from assistant.finetune.oracle import CallRecord, say, tool_call
 from assistant.finetune.world import FAQ_DIR, DemoWorld, build_world
 from prompts import CHAT_TEMPLATE
 from tests.support import HashingEmbedder
@@ -70,3 +71,29 @@ def renderer(tokenizer: Any) -> Renderer:
     from assistant.tools import default_registry
 
     return Renderer(tokenizer, CHAT_TEMPLATE.read_text(), default_registry().openai_schemas())
+
+
+@pytest.fixture(scope="session")
+def smoke_examples(tokenizer: Any) -> list[Example]:
+    """Two tiny training sequences (a search call, a refusal) for smoke training runs."""
+    from assistant.tools import default_registry
+
+    # No tool list in the prompt: short sequences keep the smoke run to seconds.
+    renderer = Renderer(tokenizer, CHAT_TEMPLATE.read_text(), [])
+    registry = default_registry()
+    system = {"role": "system", "content": "You are the store's assistant."}
+    records = [
+        CallRecord(
+            [system, {"role": "user", "content": "Show me blue t-shirts"}],
+            tool_call(registry, "search_products", query="blue t-shirts"),
+        ),
+        CallRecord(
+            [system, {"role": "user", "content": "What's the weather?"}],
+            say("refuse", "Sorry, I can only help with the store."),
+        ),
+    ]
+    return [
+        example
+        for n, record in enumerate(records)
+        for example in group_records([record], renderer, conversation=f"c{n}", split="train")
+    ]

@@ -11,7 +11,6 @@ import pytest
 from assistant.finetune.average import average_adapters
 from assistant.finetune.merge import merge_adapter
 from assistant.finetune.train import TrainConfig, adapter_hash, train
-from tests.finetune.test_train import _examples
 
 pytestmark = pytest.mark.slow
 
@@ -34,14 +33,14 @@ def _deltas(adapter: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def two_adapters(model_dir: Path, tokenizer: Any, tmp_path_factory: Any) -> list[Path]:
+def two_adapters(model_dir: Path, smoke_examples: list[Any], tmp_path_factory: Any) -> list[Path]:
     """Two short runs from different seeds: different weight changes on the same modules."""
     root = tmp_path_factory.mktemp("sources")
     adapters = []
     for seed in (1, 2):
         adapter = root / f"seed{seed}"
         config = TrainConfig(max_steps=2, learning_rate=1e-3, lora_layers=2, seed=seed, rank=4)
-        train(model_dir, _examples(tokenizer), adapter, config, progress=lambda _: None)
+        train(model_dir, smoke_examples, adapter, config, progress=lambda _: None)
         adapters.append(adapter)
     return adapters
 
@@ -67,7 +66,7 @@ def test_the_average_is_the_mean_weight_change(
 
 
 def test_the_average_keeps_the_sources_rank_and_says_what_it_lost(
-    model_dir: Path, tokenizer: Any, two_adapters: list[Path], tmp_path: Path
+    model_dir: Path, smoke_examples: list[Any], two_adapters: list[Path], tmp_path: Path
 ) -> None:
     out = tmp_path / "average"
     record = average_adapters(model_dir, two_adapters, out)
@@ -81,7 +80,7 @@ def test_the_average_keeps_the_sources_rank_and_says_what_it_lost(
     config = TrainConfig(max_steps=1, learning_rate=1e-9, seed=3)
     train(
         model_dir,
-        _examples(tokenizer),
+        smoke_examples,
         continued,
         config,
         progress=lambda _: None,

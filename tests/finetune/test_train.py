@@ -8,40 +8,14 @@ from typing import Any
 
 import pytest
 
-from assistant.finetune.examples import Renderer, group_records
 from assistant.finetune.merge import MERGED_MARKER, is_up_to_date, merge_adapter
-from assistant.finetune.oracle import CallRecord, say, tool_call
 from assistant.finetune.train import TrainConfig, adapter_hash, encode, train
-from assistant.tools import default_registry
-from prompts import CHAT_TEMPLATE
 
 pytestmark = pytest.mark.slow
 
 
-def _examples(tokenizer: Any) -> list[Any]:
-    # No tool list in the prompt: short sequences keep the smoke run to seconds.
-    renderer = Renderer(tokenizer, CHAT_TEMPLATE.read_text(), [])
-    registry = default_registry()
-    system = {"role": "system", "content": "You are the store's assistant."}
-    records = [
-        CallRecord(
-            [system, {"role": "user", "content": "Show me blue t-shirts"}],
-            tool_call(registry, "search_products", query="blue t-shirts"),
-        ),
-        CallRecord(
-            [system, {"role": "user", "content": "What's the weather?"}],
-            say("refuse", "Sorry, I can only help with the store."),
-        ),
-    ]
-    return [
-        example
-        for n, record in enumerate(records)
-        for example in group_records([record], renderer, conversation=f"c{n}", split="train")
-    ]
-
-
-def test_labels_cover_exactly_the_target_tokens(tokenizer: Any) -> None:
-    example = _examples(tokenizer)[0]
+def test_labels_cover_exactly_the_target_tokens(tokenizer: Any, smoke_examples: list[Any]) -> None:
+    example = smoke_examples[0]
     encoded = encode(tokenizer, example, max_tokens=10_000)
     assert encoded is not None
     labelled = [
@@ -53,7 +27,7 @@ def test_labels_cover_exactly_the_target_tokens(tokenizer: Any) -> None:
 
 
 def test_smoke_training_writes_an_adapter_that_loads_and_merges(
-    model_dir: Path, tokenizer: Any, tmp_path: Path
+    model_dir: Path, smoke_examples: list[Any], tmp_path: Path
 ) -> None:
     import torch
     from peft import PeftModel
@@ -61,7 +35,7 @@ def test_smoke_training_writes_an_adapter_that_loads_and_merges(
 
     adapter = tmp_path / "adapter"
     config = TrainConfig(max_steps=2, learning_rate=1e-3, lora_layers=2, seed=1)
-    result = train(model_dir, _examples(tokenizer), adapter, config, progress=lambda _: None)
+    result = train(model_dir, smoke_examples, adapter, config, progress=lambda _: None)
     assert result.steps == 2 and result.tokens > 0 and result.tokens_per_second > 0
     record = json.loads((adapter / "training.json").read_text())
     assert record["adapter_hash"] == adapter_hash(adapter)
@@ -93,11 +67,10 @@ def test_smoke_training_writes_an_adapter_that_loads_and_merges(
 
 
 def test_a_run_cut_short_resumes_from_its_checkpoint(
-    model_dir: Path, tokenizer: Any, tmp_path: Path
+    model_dir: Path, smoke_examples: list[Any], tmp_path: Path
 ) -> None:
     from assistant.finetune.checkpoint import CHECKPOINT_FILE
 
-    examples = _examples(tokenizer)
     checkpoints = tmp_path / "checkpoints"
     settings = {"learning_rate": 1e-3, "lora_layers": 1, "checkpoint_every": 5}
     lines: list[str] = []
@@ -106,7 +79,7 @@ def test_a_run_cut_short_resumes_from_its_checkpoint(
         config = TrainConfig(**(settings | overrides))
         return train(
             model_dir,
-            examples,
+            smoke_examples,
             tmp_path / "adapter",
             config,
             progress=lines.append,
@@ -128,27 +101,26 @@ def test_a_run_cut_short_resumes_from_its_checkpoint(
 
 
 def test_training_can_continue_an_existing_adapter(
-    model_dir: Path, tokenizer: Any, tmp_path: Path
+    model_dir: Path, smoke_examples: list[Any], tmp_path: Path
 ) -> None:
     from safetensors.torch import load_file
 
-    examples = _examples(tokenizer)
     first = tmp_path / "first"
     train(
         model_dir,
-        examples,
+        smoke_examples,
         first,
         TrainConfig(max_steps=2, learning_rate=1e-3, lora_layers=2, seed=1),
         progress=lambda _: None,
     )
     with pytest.raises(FileNotFoundError, match="no LoRA adapter in"):
-        train(model_dir, examples, tmp_path / "x", TrainConfig(), init_adapter=tmp_path)
+        train(model_dir, smoke_examples, tmp_path / "x", TrainConfig(), init_adapter=tmp_path)
 
     # A vanishing learning rate: the continued adapter is the first one, not a fresh start
     # (a fresh LoRA B is all zeros), even though this config asks for other layers.
     second = tmp_path / "second"
     config = TrainConfig(max_steps=1, learning_rate=1e-9, lora_layers=4, seed=2)
-    train(model_dir, examples, second, config, progress=lambda _: None, init_adapter=first)
+    train(model_dir, smoke_examples, second, config, progress=lambda _: None, init_adapter=first)
     before = load_file(first / "adapter_model.safetensors")
     after = load_file(second / "adapter_model.safetensors")
     assert before.keys() == after.keys()
