@@ -58,8 +58,9 @@ def data(
     ),
     emphasise: list[str] = typer.Option(
         [],
-        help="NAME=FACTOR: weigh an episode (return_items, cancel, ...) FACTOR times in the "
-        "training split, for a stage aimed at a weak flow; the dev split keeps the default mix.",
+        help="NAME=FACTOR: weigh an opening, episode or sign-in mode (sign_in, return_items, "
+        "identify_ask, ...) FACTOR times in the training split, for a stage aimed at a weak "
+        "flow; the dev split keeps the default mix.",
     ),
     out: Path | None = typer.Option(
         None, help="Output folder.", show_default="<data_dir>/finetune/data"

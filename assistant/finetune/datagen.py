@@ -30,7 +30,7 @@ from assistant.finetune.examples import Example, Renderer, group_records, target
 from assistant.finetune.oracle import CallRecord, OracleModel, PlanError
 from assistant.finetune.phrasebook import phrasebook
 from assistant.finetune.phrasing import Split, Style
-from assistant.finetune.scenarios import Conversation, EpisodeFactory, Turn
+from assistant.finetune.scenarios import SIGN_IN_MODES, Conversation, EpisodeFactory, Turn
 from assistant.finetune.world import DemoWorld
 
 log = logging.getLogger(__name__)
@@ -89,17 +89,22 @@ ARCHETYPES = {
 CATEGORIES = {"shop": SHOP, "service": SERVICE, "talk": TALK}
 
 
-def episode_names() -> list[str]:
-    """Names of the episodes a dialogue draws from, as `emphasis` takes them."""
-    return [factory.__name__ for options in CATEGORIES.values() for factory, _, _ in options]
+def emphasis_names() -> list[str]:
+    """Names `emphasis` weighs: the openings and episodes a dialogue draws from, and the
+    sign-in modes as `identify_<mode>` (see `scenarios.SIGN_IN_MODES`). An opening's factor
+    scales its share of first turns; `search` is both an opening and an episode."""
+    names = [factory.__name__ for factory, _ in OPENINGS]
+    names += [factory.__name__ for options in CATEGORIES.values() for factory, _, _ in options]
+    names += [f"identify_{mode}" for mode in SIGN_IN_MODES]
+    return list(dict.fromkeys(names))
 
 
 def check_emphasis(emphasis: dict[str, float]) -> None:
-    """Refuse factors on unknown episodes, and factors that are not positive."""
-    known = episode_names()
+    """Refuse factors on unknown names, and factors that are not positive."""
+    known = emphasis_names()
     for name, factor in emphasis.items():
         if name not in known:
-            raise ValueError(f"no episode named {name!r}; episodes: {', '.join(known)}")
+            raise ValueError(f"nothing named {name!r} to weigh; names: {', '.join(known)}")
         if not factor > 0:
             raise ValueError(f"the factor for {name!r} must be more than 0, got {factor}")
 
@@ -211,9 +216,10 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
     if conv.turns == 0:
         roll = rng.random()
         for factory, share in OPENINGS:
-            if roll < share:
+            scaled = share * conv.emphasis.get(factory.__name__, 1.0)
+            if roll < scaled:
                 return factory
-            roll -= share
+            roll -= scaled
     if conv.turns >= 3 and rng.random() < 0.2:
         return talk.thanks if rng.random() < 0.5 else None
     archetype = ARCHETYPES[conv.archetype]

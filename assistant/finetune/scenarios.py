@@ -53,7 +53,7 @@ class Conversation:
     archetype: str = "mixed"
     """Which episode categories the dialogue draws from (see `datagen.ARCHETYPES`)."""
     emphasis: dict[str, float] = field(default_factory=dict)
-    """Factors on the weights of named episodes (see `datagen.episode_names`)."""
+    """Factors on the weights of named episodes and sign-in modes (see `datagen.emphasis_names`)."""
     authenticated: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
     """Results of the last product search shown to the shopper."""
@@ -125,6 +125,13 @@ def ok_data(obs: Observation, name: str) -> Any:
     return last.data
 
 
+SIGN_IN_MODES: dict[str, float] = {"first": 0.35, "ask": 0.4, "bad_email": 0.1, "user_id": 0.15}
+"""How a shopper who is not signed in meets a request that needs it, with weights: identity
+given with the request, asked for after it, a mistyped email first, or only a user id first.
+In all but "first" the request is several messages back when the order has been looked up.
+`emphasis` weighs a mode as `identify_<mode>`."""
+
+
 def identify(
     conv: Conversation, request: str, request_family: str, intent: str, rest: list[Step]
 ) -> Generator[Turn, TurnOutcome, TurnOutcome]:
@@ -139,9 +146,8 @@ def identify(
         return (yield Turn(request, rest, intent, request_family))
     rng = conv.rng
     slots, by_email, by_name = _identity(conv)
-    mode = rng.choices(
-        ["first", "ask", "bad_email", "user_id"], weights=[0.35, 0.4, 0.1, 0.15], k=1
-    )[0]
+    weights = [w * conv.emphasis.get(f"identify_{m}", 1.0) for m, w in SIGN_IN_MODES.items()]
+    mode = rng.choices(list(SIGN_IN_MODES), weights=weights, k=1)[0]
     use_email = rng.random() < 0.6
     if mode == "first":
         kind = "idfirst"

@@ -225,11 +225,34 @@ def test_emphasis_weighs_the_named_episodes_in_the_training_split_only(
     }
 
 
+def _signed_in_early(data: datagen.SplitData) -> tuple[int, int]:
+    """Dialogues opened by signing in, and requests that carry the shopper's identity."""
+    families = [str(t["family"]) for e in data.examples for t in e.targets]
+    with_request = sum("idfirst" in family for family in families)
+    return datagen.statistics(data)["openings"].get("sign_in", 0), with_request
+
+
+def test_emphasis_weighs_openings_and_sign_in_modes(
+    forty: datagen.SplitData, world_factory: Any, renderer: Any
+) -> None:
+    """A stage can leave sign-in for after the request: fewer dialogues open by signing in and
+    fewer requests carry the identity, so the order is looked up messages after its request."""
+    later = datagen.generate_split(
+        world_factory(), renderer, "train", 40, seed=0,
+        emphasis={"sign_in": 0.1, "identify_first": 0.1},
+    )  # fmt: skip
+    openings, with_request = _signed_in_early(forty)
+    assert openings >= 6 and with_request >= 6
+    later_openings, later_with_request = _signed_in_early(later)
+    assert later_openings <= openings // 3
+    assert later_with_request <= with_request // 3
+
+
 @pytest.mark.parametrize(
     ("emphasis", "message"),
-    [({"returns": 2.0}, "no episode named 'returns'"), ({"cancel": 0.0}, "more than 0, got 0.0")],
+    [({"returns": 2.0}, "nothing named 'returns'"), ({"cancel": 0.0}, "more than 0, got 0.0")],
 )
-def test_an_unknown_episode_or_a_factor_of_nothing_is_refused(
+def test_an_unknown_name_or_a_factor_of_nothing_is_refused(
     world_factory: Any, renderer: Any, tmp_path: Path, emphasis: dict[str, float], message: str
 ) -> None:
     """Bad emphasis is a clear error before anything is written."""
