@@ -133,6 +133,9 @@ def train(
     max_steps: int | None = typer.Option(None, help="Stop after N steps (smoke run, snapshot)."),
     limit: int | None = typer.Option(None, help="Use only N training sequences."),
     seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),
+    decision_weight: float = typer.Option(
+        1.0, help="Loss weight of each target's first 16 tokens (the tool name, or the reply)."
+    ),
     checkpointing: bool = typer.Option(
         False,
         "--gradient-checkpointing/--no-gradient-checkpointing",
@@ -165,6 +168,7 @@ def train(
         seed=seed,
         lora_layers=lora_layers or None,
         gradient_checkpointing=checkpointing,
+        decision_weight=decision_weight,
     )
     result = run_training(
         settings.model_dir,

@@ -26,6 +26,39 @@ def test_labels_cover_exactly_the_target_tokens(tokenizer: Any, smoke_examples: 
     assert encode(tokenizer, example, max_tokens=5) is None
 
 
+def test_the_decision_tokens_of_each_target_weigh_more(
+    tokenizer: Any, smoke_examples: list[Any]
+) -> None:
+    """The first tokens of a tool call, up to its tool name, carry the decision weight; the
+    arguments after it and the context keep weight 1."""
+    example = smoke_examples[0]
+    encoded = encode(tokenizer, example, 10_000, decision_weight=4.0, decision_tokens=16)
+    assert encoded is not None
+    weighed = [t for t, w in zip(encoded.input_ids, encoded.weights, strict=True) if w == 4.0]
+    assert tokenizer.decode(weighed).startswith('<tool_call>[{"name": "search_products')
+    assert len(weighed) == 16
+    pairs = zip(encoded.labels, encoded.weights, strict=True)
+    assert all(label != -100 for label, weight in pairs if weight == 4.0)
+    plain = encode(tokenizer, example, 10_000)
+    assert plain is not None and set(plain.weights) == {1.0}
+
+
+def test_the_decision_weight_changes_what_a_step_learns(
+    model_dir: Path, smoke_examples: list[Any], tmp_path: Path
+) -> None:
+    """Same seed and data: the same weight gives the same adapter, another weight another."""
+
+    def run(name: str, weight: float) -> str:
+        config = TrainConfig(
+            max_steps=1, learning_rate=1e-3, lora_layers=2, seed=1, decision_weight=weight
+        )
+        train(model_dir, smoke_examples, tmp_path / name, config, progress=lambda _: None)
+        return adapter_hash(tmp_path / name)
+
+    assert run("a", 1.0) == run("b", 1.0)
+    assert run("c", 4.0) != run("a", 1.0)
+
+
 def test_smoke_training_writes_an_adapter_that_loads_and_merges(
     model_dir: Path, smoke_examples: list[Any], tmp_path: Path
 ) -> None:
