@@ -53,7 +53,7 @@ class Conversation:
     archetype: str = "mixed"
     """Which episode categories the dialogue draws from (see `datagen.ARCHETYPES`)."""
     emphasis: dict[str, float] = field(default_factory=dict)
-    """Factors on the weights of named episodes and sign-in modes (see `datagen.emphasis_names`)."""
+    """Factors on named openings, episodes and sign-in modes (see `datagen.emphasis_names`)."""
     authenticated: bool = False
     hits: list[dict[str, Any]] = field(default_factory=list)
     """Results of the last product search shown to the shopper."""

@@ -50,9 +50,8 @@ class TrainConfig:
     on two CPU cores that is what makes a run fit in about an hour."""
     decision_weight: float = 1.0
     """Loss weight of the first `decision_tokens` tokens of every target. They hold the
-    decision (which tool, or whether to answer, ask or refuse); the rest of a target is
-    mostly ids and arguments copied from the context, and would otherwise outweigh it in the
-    mean loss by about three to one."""
+    decision (which tool, or whether to answer, ask or refuse); the rest of a target, mostly
+    ids and arguments copied from the context, would otherwise dominate the mean loss."""
     decision_tokens: int = 16
     """Tokens of a target that `decision_weight` weighs: in the tool-call format the tool
     name starts at the 11th."""
@@ -119,7 +118,7 @@ def encode(
     example: Example,
     max_tokens: int,
     decision_weight: float = 1.0,
-    decision_tokens: int = 0,
+    decision_tokens: int = 16,
 ) -> Encoded | None:
     """Token ids and labels (target tokens only); cut at the last target that fits.
 
