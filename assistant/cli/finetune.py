@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from assistant.finetune import ADAPTER_DIR
+from assistant.finetune import ADAPTER_DIR, DECISION_TOKENS
 from assistant.settings import get_settings
 
 app = typer.Typer(
@@ -134,7 +134,9 @@ def train(
     limit: int | None = typer.Option(None, help="Use only N training sequences."),
     seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),
     decision_weight: float = typer.Option(
-        1.0, help="Loss weight of each target's first 16 tokens (the tool name, or the reply)."
+        1.0,
+        help=f"Loss weight of each target's first {DECISION_TOKENS} tokens "
+        "(the tool name, or the start of the reply).",
     ),
     checkpointing: bool = typer.Option(
         False,

@@ -13,3 +13,6 @@ from pathlib import Path
 
 ADAPTER_DIR = Path(__file__).resolve().parent / "adapter"
 """The committed LoRA adapter: what `make demo` serves and `finetune train` writes by default."""
+DECISION_TOKENS = 16
+"""Tokens at the start of a training target that hold its decision (which tool, or whether to
+answer, ask or refuse): in the tool-call format the tool name starts at the 11th."""

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.finetune import DECISION_TOKENS
 from assistant.finetune.checkpoint import (
     Progress,
     clear_checkpoint,
@@ -24,7 +25,7 @@ from assistant.finetune.checkpoint import (
     run_key,
     save_checkpoint,
 )
-from assistant.finetune.examples import Example, in_spans
+from assistant.finetune.examples import Example
 
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 """Attention and MLP projections of the Llama-style SmolLM2 blocks."""
@@ -52,9 +53,8 @@ class TrainConfig:
     """Loss weight of the first `decision_tokens` tokens of every target. They hold the
     decision (which tool, or whether to answer, ask or refuse); the rest of a target, mostly
     ids and arguments copied from the context, would otherwise dominate the mean loss."""
-    decision_tokens: int = 16
-    """Tokens of a target that `decision_weight` weighs: in the tool-call format the tool
-    name starts at the 11th."""
+    decision_tokens: int = DECISION_TOKENS
+    """Tokens of a target that `decision_weight` weighs."""
     max_tokens: int = 4608
     """Longer sequences are cut at the last target that fits."""
     max_steps: int | None = None
@@ -118,7 +118,7 @@ def encode(
     example: Example,
     max_tokens: int,
     decision_weight: float = 1.0,
-    decision_tokens: int = 16,
+    decision_tokens: int = DECISION_TOKENS,
 ) -> Encoded | None:
     """Token ids and labels (target tokens only); cut at the last target that fits.
 
@@ -128,18 +128,17 @@ def encode(
     enc = tokenizer(example.text, add_special_tokens=False, return_offsets_mapping=True)
     ids: list[int] = enc["input_ids"]
     offsets = enc["offset_mapping"]
-    labels = [
-        token if in_spans(start, example.spans) else IGNORE
-        for token, (start, _) in zip(ids, offsets, strict=True)
-    ]
     targets = [
         [n for n, (start, _) in enumerate(offsets) if span_start <= start < span_end]
         for span_start, span_end in example.spans
     ]
+    labels = [IGNORE] * len(ids)
     weights = [1.0] * len(ids)
     for inside in targets:
-        for n in inside[:decision_tokens]:
-            weights[n] = decision_weight
+        for rank, n in enumerate(inside):
+            labels[n] = ids[n]
+            if rank < decision_tokens:
+                weights[n] = decision_weight
     if len(ids) > max_tokens:
         ends = [inside[-1] + 1 for inside in targets if inside and inside[-1] + 1 <= max_tokens]
         if not ends:
