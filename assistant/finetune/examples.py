@@ -95,12 +95,18 @@ class Renderer:
     def target_token_count(self, text: str, spans: Sequence[tuple[int, int]]) -> int:
         """Tokens whose first character lies in one of `spans`."""
         encoded = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        return sum(1 for start, _ in encoded["offset_mapping"] if in_spans(start, spans))
+        return sum(len(inside) for inside in tokens_in_spans(encoded["offset_mapping"], spans))
 
 
-def in_spans(position: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """True when `position` falls inside one of the half-open `spans`."""
-    return any(start <= position < end for start, end in spans)
+def tokens_in_spans(
+    offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]
+) -> list[list[int]]:
+    """For each half-open character span, the indices of the tokens whose first character
+    (from the tokenizer's `offset_mapping`) lies in it, in order."""
+    return [
+        [n for n, (start, _) in enumerate(offsets) if span_start <= start < span_end]
+        for span_start, span_end in spans
+    ]
 
 
 def target_label(record: CallRecord) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from assistant.finetune.checkpoint import (
     run_key,
     save_checkpoint,
 )
-from assistant.finetune.examples import Example
+from assistant.finetune.examples import Example, tokens_in_spans
 
 TARGET_MODULES = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 """Attention and MLP projections of the Llama-style SmolLM2 blocks."""
@@ -127,11 +127,7 @@ def encode(
     """
     enc = tokenizer(example.text, add_special_tokens=False, return_offsets_mapping=True)
     ids: list[int] = enc["input_ids"]
-    offsets = enc["offset_mapping"]
-    targets = [
-        [n for n, (start, _) in enumerate(offsets) if span_start <= start < span_end]
-        for span_start, span_end in example.spans
-    ]
+    targets = tokens_in_spans(enc["offset_mapping"], example.spans)
     labels = [IGNORE] * len(ids)
     weights = [1.0] * len(ids)
     for inside in targets:
@@ -215,10 +211,13 @@ def train(
     random.Random(config.seed).shuffle(order)
     if config.limit is not None:
         order = order[: config.limit]
-    weigh = (config.decision_weight, config.decision_tokens)
-    encoded = [
-        e for x in order if (e := encode(tokenizer, x, config.max_tokens, *weigh)) is not None
-    ]
+    encoded: list[Encoded] = []
+    for example in order:
+        e = encode(
+            tokenizer, example, config.max_tokens, config.decision_weight, config.decision_tokens
+        )
+        if e is not None:
+            encoded.append(e)
     skipped = len(order) - len(encoded)
     if skipped:
         progress(f"skipped {skipped} sequences whose first target does not fit {config.max_tokens}")
