@@ -90,10 +90,13 @@ CATEGORIES = {"shop": SHOP, "service": SERVICE, "talk": TALK}
 
 
 def emphasis_names() -> list[str]:
-    """Names `emphasis` weighs: the openings and episodes a dialogue draws from, and the
-    sign-in modes as `identify_<mode>` (see `scenarios.SIGN_IN_MODES`). An opening's factor
-    scales its share of first turns; `search` is both an opening and an episode."""
+    """Names `emphasis` weighs: the openings and episodes a dialogue draws from, the episode
+    categories (`shop`, `service`, `talk`: a factor scales the category's share in every
+    archetype), and the sign-in modes as `identify_<mode>` (see `scenarios.SIGN_IN_MODES`).
+    An opening's factor scales its share of first turns; `search` is both an opening and an
+    episode."""
     names = [factory.__name__ for factory, _ in OPENINGS]
+    names += list(CATEGORIES)
     names += [factory.__name__ for options in CATEGORIES.values() for factory, _, _ in options]
     names += [f"identify_{mode}" for mode in SIGN_IN_MODES]
     return list(dict.fromkeys(names))
@@ -224,7 +227,8 @@ def choose_episode(conv: Conversation) -> EpisodeFactory | None:
         return talk.thanks if rng.random() < 0.5 else None
     archetype = ARCHETYPES[conv.archetype]
     for _ in range(10):
-        category = rng.choices(list(archetype), weights=list(archetype.values()), k=1)[0]
+        shares = [share * conv.emphasis.get(name, 1.0) for name, share in archetype.items()]
+        category = rng.choices(list(archetype), weights=shares, k=1)[0]
         options = CATEGORIES[category]
         weights = [w * conv.emphasis.get(f.__name__, 1.0) for f, w, _ in options]
         factory, _, turns = rng.choices(options, weights=weights, k=1)[0]

@@ -1,14 +1,30 @@
 """What shoppers say: paraphrase families per intent, split into train and dev by family.
 
 Each intent has several families; the one marked `dev=True` is held out of training.
-Slots in braces are filled with exact values by the scenarios.
+Slots in braces are filled with exact values by the scenarios. The "contrast" families of the
+order changes share their complaints and differ only in the clause that names the intent;
+they count three times when a template is drawn.
 """
 
 from __future__ import annotations
 
-from assistant.finetune.phrasing import Family, Phrasebook, Split
+from assistant.finetune.phrasing import Family, Phrasebook, Split, crossed
 
 F = Family
+
+# Complaints shared by the intents that act on a delivered item (return, exchange) or on a
+# pending order (cancel, change items, change address): their "contrast" families differ
+# only in the clause that names the intent.
+DELIVERED_FRAMES = (
+    "The {thing} from order {order_id} isn't working out",
+    "{greet}I got the {thing} in {order_id} and it doesn't fit",
+    "The {thing} from {order_id} is not what I hoped for",
+    "I've had the {thing} from order {order_id} for a week and I'm unhappy with it",
+)
+PENDING_FRAMES = (
+    "Order {order_id} hasn't shipped yet and my plans changed",
+    "{greet}about my pending order {order_id}: I've had second thoughts",
+)
 
 FAMILIES = [
     # -- product search: {phrase} is what the search query must be, verbatim --------------
@@ -280,6 +296,10 @@ FAMILIES = [
         "I changed my mind about order {order_id}, please cancel it",
         "Abort order {order_id}",
     )),
+    F("cancel_noreason.contrast", crossed(PENDING_FRAMES, (
+        "please cancel the whole order",
+        "I don't want any of it anymore, cancel it",
+    )), weight=3),
     F("reason.plain", ("{reason}", "Well, {reason}")),
     F("reason.dev", ("Honestly {reason}",), dev=True),
     F("return.plain", (
@@ -310,6 +330,11 @@ FAMILIES = [
         "Can I be reimbursed for the {items} in order {order_id}? I'll ship it back",
         "I regret buying the {items} ({order_id}), I want to return it for a refund",
     )),
+    F("return.contrast", crossed(DELIVERED_FRAMES, (
+        "so I'd like my money back",
+        "please refund it",
+        "I'm sending it back for a refund",
+    ), thing="{items}"), weight=3),
     F("return_noitems.plain", (
         "I want to return something from order {order_id}",
         "I'd like to make a return for order {order_id}",
@@ -344,6 +369,11 @@ FAMILIES = [
         "Replace the {item} of order {order_id} with the {value} variant",
         "The {item} in {order_id} came in the wrong option, I need {value}",
     )),
+    F("exchange.contrast", crossed(DELIVERED_FRAMES, (
+        "so I'd like it in {value} instead",
+        "please swap it for the {value} one",
+        "can I exchange it for {value}?",
+    ), thing="{item}"), weight=3),
     F("modify_items.plain", (
         "Before order {order_id} ships, change the {item} to the {value} one",
         "Can I switch the {item} in my pending order {order_id} to {value}?",
@@ -363,6 +393,10 @@ FAMILIES = [
         "Order {order_id} is still pending and I'd like the {item} to be {value}",
         "Can the {item} in {order_id} be {value} rather than what I picked?",
     )),
+    F("modify_items.contrast", crossed(PENDING_FRAMES, (
+        "please switch the {item} to {value}",
+        "the {item} should be {value}",
+    )), weight=3),
     F("modify_items.dev", ("In {order_id}, make the {item} {value} instead",), dev=True),
     F("order_address.plain", (
         "Please ship order {order_id} to {address}",
@@ -380,6 +414,10 @@ FAMILIES = [
         "Switch the delivery address for {order_id} to {address}",
         "Send {order_id} to {address}, not to my old address",
     )),
+    F("order_address.contrast", crossed(PENDING_FRAMES, (
+        "please ship it to {address} instead",
+        "it needs to go to {address}",
+    )), weight=3),
     F("order_address_missing.plain", (
         "I need to change the shipping address of order {order_id}",
         "Can order {order_id} go to a different address?",

@@ -29,6 +29,8 @@ class Family:
     name: str
     templates: tuple[str, ...]
     dev: bool = False
+    weight: int = 1
+    """How many of the intent's draws this family counts for (1: as often as the others)."""
 
     @property
     def split(self) -> Split:
@@ -62,7 +64,7 @@ class Phrasebook:
     def pick(
         self, rng: random.Random, intent: str, split: Split, available: set[str] | None = None
     ) -> tuple[Family, str]:
-        """A random family of the split and one of its templates.
+        """A random family of the split (by weight) and one of its templates.
 
         Args:
             rng: The random source.
@@ -79,12 +81,23 @@ class Phrasebook:
             templates = [
                 t for t in family.templates if available is None or slots_of(t) <= available
             ]
-            if templates:
-                fitting.append((family, templates))
+            fitting += [(family, templates)] * (family.weight if templates else 0)
         if not fitting:
             raise KeyError(f"no {split} template of {intent!r} uses only the slots {available}")
         family, templates = rng.choice(fitting)
         return family, rng.choice(templates)
+
+
+def crossed(frames: Sequence[str], clauses: Sequence[str], thing: str = "") -> tuple[str, ...]:
+    """Templates saying each clause after each frame: "{frame}, {clause}".
+
+    Families of different intents built on the same frames are minimal pairs: only the
+    clause names the intent, so a model trained on them has to read the clause rather than
+    the complaint around it. A frame's `{thing}` becomes `thing` (the family's item slot).
+    """
+    return tuple(
+        f"{frame.replace('{thing}', thing)}, {clause}" for frame in frames for clause in clauses
+    )
 
 
 def slots_of(template: str) -> set[str]:

@@ -248,6 +248,20 @@ def test_emphasis_weighs_openings_and_sign_in_modes(
     assert later_with_request <= with_request // 3
 
 
+def test_emphasis_weighs_episode_categories(
+    forty: datagen.SplitData, world_factory: Any, renderer: Any
+) -> None:
+    """A stage aimed at order service can draw service episodes in every archetype more often:
+    more service requests and fewer shopping ones than the default mix."""
+    service = datagen.generate_split(
+        world_factory(), renderer, "train", 40, seed=0, emphasis={"service": 5.0}
+    )
+    default, weighed = (datagen.statistics(d)["by_intent"] for d in (forty, service))
+    writes = ("cancel", "return", "exchange", "modify_items", "order_address")
+    assert sum(weighed.get(i, 0) for i in writes) > sum(default.get(i, 0) for i in writes) + 5
+    assert weighed.get("search", 0) < default.get("search", 0)
+
+
 @pytest.mark.parametrize(
     ("emphasis", "message"),
     [({"returns": 2.0}, "nothing named 'returns'"), ({"cancel": 0.0}, "more than 0, got 0.0")],

@@ -57,3 +57,26 @@ def test_family_names_are_unique_and_plurals_read_right() -> None:
     assert plural("Hiking Boots") == "Hiking Boots"
     assert plural("Smart Watch") == "Smart Watches"
     assert plural("Patio Umbrella") == "Patio Umbrellas"
+
+
+def test_a_weighted_family_is_drawn_that_many_times_as_often() -> None:
+    book = Phrasebook([
+        Family("cancel.once", ("cancel {order_id}",)),
+        Family("cancel.thrice", ("scrap {order_id}",), weight=3),
+        Family("cancel.dev", ("call off {order_id}",), dev=True),
+    ])  # fmt: skip
+    rng = random.Random(0)
+    drawn = [book.pick(rng, "cancel", "train")[0].name for _ in range(4000)]
+    assert 2.6 < drawn.count("cancel.thrice") / drawn.count("cancel.once") < 3.4
+
+
+def test_contrast_families_differ_only_in_the_clause_that_names_the_intent() -> None:
+    """Return and exchange share their complaints, so only the clause tells them apart."""
+    book = phrasebook()
+    returns, exchanges = (
+        next(f for f in book.families(intent, "train") if f.name.endswith(".contrast"))
+        for intent in ("return", "exchange")
+    )
+    frames = {t.split(", ")[0].replace("{items}", "{item}") for t in returns.templates}
+    assert frames == {t.split(", ")[0] for t in exchanges.templates}
+    assert len(frames) >= 4
