@@ -1,9 +1,8 @@
 """What shoppers say: paraphrase families per intent, split into train and dev by family.
 
 Each intent has several families; the one marked `dev=True` is held out of training.
-Slots in braces are filled with exact values by the scenarios. The "contrast" families of the
-order changes share their complaints and differ only in the clause that names the intent;
-they count three times when a template is drawn.
+Slots in braces are filled with exact values by the scenarios. The order changes also have
+"contrast" families, built on the shared complaints below.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ F = Family
 
 # Complaints shared by the intents that act on a delivered item (return, exchange) or on a
 # pending order (cancel, change items, change address): their "contrast" families differ
-# only in the clause that names the intent.
+# only in the clause that names the intent, and count three times when a family is drawn.
 DELIVERED_FRAMES = (
     "The {thing} from order {order_id} isn't working out",
     "{greet}I got the {thing} in {order_id} and it doesn't fit",

@@ -47,6 +47,8 @@ class Phrasebook:
         for family in families:
             if family.name in seen:
                 raise ValueError(f"family {family.name!r} is defined twice")
+            if family.weight < 1:
+                raise ValueError(f"family {family.name!r} needs a weight of 1 or more")
             seen.add(family.name)
             intent = family.name.split(".", 1)[0]
             self.by_intent.setdefault(intent, []).append(family)

@@ -19,9 +19,11 @@ def test_every_intent_has_train_and_dev_families_with_distinct_templates() -> No
         assert train.isdisjoint(dev), intent
 
 
-def test_a_phrasebook_without_a_dev_family_is_rejected() -> None:
+def test_a_phrasebook_without_a_dev_family_or_with_a_weightless_family_is_rejected() -> None:
     with pytest.raises(ValueError, match="train and dev"):
         Phrasebook([Family("search.only", ("find {phrase}",))])
+    with pytest.raises(ValueError, match="needs a weight of 1 or more"):
+        Phrasebook([Family("search.none", ("find {phrase}",), weight=0)])
 
 
 def test_slots_are_filled_exactly_even_for_a_sloppy_typist() -> None:
