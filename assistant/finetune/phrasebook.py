@@ -13,7 +13,9 @@ F = Family
 
 # Complaints shared by the intents that act on a delivered item (return, exchange) or on a
 # pending order (cancel, change items, change address): their "contrast" families differ
-# only in the clause that names the intent, and count three times when a family is drawn.
+# only in the clause that names the intent, and count CONTRAST_WEIGHT times when a family
+# is drawn.
+CONTRAST_WEIGHT = 3
 DELIVERED_FRAMES = (
     "The {thing} from order {order_id} isn't working out",
     "{greet}I got the {thing} in {order_id} and it doesn't fit",
@@ -298,7 +300,7 @@ FAMILIES = [
     F("cancel_noreason.contrast", crossed(PENDING_FRAMES, (
         "please cancel the whole order",
         "I don't want any of it anymore, cancel it",
-    )), weight=3),
+    )), weight=CONTRAST_WEIGHT),
     F("reason.plain", ("{reason}", "Well, {reason}")),
     F("reason.dev", ("Honestly {reason}",), dev=True),
     F("return.plain", (
@@ -333,7 +335,7 @@ FAMILIES = [
         "so I'd like my money back",
         "please refund it",
         "I'm sending it back for a refund",
-    ), thing="{items}"), weight=3),
+    ), thing="{items}"), weight=CONTRAST_WEIGHT),
     F("return_noitems.plain", (
         "I want to return something from order {order_id}",
         "I'd like to make a return for order {order_id}",
@@ -372,7 +374,7 @@ FAMILIES = [
         "so I'd like it in {value} instead",
         "please swap it for the {value} one",
         "can I exchange it for {value}?",
-    ), thing="{item}"), weight=3),
+    ), thing="{item}"), weight=CONTRAST_WEIGHT),
     F("modify_items.plain", (
         "Before order {order_id} ships, change the {item} to the {value} one",
         "Can I switch the {item} in my pending order {order_id} to {value}?",
@@ -395,7 +397,7 @@ FAMILIES = [
     F("modify_items.contrast", crossed(PENDING_FRAMES, (
         "please switch the {item} to {value}",
         "the {item} should be {value}",
-    )), weight=3),
+    )), weight=CONTRAST_WEIGHT),
     F("modify_items.dev", ("In {order_id}, make the {item} {value} instead",), dev=True),
     F("order_address.plain", (
         "Please ship order {order_id} to {address}",
@@ -416,7 +418,7 @@ FAMILIES = [
     F("order_address.contrast", crossed(PENDING_FRAMES, (
         "please ship it to {address} instead",
         "it needs to go to {address}",
-    )), weight=3),
+    )), weight=CONTRAST_WEIGHT),
     F("order_address_missing.plain", (
         "I need to change the shipping address of order {order_id}",
         "Can order {order_id} go to a different address?",

@@ -83,7 +83,8 @@ class Phrasebook:
             templates = [
                 t for t in family.templates if available is None or slots_of(t) <= available
             ]
-            fitting += [(family, templates)] * (family.weight if templates else 0)
+            if templates:
+                fitting += [(family, templates)] * family.weight
         if not fitting:
             raise KeyError(f"no {split} template of {intent!r} uses only the slots {available}")
         family, templates = rng.choice(fitting)
