@@ -129,7 +129,9 @@ def train(
     epochs: float = typer.Option(1.0, help="Passes over the data (fractions allowed)."),
     learning_rate: float = typer.Option(3e-4, help="Peak learning rate."),
     rank: int = typer.Option(16, help="LoRA rank (at most 16)."),
-    lora_layers: int = typer.Option(15, help="Adapt the top N blocks (0: all)."),
+    lora_layers: int = typer.Option(
+        15, help="Adapt the top N blocks (0: all); widens an --init-adapter on fewer."
+    ),
     max_steps: int | None = typer.Option(None, help="Stop after N steps (smoke run, snapshot)."),
     limit: int | None = typer.Option(None, help="Use only N training sequences."),
     seed: int = typer.Option(0, help="Seed for order, dropout and initialisation."),

@@ -188,11 +188,11 @@ def train(
         data_manifest: Recorded in `training.json` (what data the adapter was trained on).
         checkpoint_dir: Save progress here every `config.checkpoint_every` steps, and resume
             from a checkpoint of the same run found there. None: no checkpoints.
-        init_adapter: Continue training this adapter (its rank and layers) instead of a
-            fresh one; its `training.json` is kept in the new record as `init`.
+        init_adapter: Continue training this adapter (at its rank, widened to the blocks
+            `config.lora_layers` asks for if it has fewer) instead of a fresh one; its
+            `training.json` is kept in the new record as `init`.
     """
     import torch
-    from peft import LoraConfig, PeftModel, get_peft_model
     from tqdm import tqdm
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -234,22 +234,7 @@ def train(
         schedule = schedule[: total_steps * config.accumulate]
 
     model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
-    if init_adapter is None:
-        layers = model.config.num_hidden_layers
-        first = 0 if config.lora_layers is None else max(0, layers - config.lora_layers)
-        lora = LoraConfig(
-            r=config.rank,
-            lora_alpha=config.alpha,
-            lora_dropout=config.dropout,
-            target_modules=list(TARGET_MODULES),
-            layers_to_transform=list(range(first, layers)),
-            bias="none",
-            task_type="CAUSAL_LM",
-        )
-        model = get_peft_model(model, lora)
-    else:
-        model = PeftModel.from_pretrained(model, init_adapter, is_trainable=True)
-        cast_lora(model, torch.float32)  # the committed weights are float16
+    model = with_lora(model, config, init_adapter)
     if config.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     model.config.use_cache = False
@@ -349,6 +334,48 @@ def train(
         f"({result.tokens_per_second} tok/s); adapter in {adapter_dir}"
     )
     return result
+
+
+def with_lora(model: Any, config: TrainConfig, init_adapter: Path | None) -> Any:
+    """`model` with trainable LoRA on its top `config.lora_layers` blocks: fresh, or
+    `init_adapter` continued.
+
+    An init adapter on fewer blocks than asked for is widened: its weights are kept and the
+    other blocks get fresh LoRA at the adapter's rank, which changes nothing until trained
+    (peft starts every LoRA B matrix at zero).
+    """
+    import torch
+    from peft import LoraConfig, PeftModel, get_peft_model, set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    layers = model.config.num_hidden_layers
+    first = 0 if config.lora_layers is None else max(0, layers - config.lora_layers)
+    wanted = set(range(first, layers))
+    if init_adapter is None:
+        lora = LoraConfig(
+            r=config.rank,
+            lora_alpha=config.alpha,
+            lora_dropout=config.dropout,
+            target_modules=list(TARGET_MODULES),
+            layers_to_transform=sorted(wanted),
+            bias="none",
+            task_type="CAUSAL_LM",
+        )
+        return get_peft_model(model, lora)
+    init = LoraConfig.from_pretrained(str(init_adapter))
+    have = set(init.layers_to_transform or range(layers))
+    if wanted <= have:
+        model = PeftModel.from_pretrained(model, init_adapter, is_trainable=True)
+    else:
+        init.layers_to_transform = sorted(wanted | have)
+        init.inference_mode = False
+        model = get_peft_model(model, init)
+        weights = load_file(str(init_adapter / "adapter_model.safetensors"))
+        unplaced = set_peft_model_state_dict(model, weights).unexpected_keys
+        if unplaced:
+            raise ValueError(f"{init_adapter}: weights the widened adapter has no place for")
+    cast_lora(model, torch.float32)  # the committed weights are float16
+    return model
 
 
 def save_adapter(model: Any, adapter_dir: Path) -> None:

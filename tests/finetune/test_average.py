@@ -77,7 +77,7 @@ def test_the_average_keeps_the_sources_rank_and_says_what_it_lost(
 
     # A run continued from the average keeps what the average was made of.
     continued = tmp_path / "continued"
-    config = TrainConfig(max_steps=1, learning_rate=1e-9, seed=3)
+    config = TrainConfig(max_steps=1, learning_rate=1e-9, lora_layers=2, seed=3)
     train(
         model_dir,
         smoke_examples,
@@ -89,6 +89,23 @@ def test_the_average_keeps_the_sources_rank_and_says_what_it_lost(
     init = json.loads((continued / "training.json").read_text())["init"]
     assert init["adapter_hash"] == record["adapter_hash"]
     assert init["average"] == record["average"]
+
+
+def test_adapters_on_different_blocks_average_as_if_each_changed_nothing_where_it_has_none(
+    model_dir: Path, smoke_examples: list[Any], two_adapters: list[Path], tmp_path: Path
+) -> None:
+    import torch
+
+    wider = tmp_path / "wider"
+    config = TrainConfig(max_steps=2, learning_rate=1e-3, lora_layers=4, seed=3, rank=4)
+    train(model_dir, smoke_examples, wider, config, progress=lambda _: None)
+    out = tmp_path / "average"
+    average_adapters(model_dir, [two_adapters[0], wider], out, rank=8)
+    narrow, wide, averaged = _deltas(two_adapters[0]), _deltas(wider), _deltas(out)
+    assert averaged.keys() == wide.keys() and len(wide) == 2 * len(narrow)
+    for name, delta in wide.items():
+        mean = (delta + narrow[name]) / 2 if name in narrow else delta / 2
+        assert torch.allclose(averaged[name], mean, atol=1e-5), name
 
 
 def test_bad_sources_are_refused(model_dir: Path, two_adapters: list[Path], tmp_path: Path) -> None:

@@ -150,17 +150,21 @@ def test_training_can_continue_an_existing_adapter(
         train(model_dir, smoke_examples, tmp_path / "x", TrainConfig(), init_adapter=tmp_path)
 
     # A vanishing learning rate: the continued adapter is the first one, not a fresh start
-    # (a fresh LoRA B is all zeros), even though this config asks for other layers.
+    # (a fresh LoRA B is all zeros); asked for more blocks, it is widened to them, and the
+    # new blocks start at no change.
     second = tmp_path / "second"
     config = TrainConfig(max_steps=1, learning_rate=1e-9, lora_layers=4, seed=2)
     train(model_dir, smoke_examples, second, config, progress=lambda _: None, init_adapter=first)
     before = load_file(first / "adapter_model.safetensors")
     after = load_file(second / "adapter_model.safetensors")
-    assert before.keys() == after.keys()
     b_weights = [name for name in before if "lora_B" in name]
     assert b_weights and any(before[name].abs().sum() > 0 for name in b_weights)
     for name in before:
         assert (before[name].float() - after[name].float()).abs().max() < 1e-3, name
+    added = {name for name in after.keys() - before.keys() if "lora_B" in name}
+    layers = {int(name.split(".layers.")[1].split(".")[0]) for name in after}
+    assert len(layers) == 4 and len(added) == len(b_weights)  # two blocks more, as many B
+    assert all(after[name].abs().max() < 1e-3 for name in added)
     record = json.loads((second / "training.json").read_text())
     assert record["init"]["adapter_hash"] == adapter_hash(first)
     assert record["init"]["result"]["steps"] == 2
