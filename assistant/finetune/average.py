@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.finetune.train import TrainConfig, adapter_hash, save_adapter, summarise, with_lora
+from assistant.finetune.train import (
+    TrainConfig,
+    adapter_blocks,
+    adapter_hash,
+    save_adapter,
+    summarise,
+    with_lora,
+)
 
 _EXACT = "exact"
 _AVERAGE = "default"
@@ -100,22 +107,19 @@ def _mean(base_dir: Path, sources: Sequence[Path], rank: int | None) -> Any:
 
 
 def _on_the_same_blocks(base_dir: Path, sources: Sequence[Path], scratch: Path) -> list[Path]:
-    """`sources`, each on every block any of them adapts: a narrower one is widened into
-    `scratch`, its added blocks changing nothing."""
+    """`sources`, each on every block from the lowest any of them adapts to the top: a
+    narrower one is widened into `scratch`, its added blocks changing nothing."""
     import torch
-    from peft import LoraConfig
     from transformers import AutoConfig, AutoModelForCausalLM
 
     layers = AutoConfig.from_pretrained(base_dir).num_hidden_layers
-    blocks = [
-        set(LoraConfig.from_pretrained(str(source)).layers_to_transform or range(layers))
-        for source in sources
-    ]
-    union = set().union(*blocks)
-    config = TrainConfig(lora_layers=layers - min(union))
+    blocks = [adapter_blocks(source, layers) for source in sources]
+    first = min(min(own) for own in blocks)
+    config = TrainConfig(lora_layers=layers - first)
+    target = set(range(first, layers))
     same: list[Path] = []
     for n, (source, own) in enumerate(zip(sources, blocks, strict=True)):
-        if own == union:
+        if own == target:
             same.append(source)
             continue
         model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)

@@ -363,7 +363,7 @@ def with_lora(model: Any, config: TrainConfig, init_adapter: Path | None) -> Any
         )
         return get_peft_model(model, lora)
     init = LoraConfig.from_pretrained(str(init_adapter))
-    have = set(init.layers_to_transform or range(layers))
+    have = adapter_blocks(init_adapter, layers)
     if wanted <= have:
         model = PeftModel.from_pretrained(model, init_adapter, is_trainable=True)
     else:
@@ -376,6 +376,13 @@ def with_lora(model: Any, config: TrainConfig, init_adapter: Path | None) -> Any
             raise ValueError(f"{init_adapter}: weights the widened adapter has no place for")
     cast_lora(model, torch.float32)  # the committed weights are float16
     return model
+
+
+def adapter_blocks(adapter_dir: Path, layers: int) -> set[int]:
+    """The blocks an adapter has LoRA on, of a model with `layers` blocks."""
+    from peft import LoraConfig
+
+    return set(LoraConfig.from_pretrained(str(adapter_dir)).layers_to_transform or range(layers))
 
 
 def save_adapter(model: Any, adapter_dir: Path) -> None:
