@@ -62,6 +62,12 @@ def data(
         "identify_ask, ...) FACTOR times in the training split, for a stage aimed at a weak "
         "flow; the dev split keeps the default mix.",
     ),
+    train_cases: int = typer.Option(
+        0,
+        min=0,
+        help="Also write train_cases.jsonl for `finetune focus`: every training call that "
+        "follows a tool result and a sample of N that follow a message.",
+    ),
     out: Path | None = typer.Option(
         None, help="Output folder.", show_default="<data_dir>/finetune/data"
     ),
@@ -104,6 +110,7 @@ def data(
             seed=seed,
             train_start=train_start,
             train_emphasis=train_emphasis,
+            train_cases=train_cases,
             max_tool_rounds=settings.max_tool_rounds,
             progress=progress,
         )
@@ -233,9 +240,82 @@ def average(
         _merge(adapter_dir)
 
 
+@app.command("focus")
+def focus(
+    report: Path = typer.Argument(
+        ..., help="Report of `finetune eval --cases <data-dir>/train_cases.jsonl`."
+    ),
+    data_dir: Path | None = typer.Option(
+        None, help="Folder of train.jsonl and train_cases.jsonl.", show_default="generated"
+    ),
+    out: Path = typer.Option(..., help="Folder for the focused train.jsonl."),
+    model: str | None = typer.Option(
+        None, help="Report column to focus on.", show_default="its only fine-tuned one"
+    ),
+    repeat: int = typer.Option(3, min=1, help="Times each sequence with a wrong call appears."),
+    replay: int = typer.Option(40, min=0, help="Other sequences, trained whole, kept beside."),
+    seed: int = typer.Option(1, help="Seed of the replay sample and the order."),
+) -> None:
+    """Training data aimed at the tool choices an adapter got wrong on training requests."""
+    from transformers import AutoTokenizer
+
+    from assistant.finetune.datagen import TRAIN_CASES, read_jsonl, write_jsonl
+    from assistant.finetune.examples import Renderer
+    from assistant.finetune.focus import focus_examples, wrong_calls
+    from assistant.finetune.train import load_examples
+    from assistant.offline import force_offline
+
+    force_offline()
+    folder = _data_dir(data_dir)
+    if (out / "train.jsonl").resolve() == (folder / "train.jsonl").resolve():
+        raise typer.BadParameter("--out is the data folder: write elsewhere", param_hint="--out")
+    try:
+        wrong = wrong_calls(json.loads(report.read_text()), model)
+        examples = load_examples(folder / "train.jsonl")
+        cases = read_jsonl(folder / TRAIN_CASES)
+        rows = focus_examples(examples, cases, wrong, repeat=repeat, replay=replay, seed=seed)
+    except (OSError, ValueError, KeyError) as error:
+        raise typer.BadParameter(str(error), param_hint="REPORT / --data-dir") from error
+    renderer = Renderer(AutoTokenizer.from_pretrained(get_settings().model_dir), "", [])
+    for row in rows:
+        row.tokens = renderer.count_tokens(row.text)
+        row.target_tokens = renderer.target_token_count(row.text, row.spans)
+    out.mkdir(parents=True, exist_ok=True)
+    write_jsonl(out / "train.jsonl", [row.to_json() for row in rows])
+    source = folder / "manifest.json"
+    manifest = json.loads(source.read_text()) if source.is_file() else {}
+    manifest["focus"] = {
+        "report": str(report),
+        "wrong_calls": len(wrong),
+        "repeat": repeat,
+        "replay": replay,
+        "seed": seed,
+    }
+    manifest["splits"] = {
+        "train": {
+            "sequences": len(rows),
+            "tokens": sum(row.tokens for row in rows),
+            "target_tokens": sum(row.target_tokens for row in rows),
+        }
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    typer.echo(
+        f"{len(wrong)} wrong tool choices; {len(rows)} sequences, "
+        f"{manifest['splits']['train']['tokens']} tokens, in {out / 'train.jsonl'}"
+    )
+
+
 @app.command("eval")
 def evaluate(
     data_dir: Path | None = typer.Option(None, help="Folder of dev_cases.jsonl."),
+    cases: Path | None = typer.Option(
+        None,
+        help="Cases file to run instead, e.g. <data-dir>/train_cases.jsonl for `finetune focus`.",
+        show_default="<data-dir>/dev_cases.jsonl",
+    ),
+    label: str | None = typer.Option(
+        None, help="Report column name of the fine-tuned model.", show_default="fine-tuned"
+    ),
     limit: int | None = typer.Option(None, help="Evaluate only N cases (spread over the dev set)."),
     base: bool = typer.Option(True, help="Evaluate the base model."),
     fine_tuned: bool = typer.Option(True, help="Evaluate the fine-tuned model."),
@@ -253,7 +333,7 @@ def evaluate(
     shown_ids: bool | None = typer.Option(
         None,
         "--shown-ids/--free-ids",
-        help="With the grammar, hold id arguments to the ids the conversation has shown.",
+        help="With the grammar, hold each id argument to ids from where such an id comes from.",
         show_default="SHOPASSIST_LLM_CONSTRAIN_IDS",
     ),
     keep: bool = typer.Option(
@@ -273,19 +353,19 @@ def evaluate(
         settings = settings.model_copy(update={"llm_constrain_ids": shown_ids})
     suffix = ""
     if settings.llm_constrain_tool_calls:
-        suffix = " + grammar, shown ids" if settings.llm_constrain_ids else " + grammar"
+        suffix = " + grammar, ids from their source" if settings.llm_constrain_ids else " + grammar"
     models = {}
     if base:
         models[f"base{suffix}"] = settings.model_dir
     if fine_tuned:
-        models[f"fine-tuned{suffix}"] = tuned or merge_adapter(
+        models[f"{label or 'fine-tuned'}{suffix}"] = tuned or merge_adapter(
             settings.model_dir, settings.finetuned_model_dir, adapter_dir
         )
     if not models:
         raise typer.BadParameter("nothing to evaluate: both --no-base and --no-fine-tuned given")
     paths = run_evaluation(
         settings,
-        _data_dir(data_dir) / "dev_cases.jsonl",
+        cases or _data_dir(data_dir) / "dev_cases.jsonl",
         models,
         report_dir,
         limit=limit,

@@ -35,6 +35,8 @@ from assistant.finetune.world import DemoWorld
 
 log = logging.getLogger(__name__)
 
+TRAIN_CASES = "train_cases.jsonl"
+"""The training split's call requests as eval cases (`generate(train_cases=...)`)."""
 MAX_TURNS = 6
 """Shopper turns per dialogue; the engine's history window keeps 6, so nothing is cut."""
 MAX_DROPPED = 0.03
@@ -346,6 +348,37 @@ def dev_cases(data: SplitData) -> list[dict[str, Any]]:
     return cases
 
 
+def call_cases(data: SplitData, *, sample: int, seed: int = 0) -> list[dict[str, Any]]:
+    """The split's call requests as eval cases, each with its `position` in the split's
+    sequences ([sequence, target]): every call that follows a tool result (the choices after
+    a sign-in or an order lookup) and a seeded sample of `sample` calls that follow a message.
+    """
+    after_tool: list[dict[str, Any]] = []
+    after_message: list[dict[str, Any]] = []
+    first = 0
+    for dialogue in data.dialogues:
+        positions = [
+            [first + n, target]
+            for n, example in enumerate(dialogue.examples)
+            for target in range(len(example.spans))
+        ]
+        first += len(dialogue.examples)
+        for n, (record, position) in enumerate(zip(dialogue.records, positions, strict=True)):
+            if record.target.kind != "call":
+                continue
+            case = {
+                "id": f"{dialogue.conversation}/{n}",
+                "messages": record.messages,
+                "target": record.target.to_json(),
+                **target_label(record),
+                "position": position,
+            }
+            follows_tool = record.messages[-1]["role"] == "tool"
+            (after_tool if follows_tool else after_message).append(case)
+    sampled = random.Random(seed).sample(after_message, min(sample, len(after_message)))
+    return after_tool + sampled
+
+
 def opening(dialogue: Dialogue) -> str | None:
     """The intent of a dialogue's first request ("search", "greet", "cancel", ...)."""
     if not dialogue.examples or not dialogue.examples[0].targets:
@@ -412,11 +445,15 @@ def generate(
     seed: int = 0,
     train_start: int = 0,
     train_emphasis: dict[str, float] | None = None,
+    train_cases: int = 0,
     max_tool_rounds: int = 4,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Generate both splits and write `train.jsonl`, `dev.jsonl`, `dev_cases.jsonl` and
     `manifest.json` into `out_dir`; returns the manifest.
+
+    With `train_cases`, also `TRAIN_CASES`: the training split's call requests as
+    eval cases (`call_cases`, sampling that many that follow a message), for `finetune focus`.
 
     Training dialogues start at number `train_start` and weigh episodes by
     `train_emphasis` (see `generate_split`); the dev split always holds dialogues 0 to
@@ -429,6 +466,7 @@ def generate(
         "seed": seed,
         "train_start": train_start,
         "train_emphasis": dict(train_emphasis or {}),
+        "train_cases": train_cases,
         "fingerprint": fingerprint(renderer, default_system_prompt()),
         "tools": [t["function"]["name"] for t in renderer.tools],
         "splits": {},
@@ -453,6 +491,10 @@ def generate(
         write_jsonl(out_dir / f"{split}.jsonl", [e.to_json() for e in data.examples])
         if split == "dev":
             write_jsonl(out_dir / "dev_cases.jsonl", dev_cases(data))
+        elif train_cases:
+            write_jsonl(out_dir / TRAIN_CASES, call_cases(data, sample=train_cases))
+        else:  # an earlier run's cases would point into other sequences
+            (out_dir / TRAIN_CASES).unlink(missing_ok=True)
         manifest["splits"][split] = statistics(data)
         manifest["splits"][split]["dropped"] = data.dropped
     manifest["seconds"] = round(time.perf_counter() - started, 1)

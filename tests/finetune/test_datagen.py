@@ -169,6 +169,39 @@ def test_cart_removals_are_in_the_data(forty: datagen.SplitData) -> None:
     assert by_tool.get("remove_from_cart", 0) >= 1, by_tool
 
 
+def test_call_cases_point_at_their_targets_in_the_training_sequences(
+    forty: datagen.SplitData,
+) -> None:
+    """`finetune focus` trains on the sequence and target a case names: every call after a
+    tool result is a case, then a seeded sample of those after a message."""
+    examples = forty.examples
+    cases = datagen.call_cases(forty, sample=5, seed=0)
+    after_tool = [c for c in cases if c["messages"][-1]["role"] == "tool"]
+    every = [r for r in forty.records if r.target.kind == "call"]
+    assert len(after_tool) == sum(r.messages[-1]["role"] == "tool" for r in every) > 0
+    assert cases[: len(after_tool)] == after_tool and len(cases) == len(after_tool) + 5
+    for case in cases:
+        sequence, target = case["position"]
+        start, end = examples[sequence].spans[target]
+        assert examples[sequence].conversation == case["id"].split("/")[0]
+        assert examples[sequence].targets[target]["tool"] == case["tool"] == case["target"]["name"]
+        call = f'<tool_call>[{{"name": "{case["tool"]}"'
+        assert examples[sequence].text[start:end].startswith(call)
+    assert cases == datagen.call_cases(forty, sample=5, seed=0)
+    assert cases != datagen.call_cases(forty, sample=5, seed=1)
+
+
+def test_a_rerun_without_train_cases_drops_the_earlier_ones(
+    world_factory: Any, renderer: Any, tmp_path: Path
+) -> None:
+    """Cases left from an earlier run would point into sequences that are no longer there."""
+    cases = tmp_path / datagen.TRAIN_CASES
+    generate(world_factory(), renderer, tmp_path, train_dialogues=2, dev_dialogues=1, train_cases=2)
+    assert read_jsonl(cases)
+    generate(world_factory(), renderer, tmp_path, train_dialogues=2, dev_dialogues=1)
+    assert not cases.exists()
+
+
 def test_a_later_stage_starts_where_an_earlier_one_stopped(
     forty: datagen.SplitData, world_factory: Any, renderer: Any
 ) -> None:
