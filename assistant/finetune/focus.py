@@ -31,7 +31,8 @@ def wrong_calls(report: dict[str, Any], model: str | None = None) -> set[str]:
     if model is None:
         tuned = [name for name in models if not name.startswith("base")]
         if len(tuned) != 1:
-            raise ValueError(f"name the column to focus on; the report has {list(models)}")
+            names = list(models)
+            raise ValueError(f"name the column to focus on (--model); the report has {names}")
         model = tuned[0]
     if model not in models:
         raise ValueError(f"the report has no column {model!r}; it has {list(models)}")

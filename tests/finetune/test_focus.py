@@ -86,7 +86,7 @@ def _report(*columns: str) -> dict[str, Any]:
 def test_wrong_calls_are_the_wrong_tools_of_the_fine_tuned_column() -> None:
     assert wrong_calls(_report("base + grammar", "fine-tuned + grammar")) == {"a"}
     assert wrong_calls(_report("x", "y"), "y") == {"a"}
-    with pytest.raises(ValueError, match=r"focus on; the report has \['x', 'y'\]"):
+    with pytest.raises(ValueError, match=r"focus on \(--model\); the report has \['x', 'y'\]"):
         wrong_calls(_report("x", "y"))
     with pytest.raises(ValueError, match="the report has no column 'z'"):
         wrong_calls(_report("x"), "z")
