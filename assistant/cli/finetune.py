@@ -277,7 +277,7 @@ def focus(
     except (OSError, ValueError, KeyError) as error:
         raise typer.BadParameter(str(error), param_hint="REPORT / --data-dir") from error
     renderer = Renderer(AutoTokenizer.from_pretrained(get_settings().model_dir), "", [])
-    for row in rows:
+    for row in {id(row): row for row in rows}.values():  # a repeated sequence once
         row.tokens = renderer.count_tokens(row.text)
         row.target_tokens = renderer.target_token_count(row.text, row.spans)
     out.mkdir(parents=True, exist_ok=True)

@@ -332,20 +332,19 @@ def generate_split(
     return data
 
 
+def _case(dialogue: Dialogue, n: int, record: CallRecord) -> dict[str, Any]:
+    """Request `n` of `dialogue` as an eval case: the messages sent and the expected target."""
+    return {
+        "id": f"{dialogue.conversation}/{n}",
+        "messages": record.messages,
+        "target": record.target.to_json(),
+        **target_label(record),
+    }
+
+
 def dev_cases(data: SplitData) -> list[dict[str, Any]]:
     """One eval case per request of the split: the messages sent and the expected target."""
-    cases = []
-    for dialogue in data.dialogues:
-        for n, record in enumerate(dialogue.records):
-            cases.append(
-                {
-                    "id": f"{dialogue.conversation}/{n}",
-                    "messages": record.messages,
-                    "target": record.target.to_json(),
-                    **target_label(record),
-                }
-            )
-    return cases
+    return [_case(d, n, record) for d in data.dialogues for n, record in enumerate(d.records)]
 
 
 def call_cases(data: SplitData, *, sample: int, seed: int = 0) -> list[dict[str, Any]]:
@@ -366,13 +365,7 @@ def call_cases(data: SplitData, *, sample: int, seed: int = 0) -> list[dict[str,
         for n, (record, position) in enumerate(zip(dialogue.records, positions, strict=True)):
             if record.target.kind != "call":
                 continue
-            case = {
-                "id": f"{dialogue.conversation}/{n}",
-                "messages": record.messages,
-                "target": record.target.to_json(),
-                **target_label(record),
-                "position": position,
-            }
+            case = _case(dialogue, n, record) | {"position": position}
             follows_tool = record.messages[-1]["role"] == "tool"
             (after_tool if follows_tool else after_message).append(case)
     sampled = random.Random(seed).sample(after_message, min(sample, len(after_message)))
