@@ -1,0 +1,1 @@
+"""Scripted dialogue evals: hand-written shopper dialogues, their format and their runner."""
