@@ -63,6 +63,7 @@ class Services:
             catalog=catalog,
             faq=faq,
             max_tool_rounds=self.settings.max_tool_rounds,
+            hold_ids=self.settings.llm_constrain_ids,
             tool_choice=(
                 require_tool_first() if self.settings.forces_tool_first else auto_tool_choice
             ),

@@ -141,11 +141,6 @@ class Settings(BaseSettings):
         return self.finetuned_model_dir if self.llm_finetuned else self.model_dir
 
     @property
-    def chroma_dir(self) -> Path:
-        """Folder of the embedded Chroma database."""
-        return self.data_dir / "chroma"
-
-    @property
     def run_dir(self) -> Path:
         """Folder for pid files and server logs."""
         return self.data_dir / "run"

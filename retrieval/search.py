@@ -172,10 +172,6 @@ class CatalogIndex:
         """Number of indexed items (variants)."""
         return len(self._snapshot.table)
 
-    def product_count(self) -> int:
-        """Number of indexed products."""
-        return len(self._state.product_hashes())
-
     def get_product(self, product_id: str) -> Product | None:
         """The stored product, or None when the id is unknown."""
         body = self._state.product_body(product_id)

@@ -29,7 +29,7 @@ import pytest
 
 from assistant.demo.tau2_data import RETAIL_DATA, read_member
 from assistant.engine import DialogueEngine, TurnOutcome
-from assistant.engine.quoting import DATA_NOTE
+from assistant.llm.quoting import DATA_NOTE
 from assistant.llm.scripted import ChatRequest, ScriptedModel, call, say
 from assistant.llm.types import ChatResult
 from assistant.store import Store

@@ -43,6 +43,8 @@ def tool_infos(registry: Any) -> list[dict[str, Any]]:
             "name": tool.name,
             "kind": tool.kind.value,
             "needs_auth": tool.needs_auth,
+            "owner": tool.owner,
+            "shows": tool.shows,
             "description": tool.description,
             "parameters": tool.openai_schema()["function"]["parameters"],
         }

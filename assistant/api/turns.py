@@ -11,7 +11,7 @@ from fastapi.encoders import jsonable_encoder
 
 from assistant.engine import ErrorEvent, ReplyEvent, TurnEvent, TurnOutcome
 from assistant.engine.direct import pending_action
-from assistant.ui.messages import cards_markdown
+from assistant.presentation.turns import cards_markdown
 
 
 def event_dict(event: TurnEvent) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def demo() -> None:
     started = time.perf_counter()
     settings = get_settings()
     from assistant.demo.loader import STAMP_NAME, load_demo
-    from assistant.llm.served import prepare_served_model
+    from assistant.finetune.served import prepare_served_model
 
     prepare_served_model(settings, progress=typer.echo)
     if not (settings.data_dir / STAMP_NAME).is_file():

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.engine.policy import AUTH_TOOLS, Policy
-from assistant.engine.quoting import quote_tool_error, quote_tool_result, to_jsonable
-from assistant.store.models import ToolCallRecord
-from assistant.tools.context import SessionState, ToolContext
+from assistant.engine.policy import Policy
+from assistant.llm.quoting import quote_tool_error, quote_tool_result, to_jsonable
+from assistant.store.models import SessionState, ToolCallRecord
+from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -43,11 +43,13 @@ class CallOutcome:
     status: Status
     data: Any = None
     """The result as JSON data when `status == "ok"`."""
+    result: Any = None
+    """The typed result when `status == "ok"`."""
     error: str | None = None
     """The error or refusal text the model sees (without the `Error: ` prefix)."""
     seconds: float = 0.0
     pending: dict[str, Any] | None = field(default=None)
-    """`{"name", "arguments"}` of a WRITE waiting for confirmation."""
+    """`{"name", "arguments"}` of a change waiting for confirmation."""
 
     @property
     def message(self) -> str:
@@ -145,9 +147,9 @@ class ToolRunner:
             log.exception("tool %s failed", name)
             return CallOutcome(name, clean, "error", error=f"{type(err).__name__}: {err}")
         data = to_jsonable(result)
-        if name in AUTH_TOOLS:
+        if tool.identifies:
             identity = self.policy.check_identity(str(data), session)
             if not identity.allowed:
                 return CallOutcome(name, clean, "refused", error=identity.reason)
             self.policy.authenticate(session, str(data))
-        return CallOutcome(name, clean, "ok", data=data)
+        return CallOutcome(name, clean, "ok", data=data, result=result)

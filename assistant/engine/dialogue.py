@@ -25,23 +25,27 @@ from assistant.engine.choice import (
     auto_tool_choice,
     offered_tools,
 )
-from assistant.engine.events import (
+from assistant.engine.grounding import verify
+from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
+from assistant.engine.outcome import TurnOutcome
+from assistant.engine.policy import Policy, is_explicit_yes
+from assistant.engine.shown import holds, shown_ids
+from assistant.llm.quoting import DATA_NOTE, defang, to_jsonable
+from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolChoice
+from assistant.presentation import (
+    NO_RESULTS_REPLY,
     ConfirmationNeededEvent,
     ErrorEvent,
     ReplyEvent,
     ToolCallEvent,
+    ToolOutput,
     ToolResultEvent,
     TurnEvent,
-    TurnOutcome,
+    describe_action,
+    render_fallback,
 )
-from assistant.engine.grounding import verify
-from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
-from assistant.engine.policy import Policy, is_explicit_yes
-from assistant.engine.quoting import DATA_NOTE, defang
-from assistant.engine.render import NO_RESULTS_REPLY, ToolOutput, describe_action, render_fallback
-from assistant.llm.types import ChatModel, ChatResult, Message, ToolChoice
-from assistant.store.models import ToolCallRecord, TurnRecord
-from assistant.tools.context import SessionState, ToolContext, utc_now
+from assistant.store.models import SessionState, ToolCallRecord, TurnRecord
+from assistant.tools.context import ToolContext, utc_now
 from assistant.tools.registry import Tool, ToolRegistry
 
 if TYPE_CHECKING:
@@ -119,6 +123,8 @@ class DialogueEngine:
         history_chars: Character budget of the history in the prompt; older turns beyond it
             are left out (the tool schemas and system prompt take their own share of the
             model's context).
+        hold_ids: Hold id arguments to the ids the conversation has shown, where they belong
+            (`shown`), in the rules sent with every model call.
         now: Clock handed to tools.
         clock: Monotonic timer for the turn's timings.
     """
@@ -136,6 +142,7 @@ class DialogueEngine:
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
         history_turns: int = 6,
         history_chars: int = 12_000,
+        hold_ids: bool = True,
         now: Callable[[], datetime] = utc_now,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -153,6 +160,7 @@ class DialogueEngine:
         self.tool_choice = tool_choice
         self.history_turns = history_turns
         self.history_chars = history_chars
+        self.hold_ids = hold_ids
         self.now = now
         self.clock = clock
         self.tools = list(_schemas(tuple(registry)))
@@ -303,7 +311,10 @@ class DialogueEngine:
         ]
         start = self.clock()
         tools = offered_tools(self.tools, choice)
-        result = self.model.chat(messages, tools=tools, tool_choice=choice)
+        rules = (
+            CallRules(holds=holds(shown_ids(messages, self.registry))) if self.hold_ids else None
+        )
+        result = self.model.chat(messages, tools=tools, tool_choice=choice, rules=rules)
         turn.llm_seconds += self.clock() - start
         turn.outcome.prompt_tokens += result.prompt_tokens
         turn.outcome.completion_tokens += result.completion_tokens
@@ -335,7 +346,7 @@ class DialogueEngine:
         turn.called.append(outcome.name)
         turn.tool_seconds += outcome.seconds
         if outcome.status == "ok":
-            turn.outputs.append(ToolOutput(outcome.name, outcome.arguments, outcome.data))
+            turn.outputs.append(ToolOutput(outcome.name, outcome.arguments, outcome.result))
         elif outcome.status == "error":
             turn.outcome.tool_errors += 1
         elif outcome.status == "refused":
@@ -346,6 +357,8 @@ class DialogueEngine:
                 name=outcome.name,
                 ok=outcome.status == "ok",
                 data=outcome.data,
+                result=outcome.result,
+                shown=outcome.name in self.registry and self.registry.get(outcome.name).shows,
                 error=outcome.error if outcome.status != "ok" else None,
                 refused=outcome.status == "refused",
                 seconds=outcome.seconds,
@@ -360,7 +373,7 @@ class DialogueEngine:
         evidence = evidence_from_turns(past)
         evidence.add_text(turn.text)
         for output in turn.outputs:
-            evidence.add_data(output.data)
+            evidence.add_data(to_jsonable(output.result))
         report = verify(reply.text, evidence)
         if report.grounded:
             return reply

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.engine.grounding import Evidence
-from assistant.engine.quoting import defang, quote_tool_error, quote_tool_result
+from assistant.llm.quoting import defang, quote_tool_error, quote_tool_result
 from assistant.llm.types import Message
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.engine.events import TurnOutcome
+from assistant.engine.outcome import TurnOutcome
 from assistant.finetune import answers
 from assistant.finetune.oracle import Kind, Observation, PlanError, Step, Target, say, tool_call
 from assistant.finetune.phrasebook import GREETINGS
@@ -118,11 +118,11 @@ def answer_with(build: Callable[[Observation], str], kind: Kind = "answer") -> S
 
 
 def ok_data(obs: Observation, name: str) -> Any:
-    """The latest result, which the plan expects to be a successful call of `name`."""
+    """The latest typed result, which the plan expects to be a successful call of `name`."""
     last = obs.last
     if last.name != name or not last.ok:
         raise PlanError(f"expected a successful {name} result, got {last.name}: {last.error}")
-    return last.data
+    return last.result
 
 
 SIGN_IN_MODES: dict[str, float] = {"first": 0.35, "ask": 0.4, "bad_email": 0.1, "user_id": 0.15}
@@ -225,6 +225,6 @@ def confirm_or_decline(
         return False
     # Unstyled: a mistyped "yes" is not an explicit yes, and the change would not run.
     text, family = conv.say("yes", styled=False)
-    done = answer_with(lambda obs: answers.change_done(name, obs.last.data, obs.last.error))
+    done = answer_with(lambda obs: answers.change_done(name, obs.last.result, obs.last.error))
     yield Turn(text, [done], "confirmed", family, expect_errors=-1)
     return True

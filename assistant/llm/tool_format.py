@@ -7,16 +7,18 @@ text stays free, but once the model writes `<tool_call>` the rest of the call mu
 `[{"name": <a known tool>, "arguments": <JSON valid for that tool's schema>}]</tool_call>`,
 exactly the format of the chat template in `prompts/` that the xlam parser reads.
 
-Given the conversation, the grammar also holds id arguments to the ids it has shown, where
-they belong (`references`): a tool that needs an id nobody has shown yet cannot be called.
+The engine's `CallRules` narrow it further: only the tools it allows, and arguments held to
+the values it allows (ids the conversation has shown, where they belong); a tool whose
+required argument may take no value cannot be called.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from assistant.llm.references import REFERENCE_ARGUMENTS, Shown, candidates, named
+from assistant.llm.types import ArgumentHold, CallRules
 
 CALL_OPEN = "<tool_call>"
 CALL_CLOSE = "</tool_call>"
@@ -27,66 +29,60 @@ def call_prefix(name: str) -> str:
     return f'{CALL_OPEN}[{{"name": {json.dumps(name)}, "arguments": '
 
 
-def _repeats(prop: dict[str, Any], repeatable: list[str]) -> dict[str, Any] | bool:
-    """The `items` schema after a spelled-out list: the ids that may come again, or none."""
-    return {**prop.get("items", {}), "enum": repeatable} if repeatable else False
-
-
-def _held_to_shown(schema: dict[str, Any], shown: Shown) -> dict[str, Any] | None:
-    """`schema` with each id argument held to its candidates; None if a required one has none.
-
-    A list the shopper just spelled out ("compare the second and the third") must be those
-    ids, in that order (an item an order holds twice may come twice); otherwise each entry
-    is one of the candidates.
-    """
+def _held(schema: dict[str, Any], holds: Mapping[str, ArgumentHold]) -> dict[str, Any] | None:
+    """`schema` with each held argument held; None if a required one may take no value."""
     properties = dict(schema.get("properties", {}))
     required = set(schema.get("required", []))
     for name, prop in properties.items():
-        if name not in REFERENCE_ARGUMENTS:
+        hold = holds.get(name)
+        if hold is None or hold.allowed is None:
             continue
-        allowed = candidates(name, shown)
-        if not allowed:
+        if not hold.allowed:
             if name in required:
                 return None
             continue
         if prop.get("type") == "array":
-            if spelled := named(name, shown):
+            items = prop.get("items", {})
+            if hold.spelled:
+                repeats = {**items, "enum": list(hold.repeatable)} if hold.repeatable else False
                 properties[name] = {
                     **prop,
-                    "prefixItems": [{"const": i} for i in spelled],
-                    "items": _repeats(prop, [i for i in spelled if i in shown.ordered_twice]),
-                    "minItems": len(spelled),
+                    "prefixItems": [{"const": i} for i in hold.spelled],
+                    "items": repeats,
+                    "minItems": len(hold.spelled),
                 }
             else:
-                properties[name] = {**prop, "items": {**prop.get("items", {}), "enum": allowed}}
+                properties[name] = {**prop, "items": {**items, "enum": list(hold.allowed)}}
         elif prop.get("type") == "string":
-            properties[name] = {**prop, "enum": allowed}
+            properties[name] = {**prop, "enum": list(hold.allowed)}
     return {**schema, "properties": properties}
 
 
 def structural_tag(
-    tools: list[dict[str, Any]], shown: Shown | None = None
+    tools: list[dict[str, Any]], rules: CallRules | None = None
 ) -> dict[str, Any] | None:
     """The `response_format` that constrains every tool call to one of `tools` and its schema.
 
     Args:
         tools: OpenAI tool definitions (`{"type": "function", "function": {...}}`).
-        shown: What the conversation has shown (`references.shown_ids`). When given, id
-            arguments must be one of their `references.candidates`, and a tool whose required
-            id has none is left out. None leaves ids free.
+        rules: The tools that may be called and the holds on their arguments; a tool not
+            allowed, or whose required argument may take no value, is left out. None: every
+            tool, arguments free within their schemas.
 
     Returns:
-        The structural tag, or None when no tool can be called yet.
+        The structural tag, or None when no tool can be called.
     """
+    rules = rules or CallRules()
     tags = []
     for tool in tools:
         function = tool.get("function", tool)
+        if rules.tools is not None and function["name"] not in rules.tools:
+            continue
         schema = function.get("parameters") or {"type": "object", "properties": {}}
-        if shown is not None:
-            held = _held_to_shown(schema, shown)
-            if held is None:
-                continue
-            schema = held
+        held = _held(schema, rules.holds)
+        if held is None:
+            continue
+        schema = held
         tags.append(
             {
                 "type": "tag",

@@ -10,9 +10,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from assistant.store.errors import StoreError
-from assistant.store.models import CartItem, TurnRecord
+from assistant.store.models import CartItem, SessionState, TurnRecord
 from assistant.store.schema import CartItemRow, ProductRow, SessionRow, TurnRow, VariantRow
-from assistant.tools.context import SessionState
 
 
 def as_utc(value: datetime) -> datetime:

@@ -13,10 +13,10 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.api.health import model_health
 from assistant.engine.direct import call_tool
+from assistant.health import model_health
+from assistant.presentation.turns import reply_text, turn_messages
 from assistant.services import Services
-from assistant.ui.messages import reply_text, turn_messages
 
 EXAMPLES = [
     "show me blue cotton t-shirts under $55",

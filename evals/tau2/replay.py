@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.store import Store
-from assistant.tools.context import SessionState, ToolContext
+from assistant.store.models import SessionState
+from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError
 from assistant.tools.retail import RETAIL_TOOLS
 from evals.tau2.digest import action_outcome, compare_tasks, task_outcome

@@ -16,7 +16,7 @@ from assistant.engine import (
     require_tool_first,
 )
 from assistant.engine.policy import NOT_AUTHENTICATED, NOT_YOURS, ONE_SHOPPER
-from assistant.engine.quoting import DATA_NOTE
+from assistant.llm.quoting import DATA_NOTE
 from assistant.llm.scripted import ChatRequest, call, calls, say
 from assistant.llm.types import ChatResult
 from assistant.store import Store

@@ -11,7 +11,7 @@ from assistant.engine.policy import (
     Policy,
     is_explicit_yes,
 )
-from assistant.tools.context import SessionState
+from assistant.store.models import SessionState
 from assistant.tools.retail import RETAIL_TOOLS
 from assistant.tools.shopping import SHOPPING_TOOLS
 

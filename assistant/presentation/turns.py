@@ -1,51 +1,36 @@
-"""Pure functions turning engine events into chat messages and card text (no Gradio here).
+"""Turn events as what an interface shows: the reply, the records under it, and a trace.
 
-The Gradio app, the terminal chat and the API's `cards` field all present a turn the same
-way: the verified reply, then the records behind it (product cards, comparison tables,
-order summaries), and a per-turn trace of tool calls.
+The Gradio app, the terminal chat, the storefront API and the OpenAI facade present a turn the
+same way: the verified reply, then the records behind it (product cards, comparison tables,
+order summaries) for tools whose results are shown, and a per-turn trace of tool calls.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.engine import (
+from assistant.presentation.events import (
     ErrorEvent,
     ReplyEvent,
     ToolCallEvent,
+    ToolOutput,
     ToolResultEvent,
     TurnEvent,
 )
-from assistant.engine.render import ToolOutput, money, render_fallback, render_output
-from assistant.ui.cards import output_html
-
-CARD_TOOLS = frozenset(
-    {
-        "search_products",
-        "compare_products",
-        "get_product",
-        "get_product_details",
-        "get_order_details",
-        "view_cart",
-        "add_to_cart",
-        "remove_from_cart",
-    }
-)
-"""Results shown as cards/tables under the reply, so shoppers see the records themselves."""
-
-RECORDS_HEADER = "Here is what the store's records show:"
+from assistant.presentation.html import render_html
+from assistant.presentation.text import RECORDS_HEADER, render_fallback, render_text
 
 
 def shown_outputs(events: Iterable[TurnEvent]) -> list[ToolOutput]:
-    """This turn's successful results worth showing as cards, each shown once."""
+    """This turn's successful results that are shown as records, each shown once."""
     events = list(events)
     calls = {e.call_id: e for e in events if isinstance(e, ToolCallEvent)}
     outputs: list[ToolOutput] = []
     seen: set[str] = set()
     for event in events:
-        if not (isinstance(event, ToolResultEvent) and event.ok and event.name in CARD_TOOLS):
+        if not (isinstance(event, ToolResultEvent) and event.ok and event.shown):
             continue
         key = json.dumps([event.name, event.data], sort_keys=True, default=str)
         if key in seen:  # a repeated call shows its results once
@@ -53,42 +38,13 @@ def shown_outputs(events: Iterable[TurnEvent]) -> list[ToolOutput]:
         seen.add(key)
         call = calls.get(event.call_id)
         args = call.arguments if call is not None and isinstance(call.arguments, dict) else {}
-        outputs.append(ToolOutput(event.name, args, event.data))
+        outputs.append(ToolOutput(event.name, args, event.result))
     return outputs
-
-
-def item_line(hit: Mapping[str, Any]) -> str:
-    """One item as one markdown line: name, item id, options, price, stock."""
-    options = hit.get("options")
-    opts = (
-        ", ".join(f"{k}: {v}" for k, v in options.items()) if isinstance(options, Mapping) else ""
-    )
-    parts = [f"**{hit.get('name', 'Product')}**", f"item {hit.get('item_id')}"]
-    if opts:
-        parts.append(opts)
-    parts.append(money(hit.get("price")))
-    if "available" in hit:
-        parts.append("in stock" if hit["available"] else "out of stock")
-    return "- " + " · ".join(parts)
-
-
-def output_markdown(output: ToolOutput) -> str:
-    """Markdown for one result; search results one line per item (id and price together)."""
-    data = output.data
-    if isinstance(data, Mapping) and isinstance(data.get("results"), list):
-        hits = [h for h in data["results"] if isinstance(h, Mapping)]
-        return "\n".join(item_line(h) for h in hits) or "No products matched."
-    return render_output(output)
 
 
 def cards_markdown(events: Iterable[TurnEvent]) -> str:
     """The turn's records as markdown (API, terminal, scripts)."""
-    return "\n\n".join(output_markdown(o) for o in shown_outputs(events))
-
-
-def cards_html(events: Iterable[TurnEvent]) -> str:
-    """The turn's records as HTML cards and tables (the web chat)."""
-    return "\n".join(output_html(o) for o in shown_outputs(events))
+    return "\n\n".join(render_text(o.result) for o in shown_outputs(events))
 
 
 def final_reply(events: Sequence[TurnEvent]) -> ReplyEvent | None:
@@ -114,7 +70,7 @@ def reply_text(events: Iterable[TurnEvent]) -> str:
     if reply is None:
         return ""
     outputs = shown_outputs(events)
-    cards = "\n\n".join(output_markdown(o) for o in outputs)
+    cards = "\n\n".join(render_text(o.result) for o in outputs)
     if _is_plain_rendering(reply, outputs):
         return f"{RECORDS_HEADER}\n{cards}"
     if reply.source != "model":
@@ -131,7 +87,7 @@ def reply_html(events: Sequence[TurnEvent]) -> str:
     if reply.source == "confirmation" or not outputs:
         return reply.text
     text = RECORDS_HEADER if _is_plain_rendering(reply, outputs) else reply.text
-    cards = "\n".join(output_html(o) for o in outputs)
+    cards = "\n".join(render_html(o.result) for o in outputs)
     # Blank lines around raw HTML keep the markdown renderer from swallowing it.
     return f"{text}\n\n{cards}\n"
 

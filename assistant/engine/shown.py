@@ -19,7 +19,9 @@ of those takes one of those.
 
 An id here is a word of letters, digits and `#_.@+-` with at least one digit or an `@`
 (prices and dates qualify too, harmlessly: the model would have to write one as an id).
-Which arguments are ids is read off their names, the names the store's tools use.
+Which arguments are ids is read off their names, the names the store's tools use. The
+records come typed: each tool result in the messages is revived as its tool's result type.
+The engine turns what was shown into argument holds for the model's grammar (`holds`).
 """
 
 from __future__ import annotations
@@ -30,8 +32,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.llm.order_changes import in_stock, items_named, json_objects, wanted_variants
-from assistant.llm.types import Message
+from assistant.engine.order_changes import Stock, items_named, wanted_variants
+from assistant.llm.quoting import quoted_tool_name, unquote_tool_result
+from assistant.llm.types import ArgumentHold, Message
+from assistant.store.models import Order, OrderItem, Product, User
+from assistant.tools.registry import ToolRegistry
+from assistant.tools.results import Cart, CatalogProduct, Comparison, SearchResults, UserId
 
 #: Arguments that name a record of the store, by the parameter names of the tools.
 REFERENCE_ARGUMENTS = frozenset(
@@ -122,24 +128,66 @@ def _texts(message: Message) -> Iterable[str]:
         yield str(call.get("function", {}).get("arguments", ""))
 
 
-def _records(messages: Sequence[Message]) -> Iterator[dict[str, Any]]:
-    """Every JSON object inside the tool results of `messages`, nested ones included."""
-    from assistant.engine.quoting import unquote_tool_result  # the engine imports this module
-
-    stack: list[Any] = []
+def _results(messages: Sequence[Message], registry: ToolRegistry) -> Iterator[Any]:
+    """Every tool result of `messages`, revived as its tool's result type."""
     for message in messages:
-        if message.get("role") == "tool":
-            try:
-                stack.append(unquote_tool_result(str(message.get("content") or "")))
-            except ValueError:  # a result that is not the store's JSON names no record
-                continue
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            yield value
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+        if message.get("role") != "tool":
+            continue
+        content = str(message.get("content") or "")
+        name = quoted_tool_name(content)
+        if name is None or name not in registry:
+            continue  # an error, or a result of no known tool: it names no record
+        try:
+            yield registry.get(name).parse_result(unquote_tool_result(content))
+        except ValueError:  # not the store's data: it names no record
+            continue
+
+
+@dataclass
+class _Records:
+    """The records tool results showed, as the holds need them."""
+
+    ids: set[str] = field(default_factory=set)
+    ordered: list[OrderItem] = field(default_factory=list)
+    payments: set[str] = field(default_factory=set)
+    product_of: dict[str, str] = field(default_factory=dict)
+    stock: Stock = field(default_factory=dict)
+
+    def add(self, result: Any) -> None:
+        if isinstance(result, Order):
+            self.ids |= {result.order_id, result.user_id}
+            self.ordered += result.items
+            self.payments |= {p.payment_method_id for p in result.payment_history}
+            self.ids |= self.payments
+            for item in result.items:
+                self._item(item.item_id, item.product_id)
+        elif isinstance(result, User):
+            self.ids.add(result.user_id)
+            self.payments |= set(result.payment_methods)
+            self.ids |= set(result.payment_methods)
+        elif isinstance(result, Product | CatalogProduct):
+            variants = result.variants.values() if isinstance(result, Product) else result.variants
+            self.ids.add(result.product_id)
+            for variant in variants:
+                self._item(variant.item_id, result.product_id)
+                if variant.available:
+                    self.stock.setdefault(result.product_id, {})[variant.item_id] = dict(
+                        variant.options
+                    )
+        elif isinstance(result, SearchResults):
+            for hit in result.results:
+                self._item(hit.item_id, hit.product_id)
+        elif isinstance(result, Cart):
+            for line in result.items:
+                self._item(line.item_id, line.product_id)
+        elif isinstance(result, Comparison):
+            self.ids |= set(result.ids)
+        elif isinstance(result, UserId):
+            self.ids.add(result.root)
+
+    def _item(self, item_id: str, product_id: str) -> None:
+        self.ids |= {item_id, product_id}
+        self.product_of[item_id] = product_id
 
 
 def _list_lines(text: str) -> list[str]:
@@ -186,24 +234,20 @@ def _last_list(messages: Sequence[Message], record_ids: set[str]) -> list[list[s
     return []
 
 
-def _pointed(
-    messages: Sequence[Message],
-    records: list[dict[str, Any]],
-    ordered: list[Mapping[str, Any]],
-) -> tuple[str, ...]:
+def _pointed(messages: Sequence[Message], records: _Records) -> tuple[str, ...]:
     """Ids the latest shopper message names (by id, or an ordered item by its name), or
     points at in the last list, in the message's order."""
     users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
     if not users:
         return ()
-    record_ids = {str(v) for r in records for k, v in r.items() if k.endswith("_id") and v}
+    record_ids = records.ids
     latest = str(messages[users[-1]].get("content") or "")
     found = [
         (offset, [word])
         for offset, word in _id_matches(latest)
         if word in record_ids or _looks_like_id(word)
     ]
-    found += [(offset, [item]) for offset, item in items_named(ordered, latest)]
+    found += [(offset, [item]) for offset, item in items_named(records.ordered, latest)]
     if positions := list(_positions(latest)):
         lines = _last_list(messages[: users[-1]], record_ids)
         for offset, position in positions:
@@ -213,44 +257,32 @@ def _pointed(
     return tuple(dict.fromkeys(word for _, words in sorted(found) for word in words))
 
 
-def shown_ids(messages: Sequence[Message]) -> Shown:
-    """What the conversation has shown so far that a tool call may refer to."""
+def shown_ids(messages: Sequence[Message], registry: ToolRegistry) -> Shown:
+    """What the conversation has shown so far that a tool call may refer to.
+
+    Args:
+        messages: The chat messages the model is shown.
+        registry: The tools, whose result types revive the tool results in `messages`.
+    """
     words: set[str] = set()
     for message in messages:
         for text in _texts(message):
             words |= id_words(text)
-    ordered: list[Mapping[str, Any]] = []
-    ordered_ids: set[str] = set()
-    twice: set[str] = set()
-    payments: set[str] = set()
-    product_of: dict[str, str] = {}
-    records = list(_records(messages))
-    for record in records:
-        if "order_id" in record:
-            items = json_objects(record.get("items"))
-            ordered += items
-            ids = [str(i["item_id"]) for i in items if "item_id" in i]
-            ordered_ids |= set(ids)
-            twice |= {i for i in ids if ids.count(i) > 1}
-            payments |= {
-                str(p["payment_method_id"])
-                for p in json_objects(record.get("payment_history"))
-                if "payment_method_id" in p
-            }
-        if isinstance(record.get("payment_methods"), dict):
-            payments |= set(record["payment_methods"])
-        if "item_id" in record and "product_id" in record:
-            product_of[str(record["item_id"])] = str(record["product_id"])
-    stock = in_stock(records)
+    records = _Records()
+    for result in _results(messages, registry):
+        records.add(result)
+    ordered_ids = [i.item_id for i in records.ordered]
+    in_stock = {i for items in records.stock.values() for i in items}
+    wanted = wanted_variants(records.ordered, records.stock, _said(messages))
     return Shown(
         words=frozenset(words - _rule_words()),
         ordered_items=frozenset(ordered_ids),
-        ordered_twice=frozenset(twice),
-        variants=frozenset({i for items in stock.values() for i in items} - ordered_ids),
-        wanted_variants=frozenset(wanted_variants(ordered, stock, _said(messages)) - ordered_ids),
-        payment_methods=frozenset(payments),
-        pointed=_pointed(messages, records, ordered),
-        product_of=product_of,
+        ordered_twice=frozenset(i for i in ordered_ids if ordered_ids.count(i) > 1),
+        variants=frozenset(in_stock - set(ordered_ids)),
+        wanted_variants=frozenset(wanted - set(ordered_ids)),
+        payment_methods=frozenset(records.payments),
+        pointed=_pointed(messages, records),
+        product_of=records.product_of,
     )
 
 
@@ -304,3 +336,19 @@ def named(argument: str, shown: Shown) -> list[str]:
 def candidates(argument: str, shown: Shown) -> list[str]:
     """The ids `argument` may take: the ones the shopper just named, or else all it may, sorted."""
     return named(argument, shown) or sorted(_allowed(argument, shown))
+
+
+def holds(shown: Shown) -> dict[str, ArgumentHold]:
+    """The hold on every id argument: the ids it may take, and a list the shopper spelled out.
+
+    A list the shopper just spelled out ("compare the second and the third") must be those
+    ids, in that order (an item an order holds twice may come twice).
+    """
+    return {
+        argument: ArgumentHold(
+            allowed=tuple(candidates(argument, shown)),
+            spelled=tuple(spelled := named(argument, shown)),
+            repeatable=tuple(i for i in spelled if i in shown.ordered_twice),
+        )
+        for argument in REFERENCE_ARGUMENTS
+    }

@@ -16,13 +16,12 @@ is inferred.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
+from assistant.store.models import OrderItem
 
-def json_objects(value: Any) -> list[Mapping[str, Any]]:
-    """The JSON objects in `value`, a list from a tool result (anything else: none)."""
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+Stock = dict[str, dict[str, dict[str, str]]]
+"""The available variants tool results showed: product id → item id → options."""
 
 
 def _named(value: str, said: str) -> bool:
@@ -30,62 +29,37 @@ def _named(value: str, said: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", said) is not None
 
 
-def in_stock(records: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Mapping[str, Any]]]:
-    """The available variants of the products tool results showed: product id, item id, options.
-
-    Args:
-        records: JSON objects of tool results; products have `product_id` and `variants`.
-    """
-    stock: dict[str, dict[str, Mapping[str, Any]]] = {}
-    for record in records:
-        variants = record.get("variants")
-        if not isinstance(variants, Mapping):
-            continue
-        for key, variant in variants.items():
-            if isinstance(variant, Mapping) and variant.get("available"):
-                options = variant.get("options") or {}
-                stock.setdefault(str(record.get("product_id")), {})[
-                    str(variant.get("item_id", key))
-                ] = options
-    return stock
-
-
-def items_named(ordered: Iterable[Mapping[str, Any]], text: str) -> list[tuple[int, str]]:
+def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]]:
     """Where `text` names an ordered item by its name, and its item id.
 
     Args:
-        ordered: The items of the orders tool results showed (`name`, `item_id`).
+        ordered: The items of the orders tool results showed.
         text: One shopper message.
     """
     said = text.lower()
     found = []
     for item in ordered:
-        name = str(item.get("name") or "").lower()
+        name = item.name.lower()
         pattern = rf"(?<![\w.]){re.escape(name)}(?:e?s)?(?![\w.])"
-        if name and "item_id" in item and (match := re.search(pattern, said)):
-            found.append((match.start(), str(item["item_id"])))
+        if name and (match := re.search(pattern, said)):
+            found.append((match.start(), item.item_id))
     return found
 
 
-def wanted_variants(
-    ordered: Iterable[Mapping[str, Any]],
-    stock: Mapping[str, Mapping[str, Mapping[str, Any]]],
-    said: str,
-) -> set[str]:
+def wanted_variants(ordered: Iterable[OrderItem], stock: Stock, said: str) -> set[str]:
     """The available variant item ids the shopper's words ask for, per ordered product.
 
     Args:
-        ordered: The items of the orders tool results showed (`item_id`, `product_id`,
-            `options`).
-        stock: The available variants of the products tool results showed (`in_stock`).
+        ordered: The items of the orders tool results showed.
+        stock: The available variants of the products tool results showed.
         said: Everything the shopper has written, lower-cased.
     """
     wanted: set[str] = set()
     for item in ordered:
-        old = item.get("options") or {}
+        old = item.options
         scored = []
-        for item_id, new in (stock.get(str(item.get("product_id"))) or {}).items():
-            if item_id == str(item.get("item_id")):
+        for item_id, new in stock.get(item.product_id, {}).items():
+            if item_id == item.item_id:
                 continue
             asked = sum(1 for k, v in new.items() if v != old.get(k) and _named(str(v), said))
             kept = sum(1 for k, v in new.items() if v == old.get(k))

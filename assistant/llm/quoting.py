@@ -87,6 +87,15 @@ def defang(text: str) -> str:
     return _MARKUP.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
+_RESULT_HEAD = re.compile(r'<tool_result name="([^"]+)">\n')
+
+
+def quoted_tool_name(content: str) -> str | None:
+    """The tool a tool message made by `quote_tool_result` came from; None for errors."""
+    match = _RESULT_HEAD.match(content)
+    return match.group(1) if match else None
+
+
 def unquote_tool_result(content: str) -> Any | None:
     """The JSON data inside a tool message made by `quote_tool_result`; None for errors."""
     if not content.startswith("<tool_result"):

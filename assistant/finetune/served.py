@@ -1,4 +1,4 @@
-"""The model the local vLLM server loads: the bundled SmolLM2, or its fine-tuned version."""
+"""The model the local vLLM server loads: the bundled SmolLM2, or it with the committed adapter."""
 
 from __future__ import annotations
 

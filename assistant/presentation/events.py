@@ -1,8 +1,13 @@
-"""What one turn yields while it runs, so a UI can show progress, and what it ends with."""
+"""What one turn yields while it runs, so an interface can show it as it happens.
+
+The engine emits these; the interfaces render them (`presentation.turns`). A successful
+result carries both its JSON data (what the model saw, what the API returns) and its typed
+record (what rendering dispatches on).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 
@@ -26,6 +31,10 @@ class ToolResultEvent:
     ok: bool
     data: Any = None
     """The result as JSON data when `ok`."""
+    result: Any = None
+    """The typed result (a pydantic model) when `ok`."""
+    shown: bool = False
+    """The tool's result is shown to the shopper as records under the reply."""
     error: str | None = None
     """What went wrong when not `ok` (invalid arguments, refused by policy, tool failure)."""
     refused: bool = False
@@ -70,31 +79,11 @@ class ErrorEvent:
 TurnEvent = ToolCallEvent | ToolResultEvent | ConfirmationNeededEvent | ReplyEvent | ErrorEvent
 
 
-@dataclass
-class TurnOutcome:
-    """Everything one turn produced: the reply, its events and its counters."""
+@dataclass(frozen=True)
+class ToolOutput:
+    """One successful tool call, as rendering needs it."""
 
-    session_id: str
-    reply: str
-    events: list[TurnEvent] = field(default_factory=list)
-    grounding_failed: bool = False
-    pending_action: dict[str, Any] | None = None
-    tool_errors: int = 0
-    """Tool calls that failed: invalid arguments, unknown tools, tool exceptions."""
-    policy_refusals: int = 0
-    rounds: int = 0
-    """Model calls that asked for tools."""
-    round_cap_hit: bool = False
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
-
-    @property
-    def tool_calls(self) -> list[ToolCallEvent]:
-        """The tool calls the model made this turn."""
-        return [e for e in self.events if isinstance(e, ToolCallEvent)]
-
-    @property
-    def tool_results(self) -> list[ToolResultEvent]:
-        """The results (or errors) of this turn's tool calls."""
-        return [e for e in self.events if isinstance(e, ToolResultEvent)]
+    name: str
+    arguments: dict[str, Any]
+    result: Any
+    """The typed result (a pydantic model)."""
