@@ -58,7 +58,7 @@ def answer(result: DirectResult) -> JSONResponse:
         details = result.details or None
         raise ApiError(_FAILURES[result.status], result.status, result.error or "", details)
     body = ToolResult(
-        status=result.status,  # type: ignore[arg-type]
+        status=result.status,
         tool=result.tool,
         arguments=result.arguments,
         data=result.data,

@@ -26,7 +26,7 @@ def ingest(
     ),
 ) -> None:
     """Import a catalog file into search, re-embedding only what changed."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from retrieval import open_indexes
     from retrieval.importers import ingest_path
@@ -34,7 +34,7 @@ def ingest(
     settings = get_settings()
     catalog, _ = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
     with Progress() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

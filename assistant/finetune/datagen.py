@@ -464,7 +464,7 @@ def generate(
         "tools": [t["function"]["name"] for t in renderer.tools],
         "splits": {},
     }
-    plans = (
+    plans: tuple[tuple[Split, int, int, dict[str, float] | None], ...] = (
         ("train", train_dialogues, train_start, train_emphasis),
         ("dev", dev_dialogues, 0, None),
     )

@@ -43,7 +43,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
             connect_args={"check_same_thread": False},
         )
     else:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")

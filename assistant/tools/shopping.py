@@ -181,17 +181,17 @@ def _column(ctx: ToolContext, ref: str) -> dict[str, Any]:
         }
     owner = ctx.store.product_for_item(ref)
     product = _product(ctx, owner.product_id) if owner is not None else None
-    variant = next((v for v in product.variants if v.item_id == ref), None) if product else None
-    if product is None or variant is None:
+    item = next((v for v in product.variants if v.item_id == ref), None) if product else None
+    if product is None or item is None:
         raise ToolError(f"no product or item with id {ref}")
     return {
         "label": f"{product.name} (item {ref})",
         "name": product.name,
         "product_type": product.product_type,
         "brand": product.brand,
-        "price": variant.price,
-        "available": variant.available,
-        "options": dict(variant.options),
+        "price": item.price,
+        "available": item.available,
+        "options": dict(item.options),
     }
 
 

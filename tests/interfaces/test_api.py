@@ -25,6 +25,8 @@ from tests.interfaces.support import (
     uvicorn_server,
 )
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def client(api_url: str) -> Iterator[httpx.Client]:
