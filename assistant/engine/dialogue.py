@@ -355,12 +355,12 @@ class DialogueEngine:
             ToolResultEvent(
                 call_id=call_id,
                 name=outcome.name,
-                ok=outcome.status == "ok",
+                status=outcome.status,
                 data=outcome.data,
                 result=outcome.result,
                 shown=outcome.name in self.registry and self.registry.get(outcome.name).shows,
                 error=outcome.error if outcome.status != "ok" else None,
-                refused=outcome.status == "refused",
+                arguments=outcome.arguments,
                 seconds=outcome.seconds,
             )
         )

@@ -28,7 +28,8 @@ class ToolResultEvent:
 
     call_id: str
     name: str
-    ok: bool
+    status: Literal["ok", "error", "refused", "pending"]
+    """How the call ended: ran, failed, refused by policy, or waiting for the shopper's yes."""
     data: Any = None
     """The result as JSON data when `ok`."""
     result: Any = None
@@ -36,11 +37,22 @@ class ToolResultEvent:
     shown: bool = False
     """The tool's result is shown to the shopper as records under the reply."""
     error: str | None = None
-    """What went wrong when not `ok` (invalid arguments, refused by policy, tool failure)."""
-    refused: bool = False
-    """True when the store policy refused the call (it did not run)."""
+    """What went wrong when not `ok` (invalid arguments, refused by policy, tool failure), or
+    the note that a change waits for confirmation."""
+    arguments: dict[str, Any] | None = None
+    """The validated arguments it ran (or waits) with, when they validated."""
     seconds: float = 0.0
     kind: Literal["tool_result"] = "tool_result"
+
+    @property
+    def ok(self) -> bool:
+        """True when the tool ran and returned a result."""
+        return self.status == "ok"
+
+    @property
+    def refused(self) -> bool:
+        """True when the store policy refused the call (it did not run)."""
+        return self.status == "refused"
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ SEARCH = [
     ToolResultEvent(
         "c1",
         "search_products",
-        True,
+        "ok",
         data=FOUND.model_dump(mode="json"),
         result=FOUND,
         shown=True,
@@ -92,9 +92,7 @@ def test_trace_is_one_collapsible_group_per_turn() -> None:
 def test_refusals_and_errors_are_visible() -> None:
     events = [
         ToolCallEvent("c1", "get_order_details", {"order_id": "#W1"}),
-        ToolResultEvent(
-            "c1", "get_order_details", False, error="refused by store policy", refused=True
-        ),
+        ToolResultEvent("c1", "get_order_details", "refused", error="refused by store policy"),
         ErrorEvent("APIConnectionError: Connection error."),
         ReplyEvent("Sorry, I can't answer right now.", source="rendered"),
     ]
