@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from assistant.engine import DialogueEngine
+    from assistant.llm.types import ChatModel
+    from assistant.store import Store
+    from assistant.tools.registry import ToolRegistry
 
 
 @dataclass
@@ -20,7 +26,7 @@ class Services:
     settings: Settings
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> Store:
         """The SQL store (users, orders, carts, sessions, turn logs)."""
         from assistant.store import Store
 
@@ -37,37 +43,48 @@ class Services:
         return open_indexes(s.data_dir, s.embedding_model, s.chroma_url)
 
     @cached_property
-    def registry(self) -> Any:
+    def registry(self) -> ToolRegistry:
         """Every tool the assistant offers."""
         from assistant.tools import default_registry
 
         return default_registry()
 
     @cached_property
-    def model(self) -> Any:
+    def model(self) -> ChatModel:
         """The chat model client (local vLLM server or the configured URL)."""
         from assistant.llm.client import chat_model_from_settings
 
         return chat_model_from_settings(self.settings)
 
     @cached_property
-    def engine(self) -> Any:
+    def engine(self) -> DialogueEngine:
         """The dialogue engine over all of the above."""
-        from assistant.engine import DialogueEngine, auto_tool_choice, require_tool_first
-
         catalog, faq = self.indexes
-        return DialogueEngine(
-            self.model,
-            self.store,
-            self.registry,
-            catalog=catalog,
-            faq=faq,
-            max_tool_rounds=self.settings.max_tool_rounds,
-            hold_ids=self.settings.llm_constrain_ids,
-            tool_choice=(
-                require_tool_first() if self.settings.forces_tool_first else auto_tool_choice
-            ),
-        )
+        return make_engine(self.settings, self.model, self.store, self.registry, catalog, faq)
+
+
+def make_engine(
+    settings: Settings,
+    model: ChatModel,
+    store: Store,
+    registry: ToolRegistry,
+    catalog: Any,
+    faq: Any,
+) -> DialogueEngine:
+    """A dialogue engine configured by `settings` over the given parts (evals give each
+    dialogue its own store)."""
+    from assistant.engine import DialogueEngine, auto_tool_choice, require_tool_first
+
+    return DialogueEngine(
+        model,
+        store,
+        registry,
+        catalog=catalog,
+        faq=faq,
+        max_tool_rounds=settings.max_tool_rounds,
+        hold_ids=settings.llm_constrain_ids,
+        tool_choice=require_tool_first() if settings.forces_tool_first else auto_tool_choice,
+    )
 
 
 def build_services(settings: Settings | None = None) -> Services:
