@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -25,11 +26,13 @@ from assistant.engine.choice import (
     auto_tool_choice,
     offered_tools,
 )
+from assistant.engine.gate import Gate
 from assistant.engine.grounding import verify
 from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
+from assistant.engine.offer import Offer
 from assistant.engine.outcome import TurnOutcome
-from assistant.engine.policy import Policy, is_explicit_yes
-from assistant.engine.shown import holds, shown_ids
+from assistant.engine.policy import Policy
+from assistant.engine.requests import RequestDetector
 from assistant.llm.quoting import DATA_NOTE, defang, to_jsonable
 from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolChoice
 from assistant.presentation import (
@@ -44,9 +47,9 @@ from assistant.presentation import (
     describe_action,
     render_fallback,
 )
-from assistant.store.models import SessionState, ToolCallRecord, TurnRecord
+from assistant.store.models import OrderItem, SessionState, ToolCallRecord, TurnRecord
 from assistant.tools.context import ToolContext, utc_now
-from assistant.tools.registry import Tool, ToolRegistry
+from assistant.tools.registry import Tool, ToolKind, ToolRegistry
 
 if TYPE_CHECKING:
     from assistant.store import Store
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_UNAVAILABLE = "Sorry, I can't answer right now. Please try again in a moment."
+UNDO_NOTE = "You can say “undo” to take that back."
 _TOOL_CALL_TEXT = re.compile(r"<tool_call>.*?(</tool_call>|$)", re.DOTALL | re.IGNORECASE)
 
 
@@ -101,6 +105,8 @@ class _Turn:
         self.called: list[str] = []
         self.llm_seconds = 0.0
         self.tool_seconds = 0.0
+        self.offer: Offer | None = None
+        self.rules: CallRules | None = None
 
     def emit(self, event: TurnEvent) -> TurnEvent:
         self.outcome.events.append(event)
@@ -125,6 +131,8 @@ class DialogueEngine:
             model's context).
         hold_ids: Hold id arguments to the ids the conversation has shown, where they belong
             (`shown`), in the rules sent with every model call.
+        requests: Detects what the shopper asks for, which decides the tools offered each
+            turn (`offer`); None offers every tool.
         now: Clock handed to tools.
         clock: Monotonic timer for the turn's timings.
     """
@@ -143,6 +151,7 @@ class DialogueEngine:
         history_turns: int = 6,
         history_chars: int = 12_000,
         hold_ids: bool = True,
+        requests: RequestDetector | None = None,
         now: Callable[[], datetime] = utc_now,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -160,7 +169,7 @@ class DialogueEngine:
         self.tool_choice = tool_choice
         self.history_turns = history_turns
         self.history_chars = history_chars
-        self.hold_ids = hold_ids
+        self.gate = Gate(registry, requests, catalog, hold_ids=hold_ids)
         self.now = now
         self.clock = clock
         self.tools = list(_schemas(tuple(registry)))
@@ -216,7 +225,17 @@ class DialogueEngine:
             # Cleared in the store before it runs: a turn arriving meanwhile finds nothing.
             self.store.save_session(session)
         try:
-            if pending is not None and is_explicit_yes(turn.text):
+            turn.offer = self.gate.offer(turn.text, past, session)
+            verdict = (
+                self.gate.confirmation(pending, turn.text, self._ordered(pending))
+                if pending is not None
+                else None
+            )
+            if pending is not None and verdict is not None and verdict.action == "ask_again":
+                # A yes to something else than the summary: nothing runs, the change waits.
+                session.pending_action = pending
+                return ReplyEvent(verdict.message, source="confirmation")
+            if pending is not None and verdict is not None and verdict.action == "run":
                 yield from self._confirmed(turn, session, history, pending)
             reply = yield from self._rounds(turn, session, history)
         except Exception as err:  # the model server failing must not lose the session
@@ -226,10 +245,26 @@ class DialogueEngine:
             text = render_fallback(turn.outputs) if turn.outputs else MODEL_UNAVAILABLE
             reply = ReplyEvent(text, source="rendered")
         if reply.source == "model":
-            return self._verified(turn, reply, past)
-        if not reply.text:
-            return ReplyEvent(render_fallback(turn.outputs), source="rendered")
-        return reply
+            reply = self._verified(turn, reply, past)
+        elif not reply.text:
+            reply = ReplyEvent(render_fallback(turn.outputs), source="rendered")
+        return self._with_undo(turn, reply)
+
+    def _with_undo(self, turn: _Turn, reply: ReplyEvent) -> ReplyEvent:
+        """The reply, offering an undo when the turn made a change that can be undone."""
+        reversible = any(
+            o.name in self.registry and self.registry.get(o.name).kind is ToolKind.REVERSIBLE
+            for o in turn.outputs
+        )
+        if not reversible or UNDO_NOTE in reply.text:
+            return reply
+        return replace(reply, text=f"{reply.text}\n\n{UNDO_NOTE}")
+
+    def _ordered(self, pending: dict[str, Any]) -> list[OrderItem]:
+        """The items of the order a pending change is about (none for other changes)."""
+        order_id = pending["arguments"].get("order_id")
+        order = self.store.order(str(order_id)) if order_id else None
+        return list(order.items) if order is not None else []
 
     def _past_turns(self, session_id: str) -> list[TurnRecord]:
         """This session's logged turns, none from before it was (re)created.
@@ -290,7 +325,15 @@ class DialogueEngine:
                     args = shown if isinstance(shown, dict) else {"_raw": shown}
                     outcome = CallOutcome(call.name, args, "refused", error=NOT_RUN_AFTER_PENDING)
                 else:
-                    outcome = self.runner.run(call.name, call.arguments, session)
+                    outcome = self.runner.run(
+                        call.name,
+                        call.arguments,
+                        session,
+                        rules=turn.rules,
+                        complete=lambda name, args: self.gate.complete(
+                            name, args, turn.text, history
+                        ),
+                    )
                 if outcome.status == "pending" and waiting is None:
                     waiting = outcome
                 yield from self._record(turn, call.id, outcome, history)
@@ -311,10 +354,9 @@ class DialogueEngine:
         ]
         start = self.clock()
         tools = offered_tools(self.tools, choice)
-        rules = (
-            CallRules(holds=holds(shown_ids(messages, self.registry))) if self.hold_ids else None
-        )
-        result = self.model.chat(messages, tools=tools, tool_choice=choice, rules=rules)
+        assert turn.offer is not None  # set before the first model call of the turn
+        turn.rules = self.gate.rules(turn.offer, messages)
+        result = self.model.chat(messages, tools=tools, tool_choice=choice, rules=turn.rules)
         turn.llm_seconds += self.clock() - start
         turn.outcome.prompt_tokens += result.prompt_tokens
         turn.outcome.completion_tokens += result.completion_tokens

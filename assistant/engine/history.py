@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from assistant.engine.grounding import Evidence
 from assistant.llm.quoting import defang, quote_tool_error, quote_tool_result
 from assistant.llm.types import Message
+from assistant.presentation.text import RECORDS_HEADER
 
 if TYPE_CHECKING:
     from assistant.store.models import ToolCallRecord, TurnRecord
@@ -45,6 +46,15 @@ def messages_for_call(call_id: str, record: ToolCallRecord) -> list[Message]:
     ]
 
 
+RENDERED_NOTE = "I showed the shopper the records above."
+"""What the model sees of a past reply that was a rendering of records: the records' text
+(catalog copy, order notes) reaches the model only inside quoted tool results."""
+
+
+def _said(reply: str) -> str:
+    return RENDERED_NOTE if reply.startswith(RECORDS_HEADER) else reply
+
+
 def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
     """The chat messages of past turns, oldest first, one tool call per assistant message."""
     messages: list[Message] = []
@@ -52,7 +62,7 @@ def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
         messages.append({"role": "user", "content": defang(turn.user_message)})
         for n, record in enumerate(turn.tool_calls):
             messages.extend(messages_for_call(f"t{turn.turn_index}_{n}", record))
-        messages.append({"role": "assistant", "content": turn.reply})
+        messages.append({"role": "assistant", "content": _said(turn.reply)})
     return messages
 
 

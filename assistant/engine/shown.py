@@ -152,6 +152,8 @@ class _Records:
     payments: set[str] = field(default_factory=set)
     product_of: dict[str, str] = field(default_factory=dict)
     stock: Stock = field(default_factory=dict)
+    listed: list[list[str]] = field(default_factory=list)
+    """The ids of each line of the last list a result showed (search hits, cart lines)."""
 
     def add(self, result: Any) -> None:
         if isinstance(result, Order):
@@ -177,9 +179,11 @@ class _Records:
         elif isinstance(result, SearchResults):
             for hit in result.results:
                 self._item(hit.item_id, hit.product_id)
+            self.listed = [[h.item_id, h.product_id] for h in result.results]
         elif isinstance(result, Cart):
             for line in result.items:
                 self._item(line.item_id, line.product_id)
+            self.listed = [[line.item_id, line.product_id] for line in result.items]
         elif isinstance(result, Comparison):
             self.ids |= set(result.ids)
         elif isinstance(result, UserId):
@@ -249,7 +253,8 @@ def _pointed(messages: Sequence[Message], records: _Records) -> tuple[str, ...]:
     ]
     found += [(offset, [item]) for offset, item in items_named(records.ordered, latest)]
     if positions := list(_positions(latest)):
-        lines = _last_list(messages[: users[-1]], record_ids)
+        # The list the assistant wrote, else the last list of records it showed.
+        lines = _last_list(messages[: users[-1]], record_ids) or records.listed
         for offset, position in positions:
             index = position - 1 if position > 0 else position
             if -len(lines) <= index < len(lines):

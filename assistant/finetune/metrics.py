@@ -121,8 +121,11 @@ def score_case(
     if kind == "call" and first is not None:
         tool_correct = first.name == target["name"]
         if tool_correct and validated[0] is not None:
-            args_exact = validated[0] == target["arguments"]
-            args_lenient = _normalise(validated[0]) == _normalise(target["arguments"])
+            # The target through today's schema too, so defaults added since compare equal.
+            expected = _validated(registry, target["name"], json.dumps(target["arguments"]))
+            expected = target["arguments"] if expected is None else expected
+            args_exact = validated[0] == expected
+            args_lenient = _normalise(validated[0]) == _normalise(expected)
     behaviour = kind != "call" and not attempted and behaviour_ok(kind, text)
     grounded = False
     if kind == "answer" and not attempted and text.strip():

@@ -29,17 +29,33 @@ def call_prefix(name: str) -> str:
     return f'{CALL_OPEN}[{{"name": {json.dumps(name)}, "arguments": '
 
 
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional argument's schema (`anyOf` with null) as its one non-null alternative."""
+    branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) != 1:
+        return prop
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**branches[0], **rest}
+
+
 def _held(schema: dict[str, Any], holds: Mapping[str, ArgumentHold]) -> dict[str, Any] | None:
     """`schema` with each held argument held; None if a required one may take no value."""
     properties = dict(schema.get("properties", {}))
     required = set(schema.get("required", []))
-    for name, prop in properties.items():
+    for name, prop in list(properties.items()):
         hold = holds.get(name)
-        if hold is None or hold.allowed is None:
+        if hold is None:
+            continue
+        prop = _without_null(prop)
+        if hold.pattern is not None and prop.get("type") == "string":
+            properties[name] = {**prop, "pattern": hold.pattern}
+            continue
+        if hold.allowed is None:
             continue
         if not hold.allowed:
             if name in required:
                 return None
+            del properties[name]  # an optional argument with no source is not given
             continue
         if prop.get("type") == "array":
             items = prop.get("items", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -40,6 +41,19 @@ class ArgumentHold:
     """A list argument must start with exactly these, in order."""
     repeatable: tuple[str, ...] = ()
     """Of `spelled`, the values that may come again after it."""
+    pattern: str | None = None
+    """A string argument must match this regex (e.g. only words the shopper wrote)."""
+
+    def admits(self, value: object) -> bool:
+        """Whether `value` (a string or a list of strings) keeps to the hold."""
+        values = value if isinstance(value, list) else [value]
+        if self.allowed is not None:
+            allowed = {a.lower() for a in self.allowed}
+            if not all(isinstance(v, str) and v.lower() in allowed for v in values):
+                return False
+        if self.pattern is not None:
+            return all(isinstance(v, str) and re.fullmatch(self.pattern, v) for v in values)
+        return True
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,9 @@ class Tool:
     """A successful result is the user id of the shopper (an identity lookup)."""
     shows: bool = False
     """Its result is shown to the shopper as records (cards, tables) under the reply."""
+    offered_for: frozenset[str] = frozenset()
+    """The request kinds (`assistant.engine.requests`) for which the engine offers the tool:
+    a change is offered only when the shopper asked for that kind of change."""
 
     @cached_property
     def _results(self) -> TypeAdapter[Any]:
@@ -131,6 +134,7 @@ class ToolRegistry:
         owner: Owner | None = None,
         identifies: bool = False,
         shows: bool = False,
+        offered_for: Iterable[str] = (),
         name: str | None = None,
     ) -> Callable[[F], F]:
         """Decorator registering a function as a tool of the given kind and metadata."""
@@ -144,6 +148,7 @@ class ToolRegistry:
                     owner=owner,
                     identifies=identifies,
                     shows=shows,
+                    offered_for=offered_for,
                     name=name,
                 )
             )
@@ -186,6 +191,7 @@ def make_tool(
     owner: Owner | None = None,
     identifies: bool = False,
     shows: bool = False,
+    offered_for: Iterable[str] = (),
     name: str | None = None,
 ) -> Tool:
     """Build a `Tool` from a typed function with a Google-style docstring.
@@ -232,6 +238,7 @@ def make_tool(
         owner=owner,
         identifies=identifies,
         shows=shows,
+        offered_for=frozenset(offered_for),
     )
 
 

@@ -25,11 +25,15 @@ class ProductHit(BaseModel):
 
 
 class SearchResults(BaseModel):
-    """The items a catalog search found, best first."""
+    """The items a catalog search found, best first (or in the order asked for)."""
 
     query: str = Field(description="The query searched.")
     results: list[ProductHit] = Field(description="Matching items, best first.")
     note: str | None = Field(default=None, description="Which filters were relaxed, if any.")
+    understood: list[str] = Field(
+        default_factory=list, description="The constraints every result meets."
+    )
+    sort: str = Field(default="relevance", description="The order of the results.")
 
 
 class ProductVariant(BaseModel):

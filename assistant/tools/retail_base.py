@@ -26,6 +26,11 @@ from assistant.tools.registry import ToolError, ToolRegistry
 RETAIL_TOOLS = ToolRegistry()
 """The τ²-retail customer-service tools, in τ²'s names and semantics."""
 
+ORDER_REQUESTS = ("order_status", "cancel", "return", "swap", "order_address", "payment")
+"""Request kinds about one of the shopper's orders: they need the order looked up."""
+ACCOUNT_REQUESTS = (*ORDER_REQUESTS, "account", "user_address")
+"""Request kinds that need the shopper's profile (its orders, addresses, payment methods)."""
+
 
 def get_order_row(s: Session, order_id: str, *, lock: bool = False) -> OrderRow:
     """The order row; `lock` takes a row lock for read-modify-write (PostgreSQL)."""

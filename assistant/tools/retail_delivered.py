@@ -21,7 +21,7 @@ from assistant.tools.retail_base import (
 )
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("swap",))
 def exchange_delivered_order_items(
     ctx: ToolContext,
     order_id: str,
@@ -76,7 +76,7 @@ def exchange_delivered_order_items(
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("return",))
 def return_delivered_order_items(
     ctx: ToolContext, order_id: str, item_ids: list[str], payment_method_id: str
 ) -> Order:

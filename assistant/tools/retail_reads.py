@@ -16,7 +16,9 @@ from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolKind
 from assistant.tools.results import Calculation, ProductTypes, Transfer, UserId
 from assistant.tools.retail_base import (
+    ACCOUNT_REQUESTS,
     CALCULATOR_CHARACTERS,
+    ORDER_REQUESTS,
     RETAIL_TOOLS,
     evaluate_arithmetic,
     get_order_row,
@@ -85,7 +87,7 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, 
     return UserId(user_id)
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ, needs_auth=True, owner="user_id")
+@RETAIL_TOOLS.tool(ToolKind.READ, needs_auth=True, owner="user_id", offered_for=ACCOUNT_REQUESTS)
 def get_user_details(ctx: ToolContext, user_id: str) -> User:
     """Get the details of a user, including their orders.
 
@@ -108,7 +110,9 @@ def get_user_details(ctx: ToolContext, user_id: str) -> User:
         return user_of(row, list(order_ids))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ, needs_auth=True, owner="order_id", shows=True)
+@RETAIL_TOOLS.tool(
+    ToolKind.READ, needs_auth=True, owner="order_id", shows=True, offered_for=ORDER_REQUESTS
+)
 def get_order_details(ctx: ToolContext, order_id: str) -> Order:
     """Get the status and details of an order.
 
@@ -126,7 +130,7 @@ def get_order_details(ctx: ToolContext, order_id: str) -> Order:
         return order_of(get_order_row(s, order_id))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ, shows=True)
+@RETAIL_TOOLS.tool(ToolKind.READ, shows=True, offered_for=("swap", "product_info", "search"))
 def get_product_details(ctx: ToolContext, product_id: str) -> Product:
     """Get the inventory details of a product.
 
@@ -144,7 +148,7 @@ def get_product_details(ctx: ToolContext, product_id: str) -> Product:
         return product_of(get_product_row(s, product_id))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
+@RETAIL_TOOLS.tool(ToolKind.READ, offered_for=("search",))
 def list_all_product_types(ctx: ToolContext) -> ProductTypes:
     """List the name and product id of all product types.
 
@@ -163,7 +167,7 @@ def list_all_product_types(ctx: ToolContext) -> ProductTypes:
     return ProductTypes(json.dumps(product_dict, sort_keys=True))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
+@RETAIL_TOOLS.tool(ToolKind.READ, offered_for=("swap", "payment"))
 def calculate(ctx: ToolContext, expression: str) -> Calculation:
     """Calculate the result of a mathematical expression.
 
@@ -182,7 +186,7 @@ def calculate(ctx: ToolContext, expression: str) -> Calculation:
     return Calculation(str(round(evaluate_arithmetic(expression), 2)))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
+@RETAIL_TOOLS.tool(ToolKind.READ, offered_for=("handoff",))
 def transfer_to_human_agents(ctx: ToolContext, summary: str) -> Transfer:
     """Transfer the user to a human agent, with a summary of the user's issue.
 

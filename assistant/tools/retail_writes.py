@@ -31,7 +31,7 @@ from assistant.tools.retail_base import (
 CANCEL_REASONS = frozenset({"no longer needed", "ordered by mistake"})
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("cancel",))
 def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str) -> Order:
     """Cancel a pending order.
 
@@ -72,7 +72,9 @@ def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str) -> Order:
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")
+@RETAIL_TOOLS.tool(
+    ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("order_address",)
+)
 def modify_pending_order_address(
     ctx: ToolContext,
     order_id: str,
@@ -111,7 +113,7 @@ def modify_pending_order_address(
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("swap",))
 def modify_pending_order_items(
     ctx: ToolContext,
     order_id: str,
@@ -175,7 +177,7 @@ def modify_pending_order_items(
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("payment",))
 def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method_id: str) -> Order:
     """Modify the payment method of a pending order.
 
@@ -217,7 +219,7 @@ def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="user_id")
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="user_id", offered_for=("user_address",))
 def modify_user_address(
     ctx: ToolContext,
     user_id: str,

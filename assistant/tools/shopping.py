@@ -26,10 +26,13 @@ from assistant.tools.results import (
     ProductVariant,
     SearchResults,
 )
+from retrieval.relax import constraints
+from retrieval.sorting import Sort, sort_items
 
 SHOPPING_TOOLS = ToolRegistry()
 
 SEARCH_RESULTS = 5
+SORTED_CANDIDATES = 60
 FAQ_PASSAGES = 3
 MAX_COMPARED = 5
 
@@ -73,9 +76,13 @@ def _search_filters(filters: ProductFilters | None) -> Any:
     )
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ, shows=True)
+@SHOPPING_TOOLS.tool(
+    ToolKind.READ,
+    shows=True,
+    offered_for=("search", "product_info", "compare", "similar", "recommend", "cart_add"),
+)
 def search_products(
-    ctx: ToolContext, query: str, filters: ProductFilters | None = None
+    ctx: ToolContext, query: str, filters: ProductFilters | None = None, sort: Sort = "relevance"
 ) -> SearchResults:
     """Search the store's catalog for items matching what the shopper describes.
 
@@ -85,10 +92,15 @@ def search_products(
         query: What the shopper is looking for, in their words, e.g. 'waterproof hiking boots'.
         filters: Optional constraints: price range in dollars, product type, option values,
             in stock only.
+        sort: 'relevance', or 'price_asc' / 'price_desc' (cheapest / most expensive first),
+            'size_asc' / 'size_desc' (smallest / biggest first) over every matching item.
     """
     if not query.strip() and (filters is None or filters == ProductFilters()):
         raise ToolError("query is empty: say what to search for, e.g. 'red running shoes'")
-    result = _catalog(ctx).search(query, _search_filters(filters), SEARCH_RESULTS)
+    # An order over the matches needs all of them ranked, not just the first few.
+    depth = SEARCH_RESULTS if sort == "relevance" else SORTED_CANDIDATES
+    result = _catalog(ctx).search(query, _search_filters(filters), depth)
+    ordered = sort_items(result.hits, sort, lambda h: h.price, lambda h: h.options)
     hits = [
         ProductHit(
             product_id=h.product_id,
@@ -99,10 +111,11 @@ def search_products(
             price=h.price,
             available=h.available,
         )
-        for h in result.hits
+        for h in ordered[:SEARCH_RESULTS]
     ]
     note = f"no exact match; filters relaxed: {result.relaxation}" if result.relaxation else None
-    return SearchResults(query=query, results=hits, note=note)
+    understood = [c.describe(result.filters) for c in constraints(result.filters)]
+    return SearchResults(query=query, results=hits, note=note, understood=understood, sort=sort)
 
 
 def _product(ctx: ToolContext, product_id: str) -> CatalogProduct | None:
@@ -142,7 +155,11 @@ def _not_a_product(ctx: ToolContext, product_id: str) -> ToolError:
     return ToolError(f"no product with id {product_id}")
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ, shows=True)
+@SHOPPING_TOOLS.tool(
+    ToolKind.READ,
+    shows=True,
+    offered_for=("search", "product_info", "compare", "similar", "cart_add", "swap"),
+)
 def get_product(ctx: ToolContext, product_id: str) -> CatalogProduct:
     """Get one product with its description and every variant item (options, price, stock).
 
@@ -195,7 +212,7 @@ def _column(ctx: ToolContext, ref: str) -> dict[str, Any]:
     }
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ, shows=True)
+@SHOPPING_TOOLS.tool(ToolKind.READ, shows=True, offered_for=("compare", "search"))
 def compare_products(
     ctx: ToolContext, ids: Annotated[list[str], Field(min_length=2, max_length=MAX_COMPARED)]
 ) -> Comparison:
@@ -229,9 +246,9 @@ def _cart(items: list[CartItem]) -> Cart:
 Quantity = Annotated[int, Field(ge=1, le=100)]
 
 
-@SHOPPING_TOOLS.tool(ToolKind.CHANGE, shows=True)
+@SHOPPING_TOOLS.tool(ToolKind.REVERSIBLE, shows=True, offered_for=("cart_add",))
 def add_to_cart(ctx: ToolContext, item_id: str, quantity: Quantity = 1) -> Cart:
-    """Add an item (a specific variant) to the shopper's cart.
+    """Add an item (a specific variant) to the shopper's cart; it can be undone.
 
     Args:
         item_id: The item id of the variant, a 10-digit number such as '1008292230'; not a
@@ -241,9 +258,9 @@ def add_to_cart(ctx: ToolContext, item_id: str, quantity: Quantity = 1) -> Cart:
     return _cart(ctx.store.cart_add(ctx.session.session_id, item_id.strip(), quantity))
 
 
-@SHOPPING_TOOLS.tool(ToolKind.CHANGE, shows=True)
+@SHOPPING_TOOLS.tool(ToolKind.REVERSIBLE, shows=True, offered_for=("cart_remove",))
 def remove_from_cart(ctx: ToolContext, item_id: str, quantity: Quantity | None = None) -> Cart:
-    """Remove an item from the shopper's cart.
+    """Remove an item from the shopper's cart; it can be undone.
 
     Args:
         item_id: The item id to remove, a 10-digit number such as '1008292230'.
@@ -252,13 +269,21 @@ def remove_from_cart(ctx: ToolContext, item_id: str, quantity: Quantity | None =
     return _cart(ctx.store.cart_remove(ctx.session.session_id, item_id.strip(), quantity))
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ, shows=True)
+@SHOPPING_TOOLS.tool(ToolKind.REVERSIBLE, shows=True, offered_for=("cart_undo",))
+def undo_cart_change(ctx: ToolContext) -> Cart:
+    """Undo the last change to the shopper's cart (an item added or removed by mistake)."""
+    return _cart(ctx.store.cart_undo(ctx.session.session_id))
+
+
+@SHOPPING_TOOLS.tool(
+    ToolKind.READ, shows=True, offered_for=("cart_view", "cart_add", "cart_remove", "cart_undo")
+)
 def view_cart(ctx: ToolContext) -> Cart:
     """Show the shopper's cart: each item with quantity and current price, and the total."""
     return _cart(ctx.store.cart_items(ctx.session.session_id))
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ)
+@SHOPPING_TOOLS.tool(ToolKind.READ, offered_for=("faq",))
 def answer_faq(ctx: ToolContext, question: str) -> FaqAnswer:
     """Find the store's help and policy passages that answer a question (shipping, returns, ...).
 

@@ -1,0 +1,122 @@
+"""Where values the shopper gives may come from: the shopper's own words.
+
+Ids are held to the records the conversation showed (`shown`); the values a shopper states
+are held here to what the shopper wrote:
+
+- identity values (email, first and last name, zip) only as they appear in the shopper's
+  messages, so an identity lookup cannot be made with a name nobody gave;
+- search queries and help questions only in the shopper's words, plus catalog words that fix
+  a misspelling of one ("headphnes" → "headphones"), so the query is the shopper's need and
+  not the model's invention. Words that only frame a need ("a gift for", "ideas") are left
+  out of queries, so a vague need is searched on the need itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from assistant.llm.types import ArgumentHold, Message
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+ZIP = re.compile(r"(?<![\w#])\d{5}(?:-\d{4})?(?!\w)")
+_NAME = re.compile(r"(?<![\w@.])[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'-]*(?![\w@])")
+_WORD = re.compile(r"[\w$][\w'$.-]*[\w%]|[\w$]")
+FRAMING = frozenset(
+    {
+        "gift", "gifts", "present", "presents", "idea", "ideas", "birthday", "christmas",
+        "anniversary", "someone", "somebody", "something", "anything", "stuff", "thing", "things",
+        "suggestion", "suggestions", "recommend", "recommendation", "looking", "look", "need",
+        "want", "buy", "get", "please", "hi", "hello", "hey", "thanks", "thank", "you", "i", "me",
+        "my", "mine", "we", "our", "a", "an", "the", "for", "to", "of", "and", "or", "with", "who",
+        "which", "that", "this", "is", "are", "be", "likes", "like", "loves", "love", "into",
+        "any", "some", "can", "could", "would", "should", "do", "does", "show", "find", "give",
+        "tell", "what", "whats", "your",
+    }
+)  # fmt: skip
+"""Words that frame a request rather than name what is wanted."""
+MAX_QUERY_WORDS = 10
+IDENTITY_ARGUMENTS = ("email", "first_name", "last_name", "zip")
+WORD_ARGUMENTS = ("query", "question", "context")
+
+
+def shopper_texts(messages: Sequence[Message]) -> list[str]:
+    """What the shopper wrote, in order."""
+    return [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
+
+
+def identity_holds(texts: Sequence[str]) -> dict[str, ArgumentHold]:
+    """Identity arguments held to the values the shopper's messages contain."""
+    joined = "\n".join(texts)
+    emails = sorted({e.rstrip(".") for e in EMAIL.findall(joined)})
+    without_emails = EMAIL.sub(" ", joined)
+    names = sorted({n for n in _NAME.findall(without_emails) if len(n) > 1})
+    zips = sorted(set(ZIP.findall(without_emails)))
+    return {
+        "email": ArgumentHold(allowed=tuple(emails)),
+        "first_name": ArgumentHold(allowed=tuple(names)),
+        "last_name": ArgumentHold(allowed=tuple(names)),
+        "zip": ArgumentHold(allowed=tuple(zips)),
+    }
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` as typed (punctuation at their ends dropped)."""
+    return [w.strip(".,!?;:'\"()") for w in _WORD.findall(text) if w.strip(".,!?;:'\"()")]
+
+
+@lru_cache(maxsize=4096)
+def _edits(a: str, b: str) -> int:
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, start=1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def spelling_fixes(words: Iterable[str], vocabulary: Iterable[str]) -> set[str]:
+    """Catalog words that are a close misspelling of one of `words` (one edit, two for long)."""
+    vocab = [v for v in vocabulary if len(v) >= 4]
+    fixes = set()
+    for word in {w.lower() for w in words if len(w) >= 4}:
+        limit = 1 if len(word) < 7 else 2
+        fixes |= {v for v in vocab if v != word and _edits(word, v) <= limit}
+    return fixes
+
+
+def _alternatives(words: Iterable[str]) -> list[str]:
+    forms: set[str] = set()
+    for word in words:
+        forms |= {word, word.lower(), word.capitalize()}
+    return sorted(forms, key=lambda w: (-len(w), w))
+
+
+def words_pattern(words: Iterable[str], most: int = MAX_QUERY_WORDS) -> str | None:
+    """A regex accepting 1 to `most` of `words`, separated by a space (after a comma or the
+    like), with a question mark or full stop at the end allowed."""
+    forms = _alternatives(words)
+    if not forms:
+        return None
+    one = "(?:" + "|".join(re.escape(w) for w in forms) + ")"
+    return f"^{one}(?:[,;:]? {one}){{0,{most - 1}}}[?.!]?$"
+
+
+def word_holds(texts: Sequence[str], vocabulary: Iterable[str]) -> dict[str, ArgumentHold]:
+    """Query, question and context arguments held to the shopper's words (and spelling fixes).
+
+    The latest message's words count most, but earlier ones stay allowed: a follow-up ("in
+    blue?") is searched together with what it refines.
+    """
+    typed = [w for text in texts for w in words_of(text)]
+    need = [w for w in typed if w.lower() not in FRAMING]
+    query = words_pattern([*need, *spelling_fixes(need, vocabulary)])
+    question = words_pattern([*typed, *spelling_fixes(typed, vocabulary)], most=40)
+    return {
+        "query": ArgumentHold(pattern=query) if query else ArgumentHold(allowed=()),
+        "question": ArgumentHold(pattern=question) if question else ArgumentHold(allowed=()),
+        "context": ArgumentHold(pattern=question) if question else ArgumentHold(allowed=()),
+    }
