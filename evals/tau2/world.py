@@ -65,7 +65,8 @@ class World:
     @contextmanager
     def fresh_store(self) -> Iterator[Store]:
         """A store on a new copy of the template, closed and deleted afterwards."""
-        path = self.workdir / f"copy-{next(self._copies)}.sqlite"
+        # The process id keeps the copies of forked workers apart.
+        path = self.workdir / f"copy-{os.getpid()}-{next(self._copies)}.sqlite"
         shutil.copyfile(self.template, path)
         store = Store(f"sqlite:///{path}")
         try:

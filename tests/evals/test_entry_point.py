@@ -31,6 +31,22 @@ def test_gold_run_prints_a_summary_and_writes_json(
     assert data["results"][0]["score"]["communicate"] == {"1093.34": True}
 
 
+def test_workers_give_the_results_of_one_process(tau2_cache: Path, tmp_path: Path) -> None:
+    runs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"workers-{workers}.json"
+        argv = ["--mode", "gold", "--tasks", "0,33,70", "--trials", "2", "--quiet"]
+        argv += ["--workers", workers, "--out", str(out), "--cache-dir", str(tau2_cache)]
+        assert main(argv) == 0
+        runs[workers] = json.loads(out.read_text())["results"]
+    assert [(r["task_id"], r["trial"]) for r in runs["2"]] == [
+        (task, trial) for task in ("0", "33", "70") for trial in (0, 1)
+    ]
+    for one, two in zip(runs["1"], runs["2"], strict=True):
+        assert one["score"] == two["score"] and one["score"]["reward"] == 1.0
+        assert one["dialogue"] == two["dialogue"]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -38,6 +54,7 @@ def test_gold_run_prints_a_summary_and_writes_json(
         (["--mode", "gold", "--k", "3", "--trials", "2"], "need trials >= k >= 1"),
         (["--mode", "gold", "--split", "train", "--tasks", "36"], "not in the train split: 36"),
         (["--mode", "scripted", "--user-model", "x"], "--user-base-url and --user-model"),
+        (["--mode", "gold", "--workers", "0"], "workers must be at least 1"),
     ],
 )
 def test_bad_options_exit_with_a_clear_error(

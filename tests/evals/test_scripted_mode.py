@@ -31,6 +31,7 @@ def test_a_scripted_task_runs_end_to_end_and_scores_one(tau2_cache: Path) -> Non
     assert dialogue.termination == "user_stop" and dialogue.user_turns == 4
     # Turn 3 asked for the exchange, which ran only on the yes of turn 4.
     assert dialogue.messages[6]["pending"] == "exchange_delivered_order_items"
+    assert dialogue.messages[6]["tool_calls"][0]["status"] == "pending"
     assert dialogue.messages[7]["content"] == "yes"
     assert dialogue.messages[8]["tool_calls"][0]["status"] == "ok"
     assert dialogue.messages[-1]["content"] == "###STOP###"
