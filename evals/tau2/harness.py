@@ -2,7 +2,7 @@
 
     python -m evals.tau2.harness --mode gold|scripted|simulated [--split train|test|all]
         [--k 1] [--trials N] [--tasks 0,5,...] [--user-base-url URL --user-model NAME]
-        [--base-url URL --model NAME] [--max-turns 30] [--out FILE.json]
+        [--base-url URL --model NAME] [--max-turns 30] [--workers 1] [--out FILE.json]
 
 Each trial runs on a fresh copy of the retail world. The agent is shopassist's
 `DialogueEngine` (the configured chat model unless `--base-url/--model` name another). The
