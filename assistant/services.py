@@ -14,6 +14,7 @@ from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from assistant.engine import DialogueEngine
+    from assistant.engine.requests import RequestDetector
     from assistant.llm.types import ChatModel
     from assistant.store import Store
     from assistant.tools.registry import ToolRegistry
@@ -57,10 +58,22 @@ class Services:
         return chat_model_from_settings(self.settings)
 
     @cached_property
+    def requests(self) -> RequestDetector | None:
+        """What decides the tools offered each turn (None when the setting turns it off)."""
+        if not self.settings.offer_by_request:
+            return None
+        from assistant.engine.requests import RequestDetector
+
+        catalog, _ = self.indexes
+        return RequestDetector(catalog.embedder, cache_dir=self.settings.data_dir / "models")
+
+    @cached_property
     def engine(self) -> DialogueEngine:
         """The dialogue engine over all of the above."""
         catalog, faq = self.indexes
-        return make_engine(self.settings, self.model, self.store, self.registry, catalog, faq)
+        return make_engine(
+            self.settings, self.model, self.store, self.registry, catalog, faq, self.requests
+        )
 
 
 def make_engine(
@@ -70,6 +83,7 @@ def make_engine(
     registry: ToolRegistry,
     catalog: Any,
     faq: Any,
+    requests: RequestDetector | None = None,
 ) -> DialogueEngine:
     """A dialogue engine configured by `settings` over the given parts (evals give each
     dialogue its own store)."""
@@ -82,7 +96,8 @@ def make_engine(
         catalog=catalog,
         faq=faq,
         max_tool_rounds=settings.max_tool_rounds,
-        hold_ids=settings.llm_constrain_ids,
+        hold_arguments=settings.llm_constrain_ids,
+        requests=requests,
         tool_choice=require_tool_first() if settings.forces_tool_first else auto_tool_choice,
     )
 

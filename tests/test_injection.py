@@ -233,9 +233,13 @@ ADDRESS = {
 }
 SEARCH_LAMP = call("search_products", query="desk lamp")
 GET_LAMP = call("get_product", product_id=LAMP)
-def FAQ(request: ChatRequest) -> ChatResult:  # noqa: N802  (a step, named like the others)
+
+
+def FAQ(request: ChatRequest) -> ChatResult:
     """The help-page lookup of the shopper's question, in the shopper's words."""
     return call("answer_faq", question=str(request.messages[-1]["content"]))
+
+
 MY_ORDER = order(ME["pending"])
 MY_PROFILE = reveal(ME["user_id"])
 
@@ -678,7 +682,7 @@ def run_case(
         catalog=catalog,
         faq=faq,
         system_prompt="Hi.",
-        hold_ids=False,
+        hold_arguments=False,
     )
     for turn in turns:
         steps = list(turn.steps)

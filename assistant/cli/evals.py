@@ -94,3 +94,20 @@ def compare_runs(
     from evals.dialogues.results import EvalRun
 
     typer.echo(compare(EvalRun.load(before), EvalRun.load(after)))
+
+
+@app.command(
+    "tau2",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def tau2(ctx: typer.Context) -> None:
+    """τ²-bench's 114 retail tasks against the engine (options: `shopassist eval tau2 --help`).
+
+    Modes: gold (the gold actions through the engine's own policy, 1.0 on every task),
+    scripted (hand-written user scripts) and simulated (a user simulator on any
+    OpenAI-compatible endpoint, e.g. a GPU host running vLLM).
+    """
+    from evals.tau2.harness import main
+
+    raise typer.Exit(main(list(ctx.args)))

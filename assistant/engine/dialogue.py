@@ -129,8 +129,9 @@ class DialogueEngine:
         history_chars: Character budget of the history in the prompt; older turns beyond it
             are left out (the tool schemas and system prompt take their own share of the
             model's context).
-        hold_ids: Hold id arguments to the ids the conversation has shown, where they belong
-            (`shown`), in the rules sent with every model call.
+        hold_arguments: Hold ids to the records the conversation has shown, where they
+            belong (`shown`), and the values a shopper gives to the shopper's words
+            (`sources`), in the rules of every model call and in the check of every call.
         requests: Detects what the shopper asks for, which decides the tools offered each
             turn (`offer`); None offers every tool.
         now: Clock handed to tools.
@@ -150,7 +151,7 @@ class DialogueEngine:
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
         history_turns: int = 6,
         history_chars: int = 12_000,
-        hold_ids: bool = True,
+        hold_arguments: bool = True,
         requests: RequestDetector | None = None,
         now: Callable[[], datetime] = utc_now,
         clock: Callable[[], float] = time.perf_counter,
@@ -169,7 +170,7 @@ class DialogueEngine:
         self.tool_choice = tool_choice
         self.history_turns = history_turns
         self.history_chars = history_chars
-        self.gate = Gate(registry, requests, catalog, hold_ids=hold_ids)
+        self.gate = Gate(registry, requests, catalog, hold_arguments=hold_arguments)
         self.now = now
         self.clock = clock
         self.tools = list(_schemas(tuple(registry)))

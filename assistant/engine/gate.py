@@ -33,7 +33,9 @@ class Gate:
         registry: The engine's tools.
         detector: Detects what the shopper asks for; None offers every tool.
         catalog: The product index (its vocabulary completes searches and fixes spelling).
-        hold_ids: Hold id arguments to the records the conversation showed.
+        hold_arguments: Hold ids to the records the conversation showed and the values a
+            shopper gives (identity, queries) to the shopper's words; off, only the tools
+            offered are held.
     """
 
     def __init__(
@@ -42,12 +44,12 @@ class Gate:
         detector: RequestDetector | None = None,
         catalog: Any | None = None,
         *,
-        hold_ids: bool = True,
+        hold_arguments: bool = True,
     ) -> None:
         self.registry = registry
         self.detector = detector
         self.catalog = catalog
-        self.hold_ids = hold_ids
+        self.hold_arguments = hold_arguments
         self._words: tuple[int, frozenset[str]] = (0, frozenset())
 
     def detect(self, text: str, *, fine: bool = False) -> Requests:
@@ -80,7 +82,9 @@ class Gate:
 
     def rules(self, offer: Offer, messages: Sequence[Message]) -> CallRules:
         """The rules of one model call over `messages`."""
-        shown = shown_ids(messages, self.registry) if self.hold_ids else None
+        if not self.hold_arguments:
+            return CallRules(tools=offer.tools)
+        shown = shown_ids(messages, self.registry)
         return call_rules(offer, shown, shopper_texts(messages), self.vocabulary_words())
 
     def breaks(self, tool: Tool, arguments: Mapping[str, Any], rules: CallRules) -> str | None:

@@ -78,7 +78,7 @@ def offered_tools(
 
 def call_rules(
     offer: Offer,
-    shown: Shown | None,
+    shown: Shown,
     shopper: Sequence[str],
     vocabulary: Iterable[str],
 ) -> CallRules:
@@ -86,12 +86,11 @@ def call_rules(
 
     Args:
         offer: The tools offered this turn.
-        shown: What the conversation showed (None: ids are not held).
+        shown: What the conversation showed.
         shopper: The shopper's messages the model sees.
         vocabulary: Catalog words that may fix a misspelled query word.
     """
-    held = dict(holds(shown)) if shown is not None else {}
-    held |= identity_holds(shopper)
+    held = holds(shown) | identity_holds(shopper)
     held |= word_holds(shopper, vocabulary)
     return CallRules(tools=offer.tools, holds=held)
 

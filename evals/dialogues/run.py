@@ -88,8 +88,8 @@ class Bench:
     def engine(self, store: Store) -> DialogueEngine:
         """An engine over `store`, configured as the product configures its own."""
         catalog, faq = self.services.indexes
-        registry = self.services.registry
-        return make_engine(self.settings, self.model, store, registry, catalog, faq)
+        registry, requests = self.services.registry, self.services.requests
+        return make_engine(self.settings, self.model, store, registry, catalog, faq, requests)
 
     @property
     def changes(self) -> frozenset[str]:
@@ -212,7 +212,8 @@ def run_eval(
         bench = Bench(settings, model, services, Path(tmp), {})
         for name in {d.store for d in dialogues}:
             bench.template(name)
-        services.indexes  # noqa: B018  (load the indexes once, before the threads start)
+        if services.requests is not None:  # fit once, before the threads start
+            services.requests.model()
         results: list[DialogueResult] = []
         jobs = [(d, t) for t in range(k) for d in dialogues]
         with ThreadPoolExecutor(max(1, workers)) as pool:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.engine import ErrorEvent, ToolResultEvent, TurnOutcome
 from assistant.engine.calls import AWAITING_CONFIRMATION, NOT_RUN_AFTER_PENDING
 from assistant.engine.dialogue import DialogueEngine
-from assistant.engine.events import ErrorEvent, ToolResultEvent, TurnOutcome
 from evals.tau2.scoring import Call, Termination
 from evals.tau2.users import GREETING, UserSide, UserSimulatorError
 

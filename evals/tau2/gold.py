@@ -21,9 +21,9 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from assistant.engine.events import TurnOutcome
-from assistant.engine.policy import AUTH_TOOLS
-from assistant.llm.types import ChatResult, Message, ToolCall, ToolChoice
+from assistant.engine.outcome import TurnOutcome
+from assistant.llm.types import CallRules, ChatResult, Message, ToolCall, ToolChoice
+from assistant.tools import default_registry
 from evals.tau2.tasks import Task
 from evals.tau2.users import STOP, UserTurn
 
@@ -60,7 +60,8 @@ def gold_plan(task: Task, initial: Mapping[str, Any]) -> list[PlannedCall]:
     lookup; it looks the shopper up by the email in the initial world.
     """
     calls = [(a.name, dict(a.arguments)) for a in task.gold_actions]
-    first_lookup = next((n for n, (name, _) in enumerate(calls) if name in AUTH_TOOLS), None)
+    identifies = {t.name for t in default_registry() if t.identifies}
+    first_lookup = next((n for n, (name, _) in enumerate(calls) if name in identifies), None)
     first_subject = next((n for n, (_, args) in enumerate(calls) if _names_subject(args)), None)
     needs_sign_in = first_subject is not None and (
         first_lookup is None or first_lookup > first_subject
@@ -100,6 +101,7 @@ class GoldAgent:
         messages: list[Message],
         tools: list[dict[str, Any]] | None = None,
         tool_choice: ToolChoice = "auto",
+        rules: CallRules | None = None,
     ) -> ChatResult:
         """The next planned call, a holding reply when no tool may be called, or the close."""
         if not self._plan:

@@ -62,7 +62,15 @@ class TrialRunner:
         expected = self.world.expected(task)
         model, user = self.sides(task)
         with self.world.fresh_store() as store:
-            engine = DialogueEngine(model, store, self.registry, system_prompt=self.system_prompt)
+            # Gold actions are τ²'s plan, right by definition: they are not held to what the
+            # conversation showed (a model's calls are).
+            engine = DialogueEngine(
+                model,
+                store,
+                self.registry,
+                system_prompt=self.system_prompt,
+                hold_arguments=self.mode != "gold",
+            )
             session = f"tau2-{task.id}-{trial}"
             dialogue = run_dialogue(engine, user, session, max_turns=self.max_turns)
             final = store.dump_tau2()

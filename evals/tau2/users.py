@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import openai
 
-from assistant.engine.events import TurnOutcome
+from assistant.engine.outcome import TurnOutcome
 from assistant.llm.types import Message
 from evals.tau2.tasks import UserScenario
 

@@ -70,7 +70,9 @@ def test_write_waits_for_confirmation_and_store_unchanged(store: Store) -> None:
         call("cancel_pending_order", order_id=SHOPPER["pending"], reason="ordered by mistake")
     ]
     engine, model = make_engine(store, script)
-    events = list(engine.run_turn("s1", f"please cancel my order {SHOPPER['pending']}, I ordered by mistake"))
+    events = list(
+        engine.run_turn("s1", f"please cancel my order {SHOPPER['pending']}, I ordered by mistake")
+    )
     assert [e.kind for e in events] == [
         "tool_call",
         "tool_result",

@@ -19,7 +19,7 @@ from evals.tau2.tasks import Task
 
 pytestmark = pytest.mark.slow
 
-WRITES = frozenset(t.name for t in RETAIL_TOOLS if t.kind is ToolKind.WRITE)
+WRITES = frozenset(t.name for t in RETAIL_TOOLS if t.kind is ToolKind.CHANGE)
 
 
 def test_gold_replay_scores_one_on_every_task(tau2_cache: Path, tasks: dict[str, Task]) -> None:
