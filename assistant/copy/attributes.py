@@ -17,6 +17,7 @@ from assistant.copy.lexicon import (
     CLAIM_WORDS,
     NEGATIONS,
     PLAIN_WORDS,
+    PRAISED,
     RELATIONAL,
     SELF_MARKERS,
     SIZE_SYNONYMS,
@@ -71,9 +72,9 @@ def is_self_reference(text: str, tokens: list[Token], first: int) -> bool:
     """Whether a name at token `first` is what the copy calls the product ("this laptop",
     a title) rather than something it relates to ("fits your laptop", "charge a phone").
 
-    Reads back to the start of the sentence: a relating word (for, with, your, fits, ...)
-    makes it a mention; a marker of the product itself (this, our, is) or nothing at all
-    makes it the product's name.
+    Reads back to the start of the sentence: a relating word (your, fits, charges, than,
+    ...) makes it a mention; a marker of the product itself (this, our, is) or nothing at
+    all makes it the product's name.
     """
     for j in range(first - 1, max(-1, first - 9), -1):
         if _SENTENCE_BREAK.search(text[tokens[j].end : tokens[j + 1].start]):
@@ -88,11 +89,10 @@ def is_self_reference(text: str, tokens: list[Token], first: int) -> bool:
 
 def near_keys(tokens: list[Token], match: Match, facts: ProductFacts) -> set[str]:
     """The product's option names written next to a value: "blue frame", "size: large"."""
-    near: list[str] = []
     j = match.last
-    while j < len(tokens) and tokens[j].norm in _CONTEXT_SKIP and j - match.last < 1:
+    if j < len(tokens) and tokens[j].norm in _CONTEXT_SKIP:  # "blue in the frame"? one word
         j += 1
-    near += [t.norm for t in tokens[j : j + 2]]
+    near = [t.norm for t in tokens[j : j + 2]]
     if match.first > 0:
         near.append(tokens[match.first - 1].norm)
     found = set()
@@ -165,9 +165,11 @@ class AttributeChecker:
             tag = by_kind["tag"][0].target
             if tag not in PLAIN_WORDS and not facts.supports_claim(tag):
                 return site.finding("feature", f"'{surface}' is a tag of other products only")
+        following = site.tokens[match.last].norm if match.last < len(site.tokens) else ""
         if (
             "claim" in by_kind
             and not _negated(site.tokens, match.first)
+            and following not in PRAISED
             and not facts.supports_claim(surface)
         ):
             return site.finding(

@@ -19,7 +19,7 @@ from assistant.copy.units import Quantity, find_quantities
 from assistant.copy.vocabulary import CopyVocabulary
 from retrieval.catalog import Product
 from retrieval.table import Vocabulary
-from retrieval.text import normalize
+from retrieval.text import STOPWORDS, normalize
 
 # Earlier kinds win when two findings cover the same words.
 _PRIORITY = ("price", "availability", "brand", "type", "number", "option", "feature")
@@ -130,7 +130,8 @@ def _inclusions(
         start, end = match.end() + words[0].start, match.end() + words[-1].end
         if any(f.field == field and f.overlaps(start, end) for f in found):
             continue
-        content = [w.norm for w in words if w.norm not in _FILLER]
+        # Function words ("in" of "built-in") are in every description: they back nothing.
+        content = [w.norm for w in words if w.norm not in _FILLER and w.norm not in STOPWORDS]
         if not content or any((w,) in facts.phrases for w in content):
             continue
         out.append(
@@ -218,5 +219,8 @@ def check_copy(
 
     Returns:
         Findings in field order, each with its span in that field's text.
+
+    Each call builds the catalog's phrase table; to check many drafts, build one
+    `CopyChecker` and call it.
     """
     return CopyChecker(vocabulary)(product, draft)

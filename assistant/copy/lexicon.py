@@ -38,6 +38,11 @@ NOT_CLAIMS = frozenset(
     self-explanatory self-care foolproof""".split()  # noqa: SIM905
 )
 
+# Nouns after a claim word that turn it into praise of the purchase: "a smart choice".
+PRAISED = frozenset(
+    "choice pick buy move investment way idea option addition upgrade gift".split()  # noqa: SIM905
+)
+
 # Claim words one catalog word implies ("Bluetooth" connectivity is wireless).
 IMPLIED_BY = {
     "wireless": ("bluetooth", "wifi", "wireless"),

@@ -26,9 +26,31 @@ _NOTES = """\
   catalog (`retrieval.synthetic`, {synthetic} products with brands and tags), so nothing is
   measured only on τ²'s products. Brand errors can be planted only in the synthetic catalog.
 - Split by product: the 15 τ² products in `evals/copy/split.yaml` and every third synthetic
-  product are held out. The checker and its word lists were developed looking at the dev
-  part only (its hand-written copies and its generated copies); the held-out figures come
-  from runs made after that development stopped.
+  product are held out. Held-out products draw invented features from their own pool of
+  claim phrases (`FEATURES["heldout"]` in plant.py), so words added to the checker for dev
+  misses cannot help there. The checker and its word lists were developed looking at the
+  dev part only; dev figures are therefore measured on the data they were tuned on.
+- What the held-out part is and is not: the sentence styles of generated copies are shared
+  by both parts, and the same person wrote the checker, the styles and the hand-written
+  copies; the held-out figures measure new products, new hand-written text and unseen
+  feature phrases, not an independent writer.
+
+## Held-out history
+
+The first held-out run (τ²: precision 1.000, recall 0.984 over 486 copies; synthetic:
+precision 1.000, recall 0.994 over 600) missed 10 planted errors. Two were planting bugs, not
+errors: "1000ml" planted for a product sold as "1L", and the brand "Pulse" planted for a
+"Pulse Audio" product; the rules now skip both. One was a checker bug: function words of a
+description ("in" of "built-in") backed an included item, so "includes a built-in radio"
+passed; fixed, with a test. Not changed, and still missed below: held-out claim phrases
+the checker has no word or shape for ("eco-friendly", "shock-absorbing"), and a bare
+number among a product's size codes ("10, A6 or A5" for a notebook). The figures below
+are from the run after those fixes, so the held-out part has now been seen once.
+
+Outside the eval, a probe with looser marketing sentences showed what the clean copies here
+do not contain: "a smart choice" was flagged (praise idioms are now skipped), "high-quality
+fabric" on a cotton t-shirt is still flagged (another product's material), and "portable",
+"ergonomic", "non-slip" are flagged whenever the record does not say so, by design.
 """
 
 

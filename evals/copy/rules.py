@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+from assistant.copy.units import find_quantities, same_amount
 from assistant.copy.vocabulary import family, is_negative
 from evals.copy.cases import Case
 from evals.copy.generate import running_text
@@ -102,6 +103,20 @@ def option_rule(kind: str, families: frozenset[str]) -> PlantRule:
     return rule
 
 
+def _same_amount_as_own(text: str, product: Product) -> bool:
+    """Whether `text` states an amount the product has in other units ("1000ml" of "1L")."""
+    amounts = [(q.dimension, v) for q in find_quantities(text) for v in q.values]
+    own = [
+        (q.dimension, v)
+        for value in own_values(product)
+        for q in find_quantities(value)
+        for v in q.values
+    ]
+    return bool(amounts) and all(
+        any(d == od and same_amount(v, ov) for od, ov in own) for d, v in amounts
+    )
+
+
 def _unit(text: str) -> str:
     return re.sub(r"[\d.,\s-]+", "", text).lower().rstrip("s")
 
@@ -139,7 +154,7 @@ def number_rule(case: Case, product: Product, catalog: Catalog, rng: random.Rand
         unit = _unit(mention.text)
         own_numbers = {float(n.group()) for v in own if _unit(v) == unit for n in DIGIT.finditer(v)}
         new = _perturb(mention.text, own_numbers, rng)
-        if new is not None:
+        if new is not None and not _same_amount_as_own(new, product):
             return replace(case, mention, new, "number")
     text = own_text(product)
     usable = [i for i in NUMBER_INSERTS if not re.search(rf"\d\s*{i[3]}\b", text)]
@@ -226,7 +241,10 @@ def brand_rule(case: Case, product: Product, catalog: Catalog, rng: random.Rando
     """Give the product another catalog brand (only for products that have one)."""
     if not product.brand:
         return None
-    other = rng.choice([b for b in catalog.brands if b != product.brand])
+    own = set(product.brand.lower().split())
+    # Not a loose form of the product's own brand ("Pulse" of "Pulse Audio").
+    others = [b for b in catalog.brands if b != product.brand and not set(b.lower().split()) <= own]
+    other = rng.choice(others)
     mentions = find_mentions(case.draft, {product.brand: "brand"})
     if mentions:
         return replace(case, rng.choice(mentions), other, "brand")

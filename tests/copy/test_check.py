@@ -50,6 +50,7 @@ WRONG = [
     ("mug", "A classic mug by Northpeak.", "Northpeak", "brand"),
     ("mug", "Fully waterproof.", "waterproof", "feature"),  # a tag of the jacket only
     ("mug", "Made from organic materials.", "organic", "feature"),  # a common claim word
+    ("mug", "A smart mug that tracks your sips.", "smart", "feature"),
     ("mug", "With a fade-resistant finish.", "fade-resistant", "feature"),  # claim compound
     ("mug", "It comes with a carrying case.", "carrying case", "feature"),  # an inclusion
     ("block", "A waterproof block for outdoor classes.", "waterproof", "feature"),  # "no"
@@ -145,3 +146,22 @@ def test_check_copy_accepts_the_search_vocabulary(catalog: dict[str, Product]) -
     assert [(f.text, f.kind) for f in findings] == [("olive", "option")]
     learned = CopyVocabulary.from_products(catalog.values())
     assert "color" in learned.shared_families and "waterproof" in learned.tags
+
+
+def test_words_every_description_has_do_not_back_an_included_item() -> None:
+    radio = Product(
+        product_id="speaker",
+        name="Cube",
+        product_type="Speaker",
+        description="Made in Portugal, designed for the kitchen.",
+        variants=[Variant(item_id="s1", options={"color": "red"}, price=30)],
+    )
+    text = "Now with a built-in radio."
+    findings = _findings(CopyChecker.for_catalog([radio]), radio, text)
+    assert [(f.text, f.kind) for f in findings] == [("built-in radio", "feature")]
+
+
+def test_praise_of_the_purchase_is_not_a_feature(
+    checker: CopyChecker, catalog: dict[str, Product]
+) -> None:
+    assert _findings(checker, catalog["mug"], "A smart choice for the morning commute.") == []
