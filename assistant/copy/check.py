@@ -111,7 +111,7 @@ class CopyChecker:
 
 
 _PHRASE_STOP = re.compile(r"[,.;:!?()]|\s(?:and|or|for|to|that|which|so|in|on)\s", re.IGNORECASE)
-_FILLER = frozenset("a an the of its your built new extra choice option selection range".split())  # noqa: SIM905
+_FILLER = frozenset("a an the of its your built new extra choice option selection range".split())
 
 
 def _inclusions(

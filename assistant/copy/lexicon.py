@@ -22,7 +22,7 @@ CLAIM_WORDS = frozenset(
     app-controlled voice-controlled solar-powered usb-c fast-charging gps touchscreen backlit
     dimmable warranty lifetime-warranty handcrafted guarantee guaranteed certified patented
     award-winning best-selling bestseller limited-edition uv-protection portable heated
-    cooling""".split()  # noqa: SIM905
+    cooling""".split()
 )
 
 # Suffixes and prefixes that make a claim compound of almost any word: "fade-resistant",
@@ -35,13 +35,11 @@ CLAIM_PATTERN = re.compile(
 # Compounds of those shapes that are talk, not product properties.
 NOT_CLAIMS = frozenset(
     """hassle-free worry-free stress-free care-free guilt-free fuss-free clutter-free
-    self-explanatory self-care foolproof""".split()  # noqa: SIM905
+    self-explanatory self-care foolproof""".split()
 )
 
 # Nouns after a claim word that turn it into praise of the purchase: "a smart choice".
-PRAISED = frozenset(
-    "choice pick buy move investment way idea option addition upgrade gift".split()  # noqa: SIM905
-)
+PRAISED = frozenset("choice pick buy move investment way idea option addition upgrade gift".split())
 
 # Claim words one catalog word implies ("Bluetooth" connectivity is wireless).
 IMPLIED_BY = {
@@ -54,7 +52,7 @@ IMPLIED_BY = {
 # when the copy ties them to an option name ("size large", "large size").
 PLAIN_WORDS = frozenset(
     """small medium large big mini high low full half light dark none no yes standard basic
-    regular plain fresh custom classic original new gift top best soft hard simple""".split()  # noqa: SIM905
+    regular plain fresh custom classic original new gift top best soft hard simple""".split()
 )
 
 # Size letters and their words, so "large" means the same as "L".
@@ -77,12 +75,12 @@ RELATIONAL = frozenset(
     """your my their his her fits fit fitting holds hold charge charges charging protect
     protects carry carries pair pairs paired like than into onto inside beside alongside next
     unlike versus vs compatible plus including keep keeps power powers connect connects works
-    besides without""".split()  # noqa: SIM905
+    besides without""".split()
 )
 # Words right before a name that make it the product's own: "this laptop", "meet the laptop".
-SELF_MARKERS = frozenset("this these our meet introducing is are was".split())  # noqa: SIM905
+SELF_MARKERS = frozenset("this these our meet introducing is are was".split())
 
-NEGATIONS = frozenset("not no non without never isn aren t".split())  # noqa: SIM905
+NEGATIONS = frozenset("not no non without never isn aren t".split())
 
 # Words that introduce something the product includes: "comes with a carrying case".
 INCLUDES = re.compile(

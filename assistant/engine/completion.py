@@ -16,6 +16,10 @@ from retrieval.query import parse_query
 from retrieval.sorting import sort_from_text
 from retrieval.table import Vocabulary
 
+MODEL_LEAVES_OUT: dict[str, tuple[str, ...]] = {"search_products": ("filters", "sort")}
+"""Arguments the engine completes from the shopper's words, left out of what the model writes
+when it must call the tool (it would guess them)."""
+
 
 def _single(values: Sequence[str]) -> str | None:
     return values[0] if len(values) == 1 else None

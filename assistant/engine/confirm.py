@@ -13,12 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from assistant.engine.offer import change_kinds
 from assistant.engine.order_changes import items_named
 from assistant.engine.policy import is_explicit_yes
 from assistant.engine.requests import Requests
 from assistant.presentation.changes import describe_action
 from assistant.store.models import OrderItem
-from assistant.tools.registry import ToolKind, ToolRegistry
+from assistant.tools.registry import ToolRegistry
 
 _ID = re.compile(r"#?[A-Za-z]{0,3}\d{5,}")
 CONFIRM_SCORE = 0.7
@@ -49,13 +50,6 @@ def _values(arguments: Mapping[str, Any]) -> set[str]:
         for v in value if isinstance(value, list) else [value]:
             found.add(str(v).lstrip("#").lower())
     return found
-
-
-def change_kinds(registry: ToolRegistry) -> frozenset[str]:
-    """The request kinds that ask for a change."""
-    return frozenset(
-        k for tool in registry if tool.kind is ToolKind.CHANGE for k in tool.offered_for
-    )
 
 
 def judge(

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
@@ -31,10 +31,11 @@ from assistant.engine.grounding import verify
 from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
 from assistant.engine.offer import Offer
 from assistant.engine.outcome import TurnOutcome
+from assistant.engine.planned import planned_rounds
 from assistant.engine.policy import Policy
 from assistant.engine.requests import RequestDetector
-from assistant.llm.quoting import DATA_NOTE, defang, to_jsonable
-from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolChoice
+from assistant.llm.quoting import DATA_NOTE, defang
+from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolCall, ToolChoice
 from assistant.presentation import (
     NO_RESULTS_REPLY,
     ConfirmationNeededEvent,
@@ -238,7 +239,12 @@ class DialogueEngine:
                 return ReplyEvent(verdict.message, source="confirmation")
             if pending is not None and verdict is not None and verdict.action == "run":
                 yield from self._confirmed(turn, session, history, pending)
-            reply = yield from self._rounds(turn, session, history)
+                # The yes answered the flow before it: only what it asks for itself is open.
+                turn.offer = self.gate.offer(turn.text, [], session)
+            if self.gate.detector is not None:
+                reply = yield from planned_rounds(self, turn, session, history, pending is not None)
+            else:
+                reply = yield from self._rounds(turn, session, history)
         except Exception as err:  # the model server failing must not lose the session
             log.exception("turn failed in session %s", session.session_id)
             yield turn.emit(ErrorEvent(f"{type(err).__name__}: {err}"))
@@ -302,66 +308,105 @@ class DialogueEngine:
             capped = rounds >= self.policy.max_tool_rounds
             context = ChoiceContext(rounds, turn.text, session, tuple(turn.called))
             choice: ToolChoice = "none" if capped else self.tool_choice(context)
-            result = self._chat(turn, session, history, choice)
+            messages = self.prompt(session, history)
+            assert turn.offer is not None  # set before the first model call of the turn
+            turn.rules = self.gate.rules(turn.offer, messages)
+            result = self.complete_chat(turn, messages, offered_tools(self.tools, choice), choice)
             if not result.tool_calls:
-                return ReplyEvent(clean_reply(result.content), source="model")
+                return ReplyEvent(self.text_of(result), source="model")
             if capped:
                 # The model still wants tools after the cap: its calls are not run.
                 turn.outcome.round_cap_hit = True
                 return ReplyEvent("", source="rendered")
             rounds += 1
             turn.outcome.rounds = rounds
-            history.append(
-                {
-                    "role": "assistant",
-                    "content": clean_reply(result.content),
-                    "tool_calls": [c.as_message_part() for c in result.tool_calls],
-                }
+            waiting = yield from self.run_calls(
+                turn, session, history, result.tool_calls, turn.rules, self.text_of(result)
             )
-            waiting: CallOutcome | None = None
-            for call in result.tool_calls:
-                shown = _shown_args(call.arguments)
-                yield turn.emit(ToolCallEvent(call.id, call.name, shown))
-                if waiting is not None:
-                    args = shown if isinstance(shown, dict) else {"_raw": shown}
-                    outcome = CallOutcome(call.name, args, "refused", error=NOT_RUN_AFTER_PENDING)
-                else:
-                    outcome = self.runner.run(
-                        call.name,
-                        call.arguments,
-                        session,
-                        rules=turn.rules,
-                        complete=lambda name, args: self.gate.complete(
-                            name, args, turn.text, history
-                        ),
-                    )
-                if outcome.status == "pending" and waiting is None:
-                    waiting = outcome
-                yield from self._record(turn, call.id, outcome, history)
-            if waiting is not None and waiting.pending is not None:
-                session.pending_action = waiting.pending
-                summary = describe_action(waiting.name, waiting.arguments)
-                turn.outcome.pending_action = waiting.pending
-                yield turn.emit(ConfirmationNeededEvent(waiting.name, waiting.arguments, summary))
-                return ReplyEvent(summary, source="confirmation")
+            if waiting is not None:
+                return waiting
 
-    def _chat(
-        self, turn: _Turn, session: SessionState, history: list[Message], choice: ToolChoice
-    ) -> ChatResult:
+    def run_calls(
+        self,
+        turn: _Turn,
+        session: SessionState,
+        history: list[Message],
+        calls: Sequence[ToolCall],
+        rules: CallRules | None,
+        text: str = "",
+    ) -> Generator[TurnEvent, None, ReplyEvent | None]:
+        """Run one round of calls (as one assistant message); the confirmation reply when a
+        change now waits for the shopper's yes, else None.
+
+        Args:
+            turn: The turn in progress.
+            session: The conversation.
+            history: The messages so far; the calls and their results are appended.
+            calls: The calls, as the model (or the engine) made them.
+            rules: What the calls must keep to; None for calls the engine made itself.
+            text: Text the model wrote beside its calls.
+        """
+        history.append(
+            {
+                "role": "assistant",
+                "content": text,
+                "tool_calls": [c.as_message_part() for c in calls],
+            }
+        )
+        waiting: CallOutcome | None = None
+        for call in calls:
+            shown = _shown_args(call.arguments)
+            yield turn.emit(ToolCallEvent(call.id, call.name, shown))
+            if waiting is not None:
+                args = shown if isinstance(shown, dict) else {"_raw": shown}
+                outcome = CallOutcome(call.name, args, "refused", error=NOT_RUN_AFTER_PENDING)
+            else:
+                outcome = self.runner.run(
+                    call.name,
+                    call.arguments,
+                    session,
+                    rules=rules,
+                    complete=lambda name, args: self.gate.complete(name, args, turn.text, history),
+                )
+            if outcome.status == "pending" and waiting is None:
+                waiting = outcome
+            yield from self._record(turn, call.id, outcome, history)
+        if waiting is None or waiting.pending is None:
+            return None
+        session.pending_action = waiting.pending
+        summary = describe_action(waiting.name, waiting.arguments)
+        turn.outcome.pending_action = waiting.pending
+        yield turn.emit(ConfirmationNeededEvent(waiting.name, waiting.arguments, summary))
+        return ReplyEvent(summary, source="confirmation")
+
+    def prompt(self, session: SessionState, history: list[Message]) -> list[Message]:
+        """The messages the model is shown: the system prompt with the session facts, then
+        the history that fits."""
         system = f"{self.system_prompt}\n\n{session_note(session)}"
-        messages = [
+        return [
             {"role": "system", "content": system},
             *last_turns(history, self.history_turns + 1, self.history_chars),
         ]
+
+    def complete_chat(
+        self,
+        turn: _Turn,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None,
+        choice: ToolChoice,
+    ) -> ChatResult:
+        """One model call, timed and counted in the turn."""
         start = self.clock()
-        tools = offered_tools(self.tools, choice)
-        assert turn.offer is not None  # set before the first model call of the turn
-        turn.rules = self.gate.rules(turn.offer, messages)
         result = self.model.chat(messages, tools=tools, tool_choice=choice, rules=turn.rules)
         turn.llm_seconds += self.clock() - start
         turn.outcome.prompt_tokens += result.prompt_tokens
         turn.outcome.completion_tokens += result.completion_tokens
         return result
+
+    @staticmethod
+    def text_of(result: ChatResult) -> str:
+        """The model's reply text, without tool-call markup it wrote instead of a call."""
+        return clean_reply(result.content)
 
     def _record(
         self,
@@ -413,10 +458,10 @@ class DialogueEngine:
         if not reply.text:
             text = render_fallback(turn.outputs) if turn.outputs else NO_RESULTS_REPLY
             return ReplyEvent(text, source="rendered")
-        evidence = evidence_from_turns(past)
+        evidence = evidence_from_turns(past, self.registry)
         evidence.add_text(turn.text)
         for output in turn.outputs:
-            evidence.add_data(to_jsonable(output.result))
+            evidence.add_result(output.result)
         report = verify(reply.text, evidence)
         if report.grounded:
             return reply

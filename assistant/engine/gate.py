@@ -22,6 +22,7 @@ from assistant.engine.sources import shopper_texts
 from assistant.llm.types import CallRules, Message
 from assistant.store.models import OrderItem, SessionState, TurnRecord
 from assistant.tools.registry import Tool, ToolRegistry
+from retrieval.query import parse_query
 
 _VOCAB_WORD = re.compile(r"[a-z][a-z0-9-]+")
 
@@ -65,8 +66,27 @@ class Gate:
             return Offer(frozenset(), names)
         earlier = [self.detect(t.user_message) for t in past]
         done = [c.name for t in past for c in t.tool_calls if not c.error and not c.blocked]
-        flow = open_flow(earlier, done, self.registry)
-        return offered_tools(self.registry, self.detect(text), flow, session)
+        answered = [
+            c for c in (past[-1].tool_calls if past else []) if not c.error and not c.blocked
+        ]
+        unserved = bool(past) and all(
+            c.name in self.registry and self.registry.get(c.name).identifies for c in answered
+        )
+        flow = open_flow(earlier, done, self.registry, unserved)
+        return offered_tools(
+            self.registry, self.with_catalog(text, self.detect(text)), flow, session
+        )
+
+    def with_catalog(self, text: str, requests: Requests) -> Requests:
+        """The requests, read with the catalog: a message naming a kind of product the store
+        sells, and asking for nothing else the store does, is a search."""
+        if not self.names_a_kind(text):
+            return requests
+        other = requests.kinds - {"out_of_scope", "greeting", "recommend", "faq", "identity"}
+        if other:
+            return requests
+        ordered = ("search", *(k for k in requests.ordered if k != "out_of_scope"))
+        return Requests(frozenset(ordered), requests.scores, ordered)
 
     def vocabulary_words(self) -> frozenset[str]:
         """The catalog's words (types, options, brands), for spelling fixes of query words."""
@@ -79,6 +99,22 @@ class Gate:
             words = {w for text in texts for w in _VOCAB_WORD.findall(text.lower())}
             self._words = (id(vocab), frozenset(words))
         return self._words[1]
+
+    def kinds_named(self, text: str) -> tuple[str, ...]:
+        """The catalog's product types `text` names."""
+        if self.catalog is None:
+            return ()
+        return tuple(parse_query(text, self.catalog.vocabulary).filters.product_types)
+
+    def names_an_option(self, text: str) -> bool:
+        """Whether `text` names an option value of the catalog (a colour, a size, ...)."""
+        if self.catalog is None:
+            return False
+        return bool(parse_query(text, self.catalog.vocabulary).filters.options)
+
+    def names_a_kind(self, text: str) -> bool:
+        """Whether `text` names a product type of the catalog."""
+        return bool(self.kinds_named(text))
 
     def rules(self, offer: Offer, messages: Sequence[Message]) -> CallRules:
         """The rules of one model call over `messages`."""

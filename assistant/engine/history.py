@@ -16,6 +16,7 @@ from assistant.engine.grounding import Evidence
 from assistant.llm.quoting import defang, quote_tool_error, quote_tool_result
 from assistant.llm.types import Message
 from assistant.presentation.text import RECORDS_HEADER
+from assistant.tools.registry import ToolError, ToolRegistry
 
 if TYPE_CHECKING:
     from assistant.store.models import ToolCallRecord, TurnRecord
@@ -66,13 +67,18 @@ def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
     return messages
 
 
-def evidence_from_turns(turns: Iterable[TurnRecord]) -> Evidence:
-    """Ids and amounts the session has seen in successful tool results and shopper messages."""
+def evidence_from_turns(turns: Iterable[TurnRecord], registry: ToolRegistry) -> Evidence:
+    """What the session has seen in successful tool results and shopper messages; results
+    are revived as their tools' types, so the items they showed count too."""
     evidence = Evidence()
     for turn in turns:
         evidence.add_text(turn.user_message)
         for record in turn.tool_calls:
-            if not record.error and not record.blocked:
+            if record.error or record.blocked:
+                continue
+            try:
+                evidence.add_result(registry.get(record.name).parse_result(record.result))
+            except (ToolError, ValueError):  # a tool gone or changed since: its data still counts
                 evidence.add_data(record.result)
     return evidence
 

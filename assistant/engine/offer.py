@@ -39,30 +39,58 @@ class Offer:
     requests: frozenset[str]
     """The request kinds of this message and the flow still open."""
     tools: frozenset[str]
+    ordered: tuple[str, ...] = ()
+    """This message's kinds in the order stated, then the open flow's."""
 
 
 def open_flow(
-    earlier: Sequence[Requests], done: Iterable[str], registry: ToolRegistry
-) -> frozenset[str]:
-    """Request kinds of the last few shopper messages that no change has completed yet.
+    earlier: Sequence[Requests],
+    done: Iterable[str],
+    registry: ToolRegistry,
+    unserved: bool = False,
+) -> tuple[str, ...]:
+    """Request kinds of the last few shopper messages that are still open.
+
+    A change stays open until a change of its kind ran; a request that only reads stays open
+    for one message, and only when the last turn did not serve it (it asked who the shopper
+    is, say).
 
     Args:
         earlier: The requests of earlier shopper messages, oldest first.
-        done: Tools that ran successfully since (a done return closes the return request).
+        done: The changes that ran successfully since.
         registry: The tools, whose `offered_for` says which request a change completes.
+        unserved: The last turn ran no tool that answers a request.
     """
-    closed = {k for name in done if name in registry for k in registry.get(name).offered_for}
-    kinds: set[str] = set()
-    for requests in earlier[-FLOW_TURNS:]:
-        kinds |= {k for k in requests.kinds if k not in NO_TOOLS and k not in closed}
-    return frozenset(kinds)
+    changes = change_kinds(registry)
+    closed = {
+        k
+        for name in done
+        if name in registry and registry.get(name).kind is not ToolKind.READ
+        for k in registry.get(name).offered_for
+    }
+    kinds: list[str] = []
+    for n, requests in enumerate(earlier[-FLOW_TURNS:][::-1]):
+        for kind in requests.ordered or sorted(requests.kinds):
+            if kind in NO_TOOLS or kind in closed or kind in kinds:
+                continue
+            if kind in changes or (n == 0 and unserved):
+                kinds.append(kind)
+    return tuple(kinds)
+
+
+def change_kinds(registry: ToolRegistry) -> frozenset[str]:
+    """The request kinds that ask for a change of an order or the account."""
+    return frozenset(
+        k for tool in registry if tool.kind is ToolKind.CHANGE for k in tool.offered_for
+    )
 
 
 def offered_tools(
-    registry: ToolRegistry, now: Requests, flow: frozenset[str], session: SessionState
+    registry: ToolRegistry, now: Requests, flow: Sequence[str], session: SessionState
 ) -> Offer:
     """The tools offered for this message's requests, the open flow and the session."""
-    kinds = set(now.kinds) | set(flow)
+    ordered = (*now.ordered, *(k for k in flow if k not in now.kinds))
+    kinds = set(ordered)
     asked = kinds - NO_TOOLS
     if not asked and not (now.kinds & NO_TOOLS):
         asked = set(BROWSING)  # nothing recognised: look things up, change nothing
@@ -71,9 +99,9 @@ def offered_tools(
         if tool.identifies:
             if session.user_id is None:
                 tools.add(tool.name)
-        elif tool.offered_for & asked and (tool.kind is ToolKind.READ or tool.offered_for & kinds):
+        elif tool.offered_for & asked:
             tools.add(tool.name)
-    return Offer(frozenset(kinds), frozenset(tools))
+    return Offer(frozenset(kinds), frozenset(tools), ordered)
 
 
 def call_rules(

@@ -19,30 +19,71 @@ import re
 from collections.abc import Iterable
 
 from assistant.store.models import OrderItem
+from retrieval.text import same_size, singular
 
 Stock = dict[str, dict[str, dict[str, str]]]
 """The available variants tool results showed: product id → item id → options."""
 
 
 def _named(value: str, said: str) -> bool:
-    """Whether the option value `value` occurs as words in the shopper's text `said`."""
-    return re.search(rf"(?<![\w.]){re.escape(value.lower())}(?![\w.])", said) is not None
+    """Whether the option value `value` occurs as words in the shopper's text `said` (a size
+    code also by its word: "L" by "large")."""
+    forms = [value.lower(), *same_size(value)]
+    return any(re.search(rf"(?<![\w.]){re.escape(f)}(?![\w.])", said) for f in forms)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _shelves(word: str) -> str:
+    """ "shelves" → "shelf", "knives" → "knife": the plurals `singular` leaves alone."""
+    if word.endswith("lves"):
+        return word[:-3] + "f"
+    if word.endswith("ives"):
+        return word[:-3] + "fe"
+    return word
+
+
+def _close(word: str, other: str) -> bool:
+    """The same word, a plural of it, or (for longer words) one typo away."""
+    if word == other or singular(word) == singular(other) or _shelves(word) == _shelves(other):
+        return True
+    if min(len(word), len(other)) < 5 or abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        return sum(a != b for a, b in zip(word, other, strict=True)) <= 1
+    short, long = sorted((word, other), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]]:
-    """Where `text` names an ordered item by its name, and its item id.
+    """Where `text` names an ordered item, and its item id.
+
+    An item is named by its product name ("the robot vacum", typos and plurals allowed), or
+    by the last word of it ("the boots" for Hiking Boots) when no other item shares that word.
 
     Args:
         ordered: The items of the orders tool results showed.
         text: One shopper message.
     """
-    said = text.lower()
+    words = [(m.start(), m.group()) for m in _TOKEN.finditer(text.lower())]
+    items = list(ordered)
+    heads = [_TOKEN.findall(i.name.lower())[-1:] for i in items]
     found = []
-    for item in ordered:
-        name = item.name.lower()
-        pattern = rf"(?<![\w.]){re.escape(name)}(?:e?s)?(?![\w.])"
-        if name and (match := re.search(pattern, said)):
-            found.append((match.start(), item.item_id))
+    for item, head in zip(items, heads, strict=True):
+        name = _TOKEN.findall(item.name.lower())
+        if not name:
+            continue
+        for start in range(len(words) - len(name) + 1):
+            window = words[start : start + len(name)]
+            if all(_close(w, n) for (_, w), n in zip(window, name, strict=True)):
+                found.append((window[0][0], item.item_id))
+                break
+        else:
+            unique = sum(h == head for h in heads) == 1
+            hit = next((at for at, w in words if unique and _close(w, head[0])), None)
+            if hit is not None:
+                found.append((hit, item.item_id))
     return found
 
 

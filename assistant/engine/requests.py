@@ -25,9 +25,11 @@ import yaml
 
 EXAMPLES = Path(__file__).with_name("data") / "requests.yaml"
 THRESHOLD = 0.5
-"""A clause asks for a kind when its probability is at least this (the best kind always counts
-when it is at least `FLOOR`)."""
-FLOOR = 0.25
+"""The whole message asks for a kind when its probability is at least this (its best kind
+always counts when at least `FLOOR`); a clause only at `CLAUSE_THRESHOLD`, so the pieces of a
+message add what they clearly say, not noise."""
+FLOOR = 0.2
+CLAUSE_THRESHOLD = 0.6
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\s+(?:and then|and also|also|plus|and)\s+(?=\w)", re.I)
 _FINE = re.compile(r"(?<=[,.!?;])\s+|\s+(?:and then|and also|also|plus|and|but)\s+(?=\w)", re.I)
 _MIN_CLAUSE_WORDS = 2
@@ -49,6 +51,8 @@ class Requests:
 
     kinds: frozenset[str]
     scores: dict[str, float]
+    ordered: tuple[str, ...] = ()
+    """The kinds in the order the message states them (clause by clause)."""
 
     def __contains__(self, kind: object) -> bool:
         return kind in self.kinds
@@ -144,13 +148,16 @@ class RequestDetector:
         model = self.model()
         parts = clauses(text, fine=fine)
         probabilities = model.predict_proba(self.encoder.encode(parts))
-        kinds: set[str] = set()
+        ordered: list[str] = []
         scores: dict[str, float] = {}
-        for row in probabilities:
+        # The clauses first, in the message's order, then the whole message (the first row).
+        rows = [(row, CLAUSE_THRESHOLD, 1.1) for row in probabilities[1:]]
+        rows.append((probabilities[0], THRESHOLD, FLOOR))
+        for row, threshold, floor in rows:
             best = int(np.argmax(row))
-            for index, p in enumerate(row):
-                kind = str(model.classes_[index])
-                scores[kind] = max(scores.get(kind, 0.0), float(p))
-                if p >= THRESHOLD or (index == best and p >= FLOOR):
-                    kinds.add(kind)
-        return Requests(frozenset(kinds), scores)
+            for index in np.argsort(-row):
+                kind, p = str(model.classes_[index]), float(row[index])
+                scores[kind] = max(scores.get(kind, 0.0), p)
+                if (p >= threshold or (index == best and p >= floor)) and kind not in ordered:
+                    ordered.append(kind)
+        return Requests(frozenset(ordered), scores, tuple(ordered))

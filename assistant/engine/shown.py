@@ -128,7 +128,7 @@ def _texts(message: Message) -> Iterable[str]:
         yield str(call.get("function", {}).get("arguments", ""))
 
 
-def _results(messages: Sequence[Message], registry: ToolRegistry) -> Iterator[Any]:
+def results_in(messages: Sequence[Message], registry: ToolRegistry) -> Iterator[Any]:
     """Every tool result of `messages`, revived as its tool's result type."""
     for message in messages:
         if message.get("role") != "tool":
@@ -274,7 +274,7 @@ def shown_ids(messages: Sequence[Message], registry: ToolRegistry) -> Shown:
         for text in _texts(message):
             words |= id_words(text)
     records = _Records()
-    for result in _results(messages, registry):
+    for result in results_in(messages, registry):
         records.add(result)
     ordered_ids = [i.item_id for i in records.ordered]
     in_stock = {i for items in records.stock.values() for i in items}
@@ -336,6 +336,11 @@ def named(argument: str, shown: Shown) -> list[str]:
         pointed = (shown.product_of.get(i, i) for i in pointed)
     allowed = _allowed(argument, shown)
     return [i for i in dict.fromkeys(_of_kind(argument, pointed)) if i in allowed]
+
+
+def ids_in(argument: str, text: str) -> list[str]:
+    """The ids of `argument`'s kind written in `text`, in order (order ids with their '#')."""
+    return list(dict.fromkeys(_of_kind(argument, (w for _, w in _id_matches(text)))))
 
 
 def candidates(argument: str, shown: Shown) -> list[str]:

@@ -120,3 +120,75 @@ def word_holds(texts: Sequence[str], vocabulary: Iterable[str]) -> dict[str, Arg
         "question": ArgumentHold(pattern=question) if question else ArgumentHold(allowed=()),
         "context": ArgumentHold(pattern=question) if question else ArgumentHold(allowed=()),
     }
+
+
+_REFERRING = frozenset({"one", "ones", "it", "them", "those", "that", "these", "this", "same"})
+
+
+def need_words(text: str) -> list[str]:
+    """The words of `text` that say what is wanted (framing words left out)."""
+    return [w for w in words_of(text) if w.lower() not in FRAMING]
+
+
+def search_query(text: str, earlier: str | None, names_a_kind: bool) -> str:
+    """The query for a search the shopper asks for in `text`.
+
+    A follow-up that refers back or only adds a constraint ("the cheapest ones", "in blue?")
+    refines the search before it (`earlier`), unless it names a kind of product itself.
+
+    Args:
+        text: The shopper's message.
+        earlier: The query of the last search of the conversation, if any.
+        names_a_kind: Whether `text` names a product type the catalog has.
+    """
+    need = need_words(text)
+    refers = any(w.lower() in _REFERRING for w in words_of(text))
+    if earlier and not names_a_kind and (refers or len(need) <= 4):
+        need = [*words_of(earlier), *need]
+    return " ".join(need) or text.strip()
+
+
+_COUNTS = {
+    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2, "couple": 2, "pair": 2,
+}  # fmt: skip
+_COUNT = re.compile(
+    r"(?<![\w$.#])(\d{1,2}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + r")\b"
+    r"(?!\s*(?:ml|l|gb|tb|mb|inch|\"|cm|mm|ft|foot|feet|%|hours?|kg|g|lbs?|oz|mp|k|p)\b)",
+    re.IGNORECASE,
+)
+_ID = re.compile(r"(?<![\w#])\d{6,}(?!\w)")
+
+
+def quantities(text: str) -> list[tuple[str | None, int]]:
+    """The items (ids) a cart request names, each with the count before it; without ids, one
+    line with the first count in the text (1 when none is given)."""
+    lines: list[tuple[str | None, int]] = []
+    for match in _ID.finditer(text):
+        before = list(_COUNT.finditer(text[max(0, match.start() - 12) : match.start()]))
+        count = _count(before[-1].group(1)) if before else 1
+        lines.append((match.group(), count))
+    if lines:
+        return lines
+    first = next(
+        (m for m in _COUNT.finditer(_ID.sub(" ", text)) if m.group(1).lower() not in ("a", "an")),
+        None,
+    )
+    return [(None, _count(first.group(1)) if first else 1)]
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNTS[word.lower()]
+
+
+_FORGED = re.compile(
+    r"<\s*/?\s*(?:user|system|assistant|tool)\b[^>]*>|<\|im_(?:start|end)\|>|\[/?(?:system|inst)\]",
+    re.IGNORECASE,
+)
+
+
+def own_words(text: str) -> str:
+    """The shopper's message up to any forged turn boundary ("</user><system>…"): what comes
+    after one pretends to be someone else and asks for nothing on the shopper's behalf."""
+    match = _FORGED.search(text)
+    return text[: match.start()] if match else text

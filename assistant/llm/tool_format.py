@@ -114,3 +114,17 @@ def structural_tag(
         "type": "structural_tag",
         "format": {"type": "triggered_tags", "triggers": [CALL_OPEN], "tags": tags},
     }
+
+
+def held_tool(
+    tool: dict[str, Any], holds: Mapping[str, ArgumentHold], drop: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
+    """One tool definition with its arguments held (and `drop` left out), for a call the model
+    must make (named `tool_choice`); None when a required argument may take no value."""
+    function = tool.get("function", tool)
+    parameters = function.get("parameters") or {"type": "object", "properties": {}}
+    kept = {k: v for k, v in parameters.get("properties", {}).items() if k not in drop}
+    held = _held({**parameters, "properties": kept}, holds)
+    if held is None:
+        return None
+    return {"type": "function", "function": {**function, "parameters": held}}

@@ -149,6 +149,9 @@ def _(result: Comparison) -> str:
 def _(result: Order) -> str:
     lines = [f"Order {result.order_id} — status: {result.status}"]
     lines += [item_line(i.name, i.item_id, i.options, i.price, None) for i in result.items]
+    tracking = [t for f in result.fulfillments for t in f.tracking_id]
+    if tracking:
+        lines.append(f"Tracking: {', '.join(tracking)}")
     lines.append(f"Shipping to: {address_text(result.address)}")
     lines += [
         f"{p.transaction_type.capitalize()} of {money(p.amount)} via {p.payment_method_id}"

@@ -73,7 +73,7 @@ def reply_text(events: Iterable[TurnEvent]) -> str:
     cards = "\n\n".join(render_text(o.result) for o in outputs)
     if _is_plain_rendering(reply, outputs):
         return f"{RECORDS_HEADER}\n{cards}"
-    if reply.source != "model":
+    if reply.source == "confirmation":
         return reply.text
     return "\n\n".join(p for p in (reply.text, cards) if p)
 

@@ -22,7 +22,7 @@ from evals.copy.cases import STYLES, Case
 from retrieval.catalog import Product
 
 _OPTION_SLOTS = re.compile(r"\{(?:key|keys|Keys|n|values_and|values_or)\}")
-_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()  # noqa: SIM905
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
 
 def _word(n: int) -> str:

@@ -37,7 +37,7 @@ FEATURES = {
         "adj": """waterproof water-resistant dishwasher-safe machine-washable organic vegan
         recycled shatterproof wrinkle-free BPA-free non-slip noise-cancelling foldable
         rechargeable wireless solar-powered heated hypoallergenic antimicrobial fireproof
-        handcrafted""".split(),  # noqa: SIM905
+        handcrafted""".split(),
         "noun": [
             "a lifetime warranty",
             "built-in GPS",
@@ -53,7 +53,7 @@ FEATURES = {
         "adj": """UV-resistant fade-resistant stain-resistant self-cleaning voice-controlled
         eco-friendly shock-absorbing odor-resistant insulated weatherproof biodegradable
         scratch-resistant cordless microwave-safe anti-glare leak-proof breathable
-        Wi-Fi-enabled""".split(),  # noqa: SIM905
+        Wi-Fi-enabled""".split(),
         "noun": [
             "a two-year guarantee",
             "a built-in radio",

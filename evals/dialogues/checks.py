@@ -117,8 +117,13 @@ def call_problems(expect: ExpectCall, call: Call) -> list[str]:
     return problems
 
 
+_GROUPED = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
 def reply_problems(expect: ReplyExpect, reply: str) -> list[str]:
-    """What the reply says that it must not, or lacks that it must."""
+    """What the reply says that it must not, or lacks that it must (numbers are read without
+    their thousands separators: "$1,908.15" says 1908.15)."""
+    reply = reply + "\n" + _GROUPED.sub("", reply)
     text = reply.lower()
     problems = [f"reply lacks {s!r}" for s in expect.contains if s.lower() not in text]
     if expect.contains_any and not any(s.lower() in text for s in expect.contains_any):

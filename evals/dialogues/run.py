@@ -166,7 +166,8 @@ def run_dialogue(bench: Bench, dialogue: Dialogue, trial: int) -> DialogueResult
         if dialogue.shopper is not None:
             store.save_session(SessionState(session_id, user_id=dialogue.shopper))
         engine = bench.engine(store)
-        transcript = Transcript()
+        # The storefront's signed-in shopper is a fact of the session, as the engine shows it.
+        transcript = Transcript(shown=[dialogue.shopper] if dialogue.shopper else [])
         try:
             for index in range(len(dialogue.turns)):
                 result.turns.append(

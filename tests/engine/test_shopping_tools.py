@@ -6,7 +6,6 @@ model so the test stays fast (the model itself is tested with retrieval).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,33 +17,11 @@ from assistant.store.models import SessionState
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolArgumentsError, ToolError
 from assistant.tools.shopping import SHOPPING_TOOLS
-from retrieval.catalog import Product, Variant
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
 from retrieval.search import CatalogIndex
 from tests.engine.engine_support import make_engine
 from tests.support import HashingEmbedder
-
-PRODUCTS = ("T-Shirt", "Running Shoes", "Backpack", "Water Bottle", "Desk Lamp")
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory, tau2_db: dict[str, Any]) -> CatalogIndex:
-    products = [
-        Product(
-            product_id=p["product_id"],
-            name=p["name"],
-            product_type=p["name"],
-            description=f"A {p['name'].lower()} from the demo store.",
-            variants=[Variant(**v) for v in p["variants"].values()],
-        )
-        for p in tau2_db["products"].values()
-        if p["name"] in PRODUCTS
-    ]
-    folder: Path = tmp_path_factory.mktemp("catalog")
-    index = CatalogIndex(make_client(), HashingEmbedder(), folder, collection="engine_tests")
-    index.ingest(products)
-    return index
 
 
 def ctx(store: Store, catalog: CatalogIndex, faq: Any = None) -> ToolContext:
