@@ -11,18 +11,16 @@ suggestion states the signals that raised it.
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, Field
-from scipy import sparse
 
 from retrieval.catalog import Product
 from retrieval.embeddings import Embedder
-from retrieval.interactions import KIND_WEIGHTS, Interaction, by_user, split_last_purchase
+from retrieval.interactions import Interaction, by_user, split_last_purchase
 from retrieval.mmr import mmr
 from retrieval.personal_features import (
     FEATURES,
@@ -32,24 +30,9 @@ from retrieval.personal_features import (
     content_affinity,
     product_affinity,
 )
+from retrieval.personal_fit import fit_combiner, fit_signals, prior_combiner
 from retrieval.profile import CatalogItems, ShopperProfile, build_profile
 from retrieval.reasons import Reason, contribution_matrix, reasons_for
-
-PRIOR_WEIGHTS: dict[str, float] = {
-    "co_purchase": 1.0,
-    "content": 0.5,
-    "engaged_product": 0.8,
-    "engaged_item": 0.8,
-    "option_fit": 0.6,
-    "price_band": 0.3,
-    "price_position": 0.2,
-    "available": 0.5,
-    "popularity": 0.8,
-    "item_popularity": 0.3,
-    "bought_product": 0.0,
-    "repurchase": 0.8,
-}
-"""Weights used until the store has enough shoppers with two purchases to fit them."""
 
 
 class Suggestion(BaseModel):
@@ -94,25 +77,6 @@ class FitSummary:
     positives: int
     combiner: str  # "logistic regression" or "prior weights"
     weights: dict[str, float]
-
-
-@dataclass(frozen=True)
-class _Combiner:
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-
-    def logit(self, values: np.ndarray) -> np.ndarray:
-        return ((values - self.mean) / self.scale) @ self.coef + self.intercept
-
-    def probability(self, values: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logit(values)))
-
-
-def _prior_combiner() -> _Combiner:
-    n = len(FEATURES)
-    return _Combiner(np.zeros(n), np.ones(n), np.array([PRIOR_WEIGHTS[f] for f in FEATURES]), 0.0)
 
 
 def product_text(product: Product) -> str:
@@ -173,58 +137,13 @@ class PersonalRanker:
         self.seed = seed
         self._histories: dict[str, list[Interaction]] = {}
         self._signals = self._fit_signals([])
-        self._combiner = _prior_combiner()
+        self._combiner = prior_combiner()
 
     # ------------------------------------------------------------------ fitting
 
     def _fit_signals(self, histories: Iterable[list[Interaction]]) -> Signals:
-        """Item-item similarity and popularity from the given histories."""
-        from implicit.nearest_neighbours import CosineRecommender
-        from implicit.utils import ParameterWarning
-
-        n_products, n_items = len(self.items.products), len(self.items)
-        rows, cols, vals = [], [], []
-        product_buyers = np.zeros(n_products)
-        item_buyers = np.zeros(n_items)
-        for u, history in enumerate(histories):
-            bought_p: set[int] = set()
-            bought_i: set[int] = set()
-            for event in history:
-                row = self.items.item_index.get(event.item_id)
-                if row is None:
-                    continue
-                p_row = int(self.items.product_of[row])
-                rows.append(u)
-                cols.append(p_row)
-                vals.append(KIND_WEIGHTS[event.kind])
-                if event.kind == "purchase":
-                    bought_p.add(p_row)
-                    bought_i.add(row)
-            product_buyers[list(bought_p)] += 1
-            item_buyers[list(bought_i)] += 1
-        users = (max(rows) + 1) if rows else 0
-        matrix = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(users, n_products)
-        )
-        matrix.sum_duplicates()
-        if matrix.nnz:
-            model = CosineRecommender(K=self.neighbours, num_threads=1)
-            with warnings.catch_warnings():
-                # implicit converts its own normalised COO matrix back to CSR and says so.
-                warnings.simplefilter("ignore", category=ParameterWarning)
-                model.fit(matrix, show_progress=False)
-            similarity = sparse.csr_matrix(model.similarity, dtype=np.float64)
-            similarity.setdiag(0.0)
-            similarity.eliminate_zeros()
-        else:
-            similarity = sparse.csr_matrix((n_products, n_products), dtype=np.float64)
-        return Signals(
-            items=self.items,
-            product_vectors=self.product_vectors,
-            co_similarity=similarity,
-            product_buyers=product_buyers,
-            item_buyers=item_buyers,
-            consumable=self.consumable,
+        return fit_signals(
+            self.items, self.product_vectors, self.consumable, histories, self.neighbours
         )
 
     def _excluded(self, profile: ShopperProfile) -> set[int]:
@@ -273,23 +192,7 @@ class PersonalRanker:
         self._signals = self._fit_signals(self._histories.values())
         examples = sum(len(b) for b in blocks)
         positives_count = int(sum(lab.sum() for lab in labels))
-        if len(blocks) >= 5 and positives_count >= 5:
-            from sklearn.linear_model import LogisticRegression
-            from sklearn.preprocessing import StandardScaler
-
-            values = np.vstack(blocks)
-            y = np.concatenate(labels)
-            scaler = StandardScaler().fit(values)
-            scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-            model = LogisticRegression(C=1.0, max_iter=2000)
-            model.fit((values - scaler.mean_) / scale, y)
-            self._combiner = _Combiner(
-                scaler.mean_, scale, model.coef_[0].copy(), float(model.intercept_[0])
-            )
-            name = "logistic regression"
-        else:
-            self._combiner = _prior_combiner()
-            name = "prior weights"
+        self._combiner, name = fit_combiner(blocks, labels)
         return FitSummary(
             shoppers=len(self._histories),
             interactions=len(known),
