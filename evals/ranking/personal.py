@@ -171,6 +171,21 @@ def _table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _signal_note(result: dict[str, Any]) -> list[str]:
+    """A sentence when the personal ranker cannot be told apart from random suggestions."""
+    mine, chance = result["estimates"]["personal"], result["estimates"]["random"]
+    overlap = [m for m in ("item_hr", "product_hr") if mine[m].low <= chance[m].high]
+    if len(overlap) < 2:
+        return []
+    return [
+        f"**Little signal:** personal HR@10 {mine['item_hr'].mean:.3f} (item) and "
+        f"{mine['product_hr'].mean:.3f} (product) against random's {chance['item_hr'].mean:.3f} "
+        f"and {chance['product_hr'].mean:.3f}, with overlapping intervals: what these "
+        "shoppers bought before says next to nothing about their last order.",
+        "",
+    ]
+
+
 def report(results: list[dict[str, Any]]) -> str:
     """The markdown report of the evaluated worlds."""
     out = [
@@ -200,6 +215,7 @@ def report(results: list[dict[str, Any]]) -> str:
             "",
             f"Personal / popularity HR@10 (item): {ratio}.",
             "",
+            *_signal_note(r),
             "Fitted weights (standardised features): "
             + ", ".join(f"{k} {v:+.2f}" for k, v in fit.weights.items())
             + ".",
