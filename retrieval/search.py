@@ -29,6 +29,7 @@ from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, uniqu
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, parse_query
 from retrieval.relax import constraints, relax
+from retrieval.reranker import RelevanceScorer
 from retrieval.snapshot import load_snapshot, save_snapshot
 from retrieval.state import CatalogState
 from retrieval.table import DocTable, Vocabulary
@@ -46,7 +47,10 @@ class SearchHit(BaseModel):
     options: dict[str, str]
     price: float
     available: bool
-    score: float = Field(description="Fused relevance score; higher is better.")
+    score: float = Field(
+        description="Relevance score, higher is better: the re-ranker's when one ordered the "
+        "hits, else the fused one."
+    )
     brand: str | None = None
 
 
@@ -68,6 +72,7 @@ class _Snapshot:
     table: DocTable
     lexical: LexicalIndex
     vectors: np.ndarray  # row i is the embedding of table.doc_ids[i]
+    texts: list[str]  # row i is the indexed text of table.doc_ids[i] (the re-ranker reads it)
 
 
 class CatalogIndex:
@@ -85,6 +90,8 @@ class CatalogIndex:
         rrf_k: int = 10,
         lexical_weight: float = 2.0,
         lexical_min_match: float = 0.5,
+        reranker: RelevanceScorer | None = None,
+        rerank_depth: int = 20,
     ) -> None:
         """Open (or create) the index.
 
@@ -104,7 +111,12 @@ class CatalogIndex:
             lexical_min_match: In hybrid search, the share of the query's words a document
                 must hold to enter the lexical ranking (BM25 alone ranks every document
                 holding one): a single shared word is weak evidence next to the dense one.
+            reranker: Orders the fused shortlist again (e.g. `retrieval.reranker.Reranker`);
+                it only sees items that passed every filter.
+            rerank_depth: How many fused hits the re-ranker orders (at least `k`).
         """
+        if rerank_depth < 1:
+            raise ValueError(f"rerank_depth must be at least 1, got {rerank_depth}")
         self.client = client
         self.embedder = embedder
         self.collection_name = collection
@@ -116,6 +128,8 @@ class CatalogIndex:
         self.rrf_k = rrf_k
         self.lexical_weight = lexical_weight
         self.lexical_min_match = lexical_min_match
+        self.reranker = reranker
+        self.rerank_depth = rerank_depth
         self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
@@ -139,7 +153,8 @@ class CatalogIndex:
             lexical = LexicalIndex.build(ids, [r.text for r in rows])
             vectors = self._assemble_vectors(ids, new_vectors or {})
             save_snapshot(self._lexical_folder, lexical, vectors)
-        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical, vectors)
+        texts = [r.text for r in rows]
+        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical, vectors, texts)
 
     def _assemble_vectors(self, ids: list[str], new: dict[str, np.ndarray]) -> np.ndarray:
         """Vectors in `ids` order: just embedded, else from the previous snapshot, else Chroma."""
@@ -333,6 +348,7 @@ class CatalogIndex:
         parse: bool = True,
         allow_relaxation: bool = True,
         query_embedding: np.ndarray | None = None,
+        rerank: bool = True,
     ) -> SearchResult:
         """Find the items best matching `query` among those satisfying every filter.
 
@@ -345,6 +361,7 @@ class CatalogIndex:
             allow_relaxation: When nothing matches, drop the fewest constraints that give
                 results and say so in `relaxation`.
             query_embedding: A precomputed query vector (skips the embedding model).
+            rerank: Let the index's re-ranker (if it has one) order the fused shortlist.
         """
         snap = self._snapshot
         table = snap.table
@@ -366,7 +383,9 @@ class CatalogIndex:
                 hits=[], filters=applied, relaxation=note, understood=parsed.understood
             )
 
-        depth = max(k, self.candidate_depth)
+        reranker = self.reranker if rerank else None
+        shortlist = max(k, self.rerank_depth) if reranker is not None else k
+        depth = max(shortlist, self.candidate_depth)
         text = parsed.text or query
         rankings: list[list[tuple[int, int]]] = []
         weights: list[float] = []
@@ -389,11 +408,23 @@ class CatalogIndex:
             min_match = self.lexical_min_match if hybrid else 0.0
             rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth, min_match)))
             weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
-        fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
+        fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:shortlist]
+        if reranker is not None and fused:
+            fused = self._rerank(reranker, text, snap, fused)
+        fused = fused[:k]
         hits = [self._hit(table.metas[pos], score) for pos, score in fused]
         return SearchResult(
             hits=hits, filters=applied, relaxation=note, understood=parsed.understood
         )
+
+    @staticmethod
+    def _rerank(
+        reranker: RelevanceScorer, text: str, snap: _Snapshot, fused: list[tuple[Any, float]]
+    ) -> list[tuple[Any, float]]:
+        """The shortlist ordered by the re-ranker's scores (ties keep the fused order)."""
+        scores = reranker.score(text, [snap.texts[pos] for pos, _ in fused])
+        order = sorted(range(len(fused)), key=lambda i: (-float(scores[i]), i))
+        return [(fused[i][0], float(scores[i])) for i in order]
 
     @staticmethod
     def _hit(meta: dict[str, Any], score: float) -> SearchHit:
