@@ -68,11 +68,26 @@ class Services:
         return RequestDetector(catalog.embedder, cache_dir=self.settings.data_dir / "models")
 
     @cached_property
+    def personal(self) -> Any:
+        """The personal ranker, fitted on the store's orders (None when the catalog is empty)."""
+        from assistant.tools.suggestions import personal_ranker
+
+        catalog, _ = self.indexes
+        return personal_ranker(self.store, catalog) if catalog.count() else None
+
+    @cached_property
     def engine(self) -> DialogueEngine:
         """The dialogue engine over all of the above."""
         catalog, faq = self.indexes
         return make_engine(
-            self.settings, self.model, self.store, self.registry, catalog, faq, self.requests
+            self.settings,
+            self.model,
+            self.store,
+            self.registry,
+            catalog,
+            faq,
+            self.requests,
+            self.personal,
         )
 
 
@@ -84,6 +99,7 @@ def make_engine(
     catalog: Any,
     faq: Any,
     requests: RequestDetector | None = None,
+    personal: Any | None = None,
 ) -> DialogueEngine:
     """A dialogue engine configured by `settings` over the given parts (evals give each
     dialogue its own store)."""
@@ -95,6 +111,7 @@ def make_engine(
         registry,
         catalog=catalog,
         faq=faq,
+        personal=personal,
         max_tool_rounds=settings.max_tool_rounds,
         hold_arguments=settings.llm_constrain_ids,
         requests=requests,

@@ -192,6 +192,11 @@ class CatalogIndex:
         body = self._state.product_body(product_id)
         return Product.model_validate_json(body) if body is not None else None
 
+    def products(self) -> list[Product]:
+        """Every indexed product."""
+        ids = sorted(self._state.product_hashes())
+        return [p for i in ids if (p := self.get_product(i)) is not None]
+
     def close(self) -> None:
         """Release the catalog record (Chroma clients close themselves)."""
         self._state.close()

@@ -123,6 +123,7 @@ class DialogueEngine:
         registry: The tools the model may call; `assistant.tools.default_registry()` if None.
         catalog: Product search index handed to tools as `ctx.catalog`.
         faq: FAQ passage index handed to tools as `ctx.faq`.
+        personal: The personal ranker handed to tools as `ctx.personal`.
         system_prompt: Replaces `prompts/system.md`.
         max_tool_rounds: Model calls per turn that may ask for tools.
         tool_choice: Strategy choosing `tool_choice` for each model call.
@@ -147,6 +148,7 @@ class DialogueEngine:
         *,
         catalog: Any | None = None,
         faq: Any | None = None,
+        personal: Any | None = None,
         system_prompt: str | None = None,
         max_tool_rounds: int = 4,
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
@@ -166,6 +168,7 @@ class DialogueEngine:
         self.registry = registry
         self.catalog = catalog
         self.faq = faq
+        self.personal = personal
         self.system_prompt = system_prompt if system_prompt is not None else default_system_prompt()
         self.policy = Policy(self._order_owner, max_tool_rounds=max_tool_rounds)
         self.tool_choice = tool_choice
@@ -183,7 +186,12 @@ class DialogueEngine:
 
     def _context(self, session: SessionState) -> ToolContext:
         return ToolContext(
-            store=self.store, session=session, catalog=self.catalog, faq=self.faq, now=self.now
+            store=self.store,
+            session=session,
+            catalog=self.catalog,
+            faq=self.faq,
+            personal=self.personal,
+            now=self.now,
         )
 
     def respond(self, session_id: str, text: str) -> TurnOutcome:

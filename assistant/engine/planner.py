@@ -406,6 +406,17 @@ def _product_info(s: Situation) -> Step | None:
     return Step("get_product", {"product_id": s.facts.search.results[0].product_id})
 
 
+def _similar(s: Situation) -> Step | None:
+    if _ran(s, "similar_products"):
+        return None
+    products = _pointed_products(s) or ids_in("product_id", s.text)
+    if not products and not _searched_now(s):
+        return _search(s)
+    if not products:
+        products = _distinct_products(s)[:1]
+    return Step("similar_products", {"product_id": products[0]}) if products else None
+
+
 def _distinct_products(s: Situation) -> list[str]:
     hits = s.facts.search.results if s.facts.search is not None else []
     return list(dict.fromkeys(h.product_id for h in hits))
@@ -546,8 +557,10 @@ HANDLERS: dict[str, Handler] = {
     "search": _search,
     "product_info": _product_info,
     "compare": _compare,
-    "similar": _lookup("similar_products", _product_info),
-    "recommend": _lookup("recommend_for_user"),
+    "similar": _similar,
+    "recommend": _lookup(
+        "recommend_for_user", lambda s: Step("recommend_for_user", {"context": s.text})
+    ),
     "cart_add": _cart_add,
     "cart_remove": _cart_remove,
     "cart_view": _lookup("view_cart", lambda s: Step("view_cart", {})),

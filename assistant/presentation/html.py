@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.presentation.text import money, options_text, render_text
 from assistant.store.models import Order, Product
-from assistant.tools.results import Cart, CatalogProduct, Comparison, SearchResults
+from assistant.tools.results import Cart, CatalogProduct, Comparison, SearchResults, Suggestions
 
 _GRID = "display:flex;flex-wrap:wrap;gap:8px;margin-top:6px"
 _CARD = (
@@ -86,6 +86,18 @@ def _product(product_id: str, name: str, description: str | None, cards: Iterabl
     head += f"{_e(product_id)}</span></div>"
     text = f'<div style="{_MUTED}">{_e(description)}</div>' if description else ""
     return head + text + _grid(cards)
+
+
+@render_html.register
+def _(result: Suggestions) -> str:
+    cards = []
+    for hit in result.results:
+        card = product_card(
+            hit.name, hit.item_id or "", hit.options, hit.price, hit.available, hit.product_id
+        )
+        why = "; ".join(r.text for r in hit.reasons)
+        cards.append(card.replace("</div>", f'<div style="{_MUTED}">{_e(why)}</div></div>', 1))
+    return _grid(cards)
 
 
 @render_html.register

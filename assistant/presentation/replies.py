@@ -22,6 +22,7 @@ from assistant.tools.results import (
     Comparison,
     FaqAnswer,
     SearchResults,
+    Suggestions,
     Transfer,
     UserId,
 )
@@ -83,6 +84,13 @@ def _(result: Product) -> str:
     variants = list(result.variants.values())
     prices = [v.price for v in variants]
     return _variants(result.name, result.product_id, prices, sum(v.available for v in variants))
+
+
+@lead.register
+def _(result: Suggestions) -> str:
+    if not result.results:
+        return "I have no suggestions right now."
+    return "You might like these (and why):"
 
 
 @lead.register

@@ -24,6 +24,7 @@ from assistant.tools.results import (
     FaqAnswer,
     ProductHit,
     SearchResults,
+    Suggestions,
 )
 
 NO_RESULTS_REPLY = (
@@ -181,6 +182,22 @@ def _(result: Cart) -> str:
         line = item_line(item.name, item.item_id, item.options, item.unit_price, None)
         lines.append(line.replace("- ", f"- {item.quantity} × ", 1) + " each")
     lines.append(f"Total: {money(result.total)}")
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(result: Suggestions) -> str:
+    if not result.results:
+        return "I have no suggestions right now."
+    lines = []
+    for hit in result.results:
+        line = item_line(
+            hit.name, hit.item_id or hit.product_id, hit.options, hit.price, hit.available
+        )
+        if hit.item_id is None:
+            line = line.replace(f"item {hit.product_id}", f"product {hit.product_id}", 1)
+        why = "; ".join(r.text for r in hit.reasons)
+        lines.append(f"{line}\n  why: {why}" if why else line)
     return "\n".join(lines)
 
 

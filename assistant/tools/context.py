@@ -28,4 +28,6 @@ class ToolContext:
     """Product search index (`retrieval`), when loaded."""
     faq: Any | None = None
     """FAQ passage index (`retrieval`), when loaded."""
+    personal: Any | None = None
+    """The personal ranker (`retrieval.personal.PersonalRanker`), when fitted."""
     now: Callable[[], datetime] = field(default=utc_now)

@@ -107,3 +107,29 @@ class Calculation(RootModel[str]):
 
 class Transfer(RootModel[str]):
     """The confirmation that the conversation went to a person."""
+
+
+class Reason(BaseModel):
+    """Why an item is suggested: the signal behind it, in words."""
+
+    signal: str
+    text: str
+
+
+class Suggestion(BaseModel):
+    """One suggested item (or product), with the reasons that put it there."""
+
+    product_id: str
+    item_id: str | None = Field(default=None, description="The variant; None: the product.")
+    name: str
+    options: dict[str, str] = Field(default_factory=dict)
+    price: float
+    available: bool
+    reasons: list[Reason]
+
+
+class Suggestions(BaseModel):
+    """Suggestions, best first."""
+
+    about: str = Field(description="For whom or what: a shopper, or the product compared to.")
+    results: list[Suggestion]

@@ -88,8 +88,17 @@ class Bench:
     def engine(self, store: Store) -> DialogueEngine:
         """An engine over `store`, configured as the product configures its own."""
         catalog, faq = self.services.indexes
-        registry, requests = self.services.registry, self.services.requests
-        return make_engine(self.settings, self.model, store, registry, catalog, faq, requests)
+        services = self.services
+        return make_engine(
+            self.settings,
+            self.model,
+            store,
+            services.registry,
+            catalog,
+            faq,
+            services.requests,
+            services.personal,
+        )
 
     @property
     def changes(self) -> frozenset[str]:
@@ -215,6 +224,7 @@ def run_eval(
             bench.template(name)
         if services.requests is not None:  # fit once, before the threads start
             services.requests.model()
+        services.personal  # noqa: B018
         results: list[DialogueResult] = []
         jobs = [(d, t) for t in range(k) for d in dialogues]
         with ThreadPoolExecutor(max(1, workers)) as pool:
