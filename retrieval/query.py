@@ -17,8 +17,20 @@ from retrieval.prices import parse_price
 from retrieval.table import Vocabulary
 from retrieval.text import SpellIndex, normalize, same_size, singular
 
-_IN_STOCK = re.compile(r"\b(?:in[\s-]stock|available now|available|ships now)\b", re.IGNORECASE)
+_IN_STOCK = re.compile(
+    r"\b(?:in[\s-]stock|available now|available|ships now|right now|ready to ship|"
+    r"(?:buy|order|get) (?:\w+ )?today)\b",
+    re.IGNORECASE,
+)
 _OUT_OF_STOCK = re.compile(r"\b(?:out[\s-]of[\s-]stock|sold out|unavailable)\b", re.IGNORECASE)
+_NOT_OUT = re.compile(
+    r"\b(?:no|not|don'?t|do not|without|never|nothing|skip|hide|exclude)\b(?:\W+\w+){0,4}?\W+"
+    r"(?:out[\s-]of[\s-]stock|sold out|unavailable)\b",
+    re.IGNORECASE,
+)
+""""don't show me sold-out ones": a wish for what is in stock."""
+_NEGATIONS = frozenset({"no", "not", "without", "except", "dont", "nor"})
+"""A product type after one of these is one the shopper does not want ("no earbuds")."""
 
 # Generic shopping words for catalog types; used only when the target type exists.
 TYPE_ALIASES: dict[str, list[str]] = {
@@ -174,7 +186,8 @@ class _Lexicon:
                 if not val_toks:
                     continue
                 weak = value in WEAK_VALUES or len(value) <= 1 or value.replace(".", "").isdigit()
-                self._add(val_toks, _Entry("option", (key, value), 2, weak))
+                if value not in ("yes", "no"):  # "no earbuds" says nothing of water resistance
+                    self._add(val_toks, _Entry("option", (key, value), 2, weak))
                 # "size 9", "size m", "1000 pieces", "16gb ram": the option name disambiguates.
                 if key_toks:
                     self._add(key_toks + val_toks, _Entry("option", (key, value), 4))
@@ -258,7 +271,11 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
     text = " ".join(query.split())
     text, low, high = parse_price(text, understood)
     available: bool | None = None
-    if _OUT_OF_STOCK.search(text):
+    if _NOT_OUT.search(text):
+        available = True
+        text = _NOT_OUT.sub(" ", text)
+        understood.append("in stock")
+    elif _OUT_OF_STOCK.search(text):
         available = False
         text = _OUT_OF_STOCK.sub(" ", text)
         understood.append("out of stock")
@@ -282,6 +299,19 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
         (start, end, [e for e in entries if e.kind != "type"])
         if start > 0 and tokens[start - 1] in _POSSESSIVES
         else (start, end, entries)
+        for start, end, entries in matches
+    ]
+    matches = [m for m in matches if m[2]]
+    unwanted = {
+        t
+        for start, _, entries in matches
+        if start > 0 and tokens[start - 1] in _NEGATIONS
+        for e in entries
+        if e.kind == "type"
+        for t in e.targets
+    }
+    matches = [
+        (start, end, [e for e in entries if e.kind != "type" or not set(e.targets) & unwanted])
         for start, end, entries in matches
     ]
     matches = [m for m in matches if m[2]]

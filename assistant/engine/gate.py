@@ -15,10 +15,17 @@ from typing import Any
 
 from assistant.engine.completion import complete_search
 from assistant.engine.confirm import Verdict, judge
-from assistant.engine.offer import Offer, breaks, call_rules, offered_tools, open_flow
-from assistant.engine.requests import NONE, RequestDetector, Requests
+from assistant.engine.offer import (
+    Offer,
+    breaks,
+    call_rules,
+    change_kinds,
+    offered_tools,
+    open_flow,
+)
+from assistant.engine.requests import NONE, RequestDetector, Requests, clauses
 from assistant.engine.shown import shown_ids
-from assistant.engine.sources import shopper_texts
+from assistant.engine.sources import own_words, shopper_texts
 from assistant.llm.types import CallRules, Message
 from assistant.store.models import OrderItem, SessionState, TurnRecord
 from assistant.tools.registry import Tool, ToolRegistry
@@ -57,7 +64,7 @@ class Gate:
         """What `text` asks for (nothing without a detector)."""
         if self.detector is None:
             return NONE
-        return self.detector.detect(text, fine=fine)
+        return self.detector.detect(own_words(text), fine=fine)
 
     def offer(self, text: str, past: Sequence[TurnRecord], session: SessionState) -> Offer:
         """The tools this turn offers: this message's requests and the flow still open."""
@@ -73,9 +80,31 @@ class Gate:
             c.name in self.registry and self.registry.get(c.name).identifies for c in answered
         )
         flow = open_flow(earlier, done, self.registry, unserved)
-        return offered_tools(
-            self.registry, self.with_catalog(text, self.detect(text)), flow, session
-        )
+        now = self.with_catalog(text, self.detect(text))
+        if "decline" in now.kinds:
+            # "Don't cancel it": the change the shopper turns down is not asked for again; a
+            # change the flow did not hold ("no, exchange it instead") still is.
+            changes = change_kinds(self.registry)
+            dropped = set(flow) & changes
+            now = Requests(
+                now.kinds - dropped, now.scores, tuple(k for k in now.ordered if k not in dropped)
+            )
+            flow = tuple(k for k in flow if k not in changes)
+        return offered_tools(self.registry, now, flow, session)
+
+    def questions(self, text: str) -> tuple[str, ...]:
+        """The clauses of `text` that ask about the store's policies, one per question
+        ("how fast is express shipping, and do you deliver to apartments?"); else the text."""
+        own = own_words(text)
+        parts = clauses(own)[1:]
+        if self.detector is None or not parts:
+            return (own,)
+        asking = []
+        for part in parts:
+            scores = self.detect(part).scores
+            if scores and max(scores, key=lambda k: scores[k]) == "faq":
+                asking.append(part)
+        return tuple(asking) or (own,)
 
     def with_catalog(self, text: str, requests: Requests) -> Requests:
         """The requests, read with the catalog: a message naming a kind of product the store

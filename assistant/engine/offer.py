@@ -69,12 +69,19 @@ def open_flow(
         for k in registry.get(name).offered_for
     }
     kinds: list[str] = []
-    for n, requests in enumerate(earlier[-FLOW_TURNS:][::-1]):
+    recent = earlier[-FLOW_TURNS:][::-1]
+    for n, requests in enumerate(recent):
+        declined = "decline" in requests.kinds
+        older = {k for r in recent[n + 1 :] for k in r.kinds} if declined else set()
         for kind in requests.ordered or sorted(requests.kinds):
             if kind in NO_TOOLS or kind in closed or kind in kinds:
                 continue
+            if declined and kind in changes and kind in older:
+                continue  # "don't cancel it": turned down, not asked for
             if kind in changes or (n == 0 and unserved):
                 kinds.append(kind)
+        if declined:
+            break  # a no closes the changes asked for before it
     return tuple(kinds)
 
 

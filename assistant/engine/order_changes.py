@@ -29,7 +29,8 @@ def _named(value: str, said: str) -> bool:
     """Whether the option value `value` occurs as words in the shopper's text `said` (a size
     code also by its word: "L" by "large")."""
     forms = [value.lower(), *same_size(value)]
-    return any(re.search(rf"(?<![\w.]){re.escape(f)}(?![\w.])", said) for f in forms)
+    # "too small" says what is wrong with the item, not what is wanted
+    return any(re.search(rf"(?<!too )(?<![\w.]){re.escape(f)}(?![\w.])", said) for f in forms)
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -87,13 +88,17 @@ def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]
     return found
 
 
-def wanted_variants(ordered: Iterable[OrderItem], stock: Stock, said: str) -> set[str]:
+def wanted_variants(
+    ordered: Iterable[OrderItem], stock: Stock, said: str, latest: str = ""
+) -> set[str]:
     """The available variant item ids the shopper's words ask for, per ordered product.
 
     Args:
         ordered: The items of the orders tool results showed.
         stock: The available variants of the products tool results showed.
         said: Everything the shopper has written, lower-cased.
+        latest: The shopper's latest message, lower-cased: what it asks for counts first
+            ("a large in black then?" after "a large in red").
     """
     wanted: set[str] = set()
     for item in ordered:
@@ -102,10 +107,12 @@ def wanted_variants(ordered: Iterable[OrderItem], stock: Stock, said: str) -> se
         for item_id, new in stock.get(item.product_id, {}).items():
             if item_id == item.item_id:
                 continue
-            asked = sum(1 for k, v in new.items() if v != old.get(k) and _named(str(v), said))
+            changed = [str(v) for k, v in new.items() if v != old.get(k)]
+            now = sum(1 for v in changed if latest and _named(v, latest))
+            asked = sum(1 for v in changed if _named(v, said))
             kept = sum(1 for k, v in new.items() if v == old.get(k))
             if asked:
-                scored.append(((asked, kept), item_id))
+                scored.append(((now, asked, kept), item_id))
         if scored:
             best = max(score for score, _ in scored)
             wanted |= {item_id for score, item_id in scored if score == best}

@@ -4,8 +4,10 @@ The engine offers the model only the tools that fit what the shopper asked for (
 proposed only when a return was asked for), so the detection must generalise to phrasings
 nobody wrote for it. A logistic regression (scikit-learn) over the embeddings of the search's
 own sentence-transformers model is trained on hand-written examples per request kind
-(`data/requests.yaml`); a message is split into clauses ("find me a lamp and where is my
-order?") and every clause gets its kinds, so several requests in one message are all seen.
+(`data/requests.yaml`), with character n-grams beside them for misspellings and the words the
+embedding model knows little of (other languages, shop jargon). A message is split into
+clauses ("find me a lamp and where is my order?") and every clause gets its kinds, so several
+requests in one message are all seen.
 The fitted classifier is cached in the data folder, keyed by the examples and the model.
 """
 
@@ -30,9 +32,14 @@ always counts when at least `FLOOR`); a clause only at `CLAUSE_THRESHOLD`, so th
 message add what they clearly say, not noise."""
 FLOOR = 0.2
 CLAUSE_THRESHOLD = 0.6
+ADD_ONS = frozenset({"identity", "greeting"})
+"""Kinds said on the way to a request ("hi, I'm jo@example.com, ..."): when one is the whole
+message's best kind, the next best counts too (from `FLOOR`)."""
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\s+(?:and then|and also|also|plus|and)\s+(?=\w)", re.I)
 _FINE = re.compile(r"(?<=[,.!?;])\s+|\s+(?:and then|and also|also|plus|and|but)\s+(?=\w)", re.I)
 _MIN_CLAUSE_WORDS = 2
+_FEATURES = "embedding+char-2-5"
+"""Names the classifier's inputs, so a cached fit of other inputs is never read."""
 
 
 class Encoder(Protocol):
@@ -80,6 +87,20 @@ def clauses(text: str, *, fine: bool = False) -> list[str]:
     return [text, *long_enough] if len(long_enough) > 1 else [text]
 
 
+@dataclass(frozen=True)
+class _Classifier:
+    """The fitted character n-grams and the classifier over them and the embeddings."""
+
+    grams: Any
+    model: Any
+
+    def features(self, vectors: np.ndarray, texts: Sequence[str]) -> Any:
+        """Embeddings and n-gram weights side by side, one row per text."""
+        from scipy import sparse
+
+        return sparse.hstack([sparse.csr_matrix(vectors), self.grams.transform(texts)]).tocsr()
+
+
 class RequestDetector:
     """Detects request kinds in shopper messages.
 
@@ -98,7 +119,7 @@ class RequestDetector:
         self.encoder = encoder
         self.examples = examples if examples is not None else load_examples()
         self.cache_dir = cache_dir
-        self._model: Any = None
+        self._model: _Classifier | None = None
         self._lock = threading.Lock()
 
     @property
@@ -107,24 +128,26 @@ class RequestDetector:
         return sorted(self.examples)
 
     def _fingerprint(self) -> str:
-        digest = hashlib.sha256(self.encoder.name.encode())
+        digest = hashlib.sha256(f"{_FEATURES}:{self.encoder.name}".encode())
         for kind in self.kinds:
             digest.update(kind.encode())
             for example in self.examples[kind]:
                 digest.update(example.encode())
         return digest.hexdigest()[:16]
 
-    def _fit(self) -> Any:
+    def _fit(self) -> _Classifier:
+        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         texts = [t for kind in self.kinds for t in self.examples[kind]]
         labels = [kind for kind in self.kinds for _ in self.examples[kind]]
-        vectors = self.encoder.encode(texts)
-        model = LogisticRegression(C=8.0, max_iter=2000)
-        model.fit(vectors, labels)
-        return model
+        grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+        grams.fit(texts)
+        classifier = _Classifier(grams, LogisticRegression(C=16.0, max_iter=3000))
+        classifier.model.fit(classifier.features(self.encoder.encode(texts), texts), labels)
+        return classifier
 
-    def model(self) -> Any:
+    def model(self) -> _Classifier:
         """The fitted classifier (fitted, or read from the cache, on first use)."""
         with self._lock:
             if self._model is not None:
@@ -145,19 +168,29 @@ class RequestDetector:
         """The kinds `text` asks for (`fine`: split into smaller parts, see `clauses`)."""
         if not text.strip():
             return NONE
-        model = self.model()
+        classifier = self.model()
+        model = classifier.model
         parts = clauses(text, fine=fine)
-        probabilities = model.predict_proba(self.encoder.encode(parts))
+        probabilities = model.predict_proba(classifier.features(self.encoder.encode(parts), parts))
         ordered: list[str] = []
         scores: dict[str, float] = {}
         # The clauses first, in the message's order, then the whole message (the first row).
         rows = [(row, CLAUSE_THRESHOLD, 1.1) for row in probabilities[1:]]
         rows.append((probabilities[0], THRESHOLD, FLOOR))
         for row, threshold, floor in rows:
-            best = int(np.argmax(row))
-            for index in np.argsort(-row):
+            ranked = [int(i) for i in np.argsort(-row)]
+            leading = ranked[:1]
+            if str(model.classes_[ranked[0]]) in ADD_ONS:
+                leading = ranked[:2]
+            for index in ranked:
                 kind, p = str(model.classes_[index]), float(row[index])
                 scores[kind] = max(scores.get(kind, 0.0), p)
-                if (p >= threshold or (index == best and p >= floor)) and kind not in ordered:
+                if (p >= threshold or (index in leading and p >= floor)) and kind not in ordered:
                     ordered.append(kind)
+        if not ordered:
+            # A context sentence can drown the request ("I read a lot. Show me e-readers?"):
+            # then the best kind of any part counts.
+            kind, p = max(scores.items(), key=lambda item: item[1])
+            if p >= FLOOR:
+                ordered.append(kind)
         return Requests(frozenset(ordered), scores, tuple(ordered))

@@ -74,8 +74,12 @@ def similar_products(ctx: ToolContext, product_id: str) -> Suggestions:
     Args:
         product_id: The product id to find similar products for, such as '6086499569'.
     """
+    wanted = product_id.strip()
+    owner = ctx.store.product_for_item(wanted)
+    if owner is not None:
+        wanted = owner.product_id  # an item id names its product
     try:
-        found = _ranker(ctx).similar_items(product_id.strip(), SUGGESTED)
+        found = _ranker(ctx).similar_items(wanted, SUGGESTED)
     except KeyError:
         raise ToolError(f"no product with id {product_id}") from None
-    return Suggestions(about=product_id, results=[_typed(f) for f in found])
+    return Suggestions(about=wanted, results=[_typed(f) for f in found])

@@ -1,0 +1,329 @@
+"""Steps for the shopper's orders: sign-in, the order meant, its status, exactly the change.
+
+A change is proposed only when the records decide it: the order read in this turn, its status
+allowing the change, the items and variants the shopper named, a reason or an address in
+the shopper's own words. Where they cannot decide, the step is a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.engine.addresses import address_in
+from assistant.engine.order_changes import items_named, wanted_variants
+from assistant.engine.shown import ids_in
+from assistant.engine.situation import Handler, Situation, Step, ran
+from assistant.engine.sources import EMAIL, ZIP
+from assistant.store.models import GiftCard, Order, OrderItem
+
+ORDER_KINDS = ("order_status", "cancel", "return", "swap", "order_address", "payment")
+
+ASK_REASON = (
+    "I can cancel order {order_id}. Could you tell me the reason: is it no longer needed, or "
+    "was it ordered by mistake?"
+)
+_MISTAKE = re.compile(
+    r"\bmistake|\bby accident|\baccidental|\bwrong (?:item|order)|\bordered twice"
+)
+_NOT_NEEDED = re.compile(
+    r"no longer|n[o']?t need|dont need|changed? my mind|anymore|any more|not needed|"
+    r"don'?t want|no use for",
+    re.IGNORECASE,
+)
+
+
+def cancel_reason(said: str) -> str | None:
+    """The cancellation reason the shopper gave, in the store's two words for it, or None."""
+    if _MISTAKE.search(said):
+        return "ordered by mistake"
+    if _NOT_NEEDED.search(said):
+        return "no longer needed"
+    return None
+
+
+ASK_ADDRESS = (
+    "What is the full new address: street and number, apartment or suite if any, city, "
+    "state and zip code?"
+)
+ASK_IDENTITY = (
+    "I can help with that. First I need to verify who you are: please tell me your email "
+    "address, or your first name, last name and zip code."
+)
+NOT_THEIRS = (
+    "I can only show orders of the account you signed in with, and order {order_id} isn't one "
+    "of them. The account holder can ask about it themselves."
+)
+NOT_FOUND = (
+    "I couldn't find an account with that. Could you check it, or give me your first name, "
+    "last name and zip code instead?"
+)
+_NEEDS = {
+    "cancel": ("pending", "cancelled"),
+    "return": ("delivered", "returned"),
+    "order_address": ("pending", "changed"),
+    "payment": ("pending", "changed"),
+}
+
+
+def identity_step(s: Situation) -> Step | None:
+    if s.session.user_id is not None:
+        return None
+    if "find_user_id_by_email" in s.facts.failed_now or (
+        "find_user_id_by_name_zip" in s.facts.failed_now
+    ):
+        return Step(reply=NOT_FOUND)
+    emails = EMAIL.findall(s.text) or EMAIL.findall(s.typed)
+    if emails:
+        return Step("find_user_id_by_email", {"email": emails[-1].rstrip(".")})
+    if ZIP.search(s.said) and len(re.findall(r"[A-Za-z]{2,}", s.said)) >= 2:
+        return Step("find_user_id_by_name_zip")
+    return Step(reply=ASK_IDENTITY)
+
+
+def _theirs(s: Situation, order_ids: Sequence[str]) -> list[str]:
+    return [i for i in order_ids if s.facts.user is None or i in s.facts.user.orders]
+
+
+def _order_with_items(s: Situation, text: str) -> str | None:
+    """The order holding an item `text` names, among the shopper's orders read so far."""
+    for order_id in _theirs(s, list(s.facts.orders)):
+        if items_named(s.facts.orders[order_id].items, text):
+            return order_id
+    return None
+
+
+def _named_order(s: Situation) -> str | None:
+    """The order the shopper means: one the latest message names by id or by an item in it,
+    else one named by id earlier, else by an item earlier."""
+    latest = _theirs(s, ids_in("order_id", s.text))
+    if latest:
+        return latest[0]
+    if (by_item := _order_with_items(s, s.text.lower())) is not None:
+        return by_item
+    earlier = _theirs(s, list(reversed(ids_in("order_id", s.typed))))
+    return earlier[0] if earlier else _order_with_items(s, s.said)
+
+
+_STATUS_FOR = {"cancel": "pending", "return": "delivered", "order_address": "pending"}
+
+
+def _target_order(s: Situation, kind: str) -> tuple[Step | None, Order | None]:
+    """A step towards the order the shopper means, or that order read in this turn.
+
+    The order named by id; else the one holding an item the shopper named (the shopper's
+    orders are read to find it); else the only one whose status allows the change; else the
+    engine asks which.
+    """
+    if (further := _looking_further(s)) is not None:
+        return further, None
+    order_id = _named_order(s)
+    if order_id is None:
+        if s.facts.user is None:
+            return Step("get_user_details", {"user_id": s.session.user_id}), None
+        orders = s.facts.user.orders
+        unread = [o for o in orders if o not in s.facts.orders]
+        if len(orders) == 1:
+            order_id = orders[0]
+        elif unread:
+            return Step("get_order_details", {"order_id": unread[0]}), None
+        else:
+            status = _STATUS_FOR.get(kind)
+            fitting = [o for o in orders if status and s.facts.orders[o].status == status]
+            if len(fitting) == 1:
+                order_id = fitting[0]
+            else:
+                listed = "; ".join(
+                    f"{o} ({s.facts.orders[o].status}: "
+                    f"{', '.join(i.name for i in s.facts.orders[o].items)})"
+                    for o in orders
+                )
+                return Step(reply=f"Which order do you mean? {listed}."), None
+    if order_id not in s.facts.orders and "get_order_details" in s.facts.failed_now:
+        return Step(reply=NOT_THEIRS.format(order_id=order_id)), None
+    if order_id not in s.facts.read_now or order_id not in s.facts.orders:
+        return Step("get_order_details", {"order_id": order_id}), None
+    return None, s.facts.orders[order_id]
+
+
+def _looking_further(s: Situation) -> Step | None:
+    """The shopper means an order by an item no order read so far holds ("the other one,
+    with the thermostat"): read the shopper's other orders first."""
+    if ids_in("order_id", s.text) or not s.kinds_named:
+        return None
+    if _order_with_items(s, s.text.lower()) is not None:
+        return None
+    if s.facts.user is None:
+        return Step("get_user_details", {"user_id": s.session.user_id})
+    unread = [o for o in s.facts.user.orders if o not in s.facts.orders]
+    return Step("get_order_details", {"order_id": unread[0]}) if unread else None
+
+
+def _items_text(order: Order) -> str:
+    return ", ".join(f"{i.name} (item {i.item_id})" for i in order.items)
+
+
+def _chosen_items(s: Situation, order: Order) -> list[OrderItem]:
+    named = {item_id for _, item_id in items_named(order.items, s.said)}
+    named |= {i for i in s.shown.pointed if i in {x.item_id for x in order.items}}
+    chosen = [i for i in order.items if i.item_id in named]
+    return chosen or (list(order.items) if len(order.items) == 1 else [])
+
+
+def _named_method(s: Situation, current: str | None = None) -> str | None:
+    """The one payment method of the shopper's profile the shopper named (PayPal, a gift
+    card, a card by brand or last four digits), `current` (the one in use) aside, or None."""
+    if s.facts.user is None:
+        return None
+    found = []
+    for method in s.facts.user.payment_methods.values():
+        if method.id == current:
+            continue
+        words = {method.source.replace("_", " ")}
+        if method.source == "credit_card":
+            words |= {"credit card", "card", method.brand.lower(), method.last_four}
+        if method.source == "gift_card":
+            words.add("gift")
+        if any(re.search(rf"\b{re.escape(w)}\b", s.text.lower()) for w in words):
+            found.append(method.id)
+    return found[0] if len(found) == 1 else None
+
+
+def _refund_method(s: Situation, order: Order) -> str:
+    """The payment method a refund or a price difference goes to: a gift card the shopper
+    asked for, else the order's original payment."""
+    if "gift card" in s.said and s.facts.user is not None:
+        cards = [m.id for m in s.facts.user.payment_methods.values() if isinstance(m, GiftCard)]
+        if cards:
+            return cards[0]
+    return order.payment_history[0].payment_method_id
+
+
+def order_request(kind: str) -> Handler:
+    done_tool = {
+        "cancel": "cancel_pending_order",
+        "return": "return_delivered_order_items",
+        "order_address": "modify_pending_order_address",
+        "payment": "modify_pending_order_payment",
+    }.get(kind)
+
+    def handle(s: Situation) -> Step | None:
+        if done_tool is not None and ran(s, done_tool):
+            return None
+        if kind == "swap" and (
+            ran(s, "exchange_delivered_order_items") or ran(s, "modify_pending_order_items")
+        ):
+            return None
+        step, order = _target_order(s, kind)
+        if step is not None or order is None:
+            return step
+        if kind == "order_status":
+            return None
+        if kind == "swap":
+            return _swap(s, order)
+        needed, done = _NEEDS[kind]
+        if needed not in order.status:
+            return Step(
+                reply=f"Order {order.order_id} is {order.status}, so it can't be {done}. "
+                f"Only {needed} orders can be {done}."
+            )
+        if kind == "return":
+            items = _chosen_items(s, order)
+            if not items:
+                return Step(
+                    reply=f"Which items of order {order.order_id} would you like to return? "
+                    f"It has: {_items_text(order)}."
+                )
+            arguments = {
+                "order_id": order.order_id,
+                "item_ids": [i.item_id for i in items],
+                "payment_method_id": _refund_method(s, order),
+            }
+            return Step("return_delivered_order_items", arguments)
+        if kind == "payment":
+            if s.facts.user is None:
+                return Step("get_user_details", {"user_id": s.session.user_id})
+            method = _named_method(s, order.payment_history[0].payment_method_id)
+            if method is None:
+                listed = ", ".join(s.facts.user.payment_methods)
+                return Step(reply=f"Which payment method should order {order.order_id} use? "
+                            f"You have: {listed}.")  # fmt: skip
+            card = s.facts.user.payment_methods[method]
+            total = order.payment_history[0].amount
+            if isinstance(card, GiftCard) and card.balance < total:
+                return Step(
+                    reply=f"Your gift card {card.id} has a balance of ${card.balance:,.2f}, which "
+                    f"is not enough to cover order {order.order_id} (${total:,.2f}), so I can't "
+                    "switch the payment to it."
+                )
+            arguments = {"order_id": order.order_id, "payment_method_id": method}
+            return Step("modify_pending_order_payment", arguments)
+        if kind == "cancel":
+            reason = cancel_reason(s.said)
+            if reason is None:
+                return Step(reply=ASK_REASON.format(order_id=order.order_id))
+            return Step("cancel_pending_order", {"order_id": order.order_id, "reason": reason})
+        if kind == "order_address":
+            address = address_in(s.text) or address_in(s.typed)
+            if address is None:
+                return Step(reply=ASK_ADDRESS)
+            arguments = {"order_id": order.order_id, **address.arguments(order.address.country)}
+            return Step("modify_pending_order_address", arguments)
+        return Step(done_tool)
+
+    return handle
+
+
+def _swap(s: Situation, order: Order) -> Step | None:
+    if order.status not in ("delivered", "pending"):
+        return Step(
+            reply=f"Order {order.order_id} is {order.status}, so its items can't be changed now. "
+            "Pending orders can be changed and delivered ones exchanged."
+        )
+    items = _chosen_items(s, order)
+    if not items:
+        return Step(
+            reply=f"Which items of order {order.order_id} would you like to change? "
+            f"It has: {_items_text(order)}."
+        )
+    other = [k for k in s.kinds_named if k.lower() not in {i.name.lower() for i in items}]
+    if other:
+        return Step(
+            reply=f"An item can only be changed for another variant of the same product, so "
+            f"the {items[0].name} can't become a {other[0]}. I can return it instead, or "
+            "change it to another option of the same product."
+        )
+    for item in items:
+        if item.product_id not in s.facts.products:
+            return Step("get_product_details", {"product_id": item.product_id})
+    stock = {
+        pid: {v.item_id: dict(v.options) for v in p.variants.values() if v.available}
+        for pid, p in s.facts.products.items()
+    }
+    new_ids = []
+    for item in items:
+        asked = wanted_variants([item], stock, s.said, s.text.lower())
+        wanted = sorted(asked - {i.item_id for i in order.items})
+        if len(wanted) != 1:
+            others = [
+                f"{', '.join(o.values())} (item {i})"
+                for i, o in stock.get(item.product_id, {}).items()
+                if i != item.item_id
+            ][:8]
+            return Step(
+                reply=f"What would you like instead of the {item.name} "
+                f"({', '.join(item.options.values())})? Available: {'; '.join(others)}."
+            )
+        new_ids.append(wanted[0])
+    tool = (
+        "exchange_delivered_order_items"
+        if order.status == "delivered"
+        else "modify_pending_order_items"
+    )
+    arguments = {
+        "order_id": order.order_id,
+        "item_ids": [i.item_id for i in items],
+        "new_item_ids": new_ids,
+        "payment_method_id": _refund_method(s, order),
+    }
+    return Step(tool, arguments)
