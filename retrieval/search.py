@@ -319,9 +319,10 @@ class CatalogIndex:
         return vector
 
     def _stats(self, table: DocTable, filters: SearchFilters) -> tuple[int, float]:
-        mask = table.mask(filters)
-        count = int(mask.sum())
-        return count, float(table.price[mask].min()) if count else 0.0
+        selection = table.select(filters)
+        if not selection.count:
+            return 0, 0.0
+        return selection.count, float(table.price[selection.rows()].min())
 
     def understand(self, query: str) -> ParsedQuery:
         """The filters and ranking text read from `query` with this catalog's vocabulary."""
@@ -356,16 +357,16 @@ class CatalogIndex:
             parse_query(query, table.vocabulary) if parse else ParsedQuery(query, SearchFilters())
         )
         applied = (filters or SearchFilters()).merged(parsed.filters)
-        mask = table.mask(applied)
+        selection = table.select(applied)
         note: str | None = None
-        if not mask.any() and len(table):
+        if not selection.count and len(table):
             found = relax(applied, lambda f: self._stats(table, f)) if allow_relaxation else None
             described = ", ".join(c.describe(applied) for c in constraints(applied))
             if found is None:
                 note = f"No items match all of: {described}."
             else:
-                applied, mask, note = found.filters, table.mask(found.filters), found.message
-        if not mask.any() or k <= 0:
+                applied, selection, note = found.filters, table.select(found.filters), found.message
+        if not selection.count or k <= 0:
             return SearchResult(
                 hits=[], filters=applied, relaxation=note, understood=parsed.understood
             )
@@ -381,7 +382,7 @@ class CatalogIndex:
                 snap.vectors,
                 table,
                 applied,
-                mask,
+                selection,
                 vector,
                 depth,
                 self.dense_strategy,
@@ -391,7 +392,8 @@ class CatalogIndex:
         if mode in ("hybrid", "bm25"):
             hybrid = mode == "hybrid"
             min_match = self.lexical_min_match if hybrid else 0.0
-            rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth, min_match)))
+            lexical = snap.lexical.top(text, selection.mask, depth, min_match, selection.spans)
+            rankings.append(ranks_with_ties(lexical))
             weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
         hits = [self._hit(table.metas[pos], score) for pos, score in fused]

@@ -17,18 +17,20 @@ FILTERS = [
 
 
 @pytest.mark.parametrize(
-    ("exact_rows", "gather_rows", "broad_share"),
+    ("exact_rows", "gather_cost", "broad_share"),
     [
-        (10**9, 10**9, 0.05),  # exact scans (type blocks or gathered rows)
-        (0, 0, 0.0),  # HNSW with a candidate list sized from the selectivity
-        (0, 0, 2.0),  # neither: exact fallback
+        (10**9, 2.0, 0.05),  # exact scans, whole blocks or gathered rows as planned
+        (10**9, 0.0, 0.05),  # exact scans, allowed rows always gathered
+        (10**9, 10.0**9, 0.05),  # exact scans, spans always read whole
+        (0, 2.0, 0.0),  # HNSW with a candidate list sized from the selectivity
+        (0, 2.0, 2.0),  # neither: exact fallback
     ],
 )
 def test_paths_agree_with_chroma_where(
-    make_index, small_catalog, monkeypatch, exact_rows, gather_rows, broad_share
+    make_index, small_catalog, monkeypatch, exact_rows, gather_cost, broad_share
 ) -> None:
     monkeypatch.setattr(dense, "EXACT_ROWS", exact_rows)
-    monkeypatch.setattr(dense, "GATHER_ROWS", gather_rows)
+    monkeypatch.setattr(dense, "GATHER_COST", gather_cost)
     monkeypatch.setattr(dense, "BROAD_SHARE", broad_share)
     index = make_index()
     index.ingest(small_catalog)
