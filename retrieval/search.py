@@ -21,7 +21,6 @@ from pydantic import BaseModel, Field
 from retrieval.catalog import Product
 from retrieval.chroma import batched_size, open_collection
 from retrieval.dense import DenseStrategy, dense_search
-from retrieval.documents import chroma_metadata
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
 from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
@@ -32,6 +31,7 @@ from retrieval.relax import constraints, relax
 from retrieval.snapshot import load_snapshot, save_snapshot
 from retrieval.state import CatalogState
 from retrieval.table import DocTable, Vocabulary
+from retrieval.writes import write_plan
 
 SearchMode = Literal["hybrid", "dense", "bm25"]
 
@@ -241,6 +241,7 @@ class CatalogIndex:
             stored = self._state.product_hashes()
             kept = {pid for pid in keep if pid in stored}
             products = [p for p in products if p.product_id not in kept]
+            fresh = self.collection.count() == 0
             missing = self._reconcile()
             force_products = (
                 {r.product_id for r in self._state.docs() if r.doc_id in missing}
@@ -255,37 +256,15 @@ class CatalogIndex:
                 force_docs=missing,
                 force_products=force_products,
             )
-            step = min(batch_size, batched_size(self.client))
-            total = len(plan.embed)
-            new_vectors: dict[str, np.ndarray] = {}
-            for begin in range(0, total, step):
-                batch = plan.embed[begin : begin + step]
-                vectors = self.embedder.encode([d.text for d in batch])
-                new_vectors.update(zip((d.doc_id for d in batch), vectors, strict=True))
-                metadatas = []
-                for doc in batch:
-                    meta = chroma_metadata(doc.meta)
-                    old = plan.previous.get(doc.doc_id)
-                    if old is not None:  # upsert merges metadata: clear fields now gone
-                        meta.update({k: None for k in chroma_metadata(old.meta) if k not in meta})
-                    metadatas.append(meta)
-                self.collection.upsert(
-                    ids=[d.doc_id for d in batch], embeddings=vectors, metadatas=metadatas
-                )
-                report("embed", min(begin + step, total), total)
-            chunk = batched_size(self.client)
-            for begin in range(0, len(plan.update_meta), chunk):
-                pairs = plan.update_meta[begin : begin + chunk]
-                metadatas = []
-                for doc, old in pairs:
-                    meta = chroma_metadata(doc.meta)
-                    meta.update({k: None for k in chroma_metadata(old.meta) if k not in meta})
-                    metadatas.append(meta)
-                self.collection.update(ids=[d.doc_id for d, _ in pairs], metadatas=metadatas)
-                report("update", min(begin + chunk, len(plan.update_meta)), len(plan.update_meta))
-            for begin in range(0, len(plan.remove_docs), chunk):
-                self.collection.delete(ids=plan.remove_docs[begin : begin + chunk])
-                report("delete", min(begin + chunk, len(plan.remove_docs)), len(plan.remove_docs))
+            new_vectors = write_plan(
+                self.collection,
+                self.embedder,
+                plan,
+                embed_batch=batch_size,
+                write_batch=batched_size(self.client),
+                fresh=fresh,
+                report=report,
+            )
             if not plan.empty:
                 self._state.apply(
                     plan.product_rows, plan.remove_products, plan.store_docs, plan.remove_docs
