@@ -28,12 +28,23 @@ DenseStrategy = Literal["auto", "where"]
 EXACT_ROWS = 60_000  # rows read by an exact scan (a gathered row counts GATHER_COST rows)
 GATHER_COST = 2.0  # a gathered row costs about two rows read in a contiguous block
 BROAD_SHARE = 0.05  # allowed share from which HNSW with a sized candidate list is tried
+GATHER_CHUNK = 2048  # rows copied at a time when gathering
 
 
 def _scores(block: np.ndarray, query: np.ndarray) -> np.ndarray:
     """Cosine scores of unit rows; einsum, not BLAS: multithreaded BLAS gemv on a busy
     2-core machine costs 10-30x more than a single-threaded loop for these sizes."""
     return np.einsum("ij,j->i", block, query)
+
+
+def _gathered_scores(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Scores of scattered rows, gathered a chunk at a time: one copy of tens of thousands
+    of rows would be a fresh allocation of tens of MB, page-faulted in on every query."""
+    out = np.empty(rows.size, dtype=np.float32)
+    for start in range(0, rows.size, GATHER_CHUNK):
+        chunk = rows[start : start + GATHER_CHUNK]
+        out[start : start + chunk.size] = _scores(vectors[chunk], query)
+    return out
 
 
 def _top(scores: np.ndarray, rows: np.ndarray, depth: int) -> list[int]:
@@ -78,7 +89,7 @@ def exact(vectors: np.ndarray, selection: Selection, query: np.ndarray, depth: i
             all_scores.append(scores[local])
         elif gathered.size:
             all_rows.append(gathered)
-            all_scores.append(_scores(vectors[gathered], query))
+            all_scores.append(_gathered_scores(vectors, gathered, query))
     if not all_rows:
         return []
     return _top(np.concatenate(all_scores), np.concatenate(all_rows), depth)

@@ -134,13 +134,15 @@ class LexicalIndex:
             return []
         if len(token_ids) > 1:
             # Each token's documents are sorted: a stable sort merges the runs and keeps
-            # every document's scores in query order, summed as bm25s sums them.
+            # every document's scores in query order. `np.add.at` then adds them one by one
+            # from zero, in float32, as bm25s does (`reduceat` pairs them differently).
             order = np.argsort(docs, kind="stable")
             docs, scores, held = docs[order], scores[order], held[order]
-            starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-            docs = docs[starts]
-            scores = np.add.reduceat(scores, starts)
-            held = np.add.reduceat(held, starts)
+            new_doc = np.r_[True, docs[1:] != docs[:-1]]
+            starts = np.flatnonzero(new_doc)
+            summed = np.zeros(starts.size, dtype=scores.dtype)
+            np.add.at(summed, np.cumsum(new_doc) - 1, scores)
+            docs, scores, held = docs[starts], summed, np.add.reduceat(held, starts)
         good = (held >= needed) & (scores > 0)
         docs, scores = docs[good], scores[good]
         if docs.size > depth:

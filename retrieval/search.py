@@ -128,18 +128,20 @@ class CatalogIndex:
     def _load(
         self, rebuild: bool = False, new_vectors: dict[str, np.ndarray] | None = None
     ) -> _Snapshot:
-        rows = self._state.docs()
+        rows = self._state.doc_metas()
         # Grouped by product type: a type filter then reads one contiguous block of vectors.
-        rows.sort(key=lambda r: (r.meta["type_norm"], r.doc_id))
-        ids = [r.doc_id for r in rows]
+        rows.sort(key=lambda r: (r[1]["type_norm"], r[0]))
+        ids = [doc_id for doc_id, _ in rows]
         loaded = None if rebuild else load_snapshot(self._lexical_folder)
         if loaded is not None and loaded[0].doc_ids == ids:
             lexical, vectors = loaded
         else:
-            lexical = LexicalIndex.build(ids, [r.text for r in rows])
+            texts = self._state.doc_texts()
+            lexical = LexicalIndex.build(ids, [texts[doc_id] for doc_id in ids])
+            del texts
             vectors = self._assemble_vectors(ids, new_vectors or {})
             save_snapshot(self._lexical_folder, lexical, vectors)
-        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical, vectors)
+        return _Snapshot(DocTable(ids, [meta for _, meta in rows]), lexical, vectors)
 
     def _assemble_vectors(self, ids: list[str], new: dict[str, np.ndarray]) -> np.ndarray:
         """Vectors in `ids` order: just embedded, else from the previous snapshot, else Chroma."""

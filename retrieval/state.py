@@ -96,6 +96,17 @@ class CatalogState:
                     ).fetchall()
         return [DocRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
+    def doc_metas(self) -> list[tuple[str, dict[str, Any]]]:
+        """(doc_id, metadata) of every stored document, ordered by id; no texts."""
+        with self._lock:
+            rows = self._db.execute("SELECT doc_id, meta FROM docs ORDER BY doc_id").fetchall()
+        return [(doc_id, json.loads(meta)) for doc_id, meta in rows]
+
+    def doc_texts(self) -> dict[str, str]:
+        """doc_id to text of every stored document."""
+        with self._lock:
+            return dict(self._db.execute("SELECT doc_id, text FROM docs"))
+
     def doc_ids(self) -> list[str]:
         """Every stored document id."""
         with self._lock:

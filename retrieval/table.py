@@ -86,6 +86,9 @@ class DocTable:
         }
         self.vocabulary = Vocabulary.from_metas(metas)
         self._blocks = self._type_blocks()
+        everything = np.ones(n, dtype=bool)
+        everything.flags.writeable = False
+        self._everything = Selection(everything, ((0, n),) if n else (), n)
 
     @staticmethod
     def _codes(values: list[str]) -> tuple[dict[str, int], np.ndarray]:
@@ -141,7 +144,7 @@ class DocTable:
         """
         n = len(self.doc_ids)
         if filters is None or filters.is_empty():
-            return Selection(np.ones(n, dtype=bool), ((0, n),) if n else (), n)
+            return self._everything
         spans: list[tuple[int, int]] = [(0, n)] if n else []
         type_codes: list[int] | None = None
         if filters.product_types:
@@ -179,6 +182,7 @@ class DocTable:
         kept = tuple(
             (a, b) for a, b in spans if b > a and mask[a:b].any()
         )  # spans left empty by the other conditions are dropped
+        mask.flags.writeable = False  # shared by both channels: neither may change it
         return Selection(mask, kept, int(np.count_nonzero(mask)))
 
     def _option_rows(self, key: str, values: list[str], a: int, b: int) -> np.ndarray:

@@ -32,6 +32,7 @@ def test_paths_agree_with_chroma_where(
     monkeypatch.setattr(dense, "EXACT_ROWS", exact_rows)
     monkeypatch.setattr(dense, "GATHER_COST", gather_cost)
     monkeypatch.setattr(dense, "BROAD_SHARE", broad_share)
+    monkeypatch.setattr(dense, "GATHER_CHUNK", 2)  # several chunks even on a small catalog
     index = make_index()
     index.ingest(small_catalog)
     for filters in FILTERS:
