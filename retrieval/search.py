@@ -128,9 +128,8 @@ class CatalogIndex:
     def _load(
         self, rebuild: bool = False, new_vectors: dict[str, np.ndarray] | None = None
     ) -> _Snapshot:
-        rows = self._state.doc_metas()
         # Grouped by product type: a type filter then reads one contiguous block of vectors.
-        rows.sort(key=lambda r: (r[1]["type_norm"], r[0]))
+        rows = self._state.doc_metas_by_type()
         ids = [doc_id for doc_id, _ in rows]
         loaded = None if rebuild else load_snapshot(self._lexical_folder)
         if loaded is not None and loaded[0].doc_ids == ids:
@@ -377,7 +376,7 @@ class CatalogIndex:
             rankings.append(ranks_with_ties(lexical))
             weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
-        hits = [self._hit(table.metas[pos], score) for pos, score in fused]
+        hits = [self._hit(table.meta(pos), score) for pos, score in fused]
         return SearchResult(
             hits=hits, filters=applied, relaxation=note, understood=parsed.understood
         )

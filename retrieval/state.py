@@ -96,11 +96,16 @@ class CatalogState:
                     ).fetchall()
         return [DocRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
 
-    def doc_metas(self) -> list[tuple[str, dict[str, Any]]]:
-        """(doc_id, metadata) of every stored document, ordered by id; no texts."""
+    def doc_metas_by_type(self) -> list[tuple[str, str]]:
+        """(doc_id, metadata JSON) of every stored document, by product type, then id.
+
+        The order the index keeps rows in (a type's rows form one block). SQLite compares
+        text by its UTF-8 bytes, which orders as Python orders the strings.
+        """
         with self._lock:
-            rows = self._db.execute("SELECT doc_id, meta FROM docs ORDER BY doc_id").fetchall()
-        return [(doc_id, json.loads(meta)) for doc_id, meta in rows]
+            return self._db.execute(
+                "SELECT doc_id, meta FROM docs ORDER BY json_extract(meta, '$.type_norm'), doc_id"
+            ).fetchall()
 
     def doc_texts(self) -> dict[str, str]:
         """doc_id to text of every stored document."""

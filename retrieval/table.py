@@ -7,7 +7,9 @@ understanding which product types, brands and option values exist.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,22 +29,23 @@ class Vocabulary:
     type_keys: dict[str, set[str]] = field(default_factory=dict)  # type norm -> option keys
 
     @classmethod
-    def from_metas(cls, metas: list[dict[str, Any]]) -> Vocabulary:
+    def from_metas(cls, metas: Iterable[dict[str, Any]]) -> Vocabulary:
         """Collect the vocabulary of a list of document metadata."""
         vocab = cls()
-        values: dict[str, Counter[str]] = defaultdict(Counter)
-        type_keys: dict[str, set[str]] = defaultdict(set)
         for meta in metas:
-            type_norm = normalize(meta["product_type"])
-            vocab.product_types.setdefault(type_norm, meta["product_type"])
-            if meta.get("brand"):
-                vocab.brands.setdefault(normalize(meta["brand"]), meta["brand"])
-            for key, value in meta["options"].items():
-                values[normalize(key)][normalize(value)] += 1
-                type_keys[type_norm].add(normalize(key))
-        vocab.option_values = dict(values)
-        vocab.type_keys = dict(type_keys)
+            vocab.add(meta)
         return vocab
+
+    def add(self, meta: dict[str, Any]) -> None:
+        """Count one more document's type, brand and option values."""
+        type_norm = normalize(meta["product_type"])
+        self.product_types.setdefault(type_norm, meta["product_type"])
+        if meta.get("brand"):
+            self.brands.setdefault(normalize(meta["brand"]), meta["brand"])
+        for key, value in meta["options"].items():
+            key = normalize(key)
+            self.option_values.setdefault(key, Counter())[normalize(value)] += 1
+            self.type_keys.setdefault(type_norm, set()).add(key)
 
 
 @dataclass(frozen=True)
@@ -67,36 +70,48 @@ class Selection:
 class DocTable:
     """Columns of the documents, in the lexical index's order."""
 
-    def __init__(self, doc_ids: list[str], metas: list[dict[str, Any]]) -> None:
+    def __init__(self, doc_ids: list[str], metas: Sequence[str]) -> None:
+        """Build the columns.
+
+        Args:
+            doc_ids: Document ids, in index order.
+            metas: Each document's metadata as JSON text, as the catalog record stores it.
+                Kept as text (a tenth of the memory of parsed dicts) and parsed again only
+                for the rows a search returns.
+        """
         self.doc_ids = doc_ids
-        self.metas = metas
+        self._metas = list(metas)
         self.position = {d: i for i, d in enumerate(doc_ids)}
         n = len(doc_ids)
-        self.price = np.fromiter((m["price"] for m in metas), dtype=np.float64, count=n)
-        self.available = np.fromiter((m["available"] for m in metas), dtype=bool, count=n)
-        self._types = self._codes([m["type_norm"] for m in metas])
-        self._brands = self._codes([m.get("brand_norm", "") for m in metas])
+        self.price = np.empty(n, dtype=np.float64)
+        self.available = np.empty(n, dtype=bool)
+        types, type_codes = np.empty(n, dtype=np.int32), dict[str, int]()
+        brands, brand_codes = np.empty(n, dtype=np.int32), dict[str, int]()
         options: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for i, meta in enumerate(metas):
+        self.vocabulary = Vocabulary()
+        for i, text in enumerate(self._metas):  # one pass; each parsed dict is dropped
+            meta = json.loads(text)
+            self.price[i] = meta["price"]
+            self.available[i] = meta["available"]
+            types[i] = type_codes.setdefault(meta["type_norm"], len(type_codes))
+            brands[i] = brand_codes.setdefault(meta.get("brand_norm", ""), len(brand_codes))
             for key, value in meta["options"].items():
                 options[normalize(key)][normalize(value)].append(i)
+            self.vocabulary.add(meta)
+        self._types = (type_codes, types)
+        self._brands = (brand_codes, brands)
         self._options = {
             key: {value: np.asarray(pos, dtype=np.int32) for value, pos in vals.items()}
             for key, vals in options.items()
         }
-        self.vocabulary = Vocabulary.from_metas(metas)
         self._blocks = self._type_blocks()
         everything = np.ones(n, dtype=bool)
         everything.flags.writeable = False
         self._everything = Selection(everything, ((0, n),) if n else (), n)
 
-    @staticmethod
-    def _codes(values: list[str]) -> tuple[dict[str, int], np.ndarray]:
-        codes: dict[str, int] = {}
-        column = np.fromiter(
-            (codes.setdefault(v, len(codes)) for v in values), dtype=np.int32, count=len(values)
-        )
-        return codes, column
+    def meta(self, position: int) -> dict[str, Any]:
+        """The metadata of the document at `position`."""
+        return json.loads(self._metas[position])
 
     def _type_blocks(self) -> dict[int, tuple[int, int]] | None:
         codes = self._types[1]

@@ -53,6 +53,4 @@ def test_type_rows_are_contiguous(make_index, small_catalog) -> None:
     blocks = table.type_blocks(["T-Shirt", "Backpack", "Unknown"])
     assert blocks is not None and len(blocks) == 2
     rows = [r for a, b in blocks for r in range(a, b)]
-    assert (
-        sorted(table.metas[r]["product_type"] for r in rows) == ["Backpack"] * 2 + ["T-Shirt"] * 4
-    )
+    assert sorted(table.meta(r)["product_type"] for r in rows) == ["Backpack"] * 2 + ["T-Shirt"] * 4

@@ -3,6 +3,7 @@ every allowed row lies inside the reported spans."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
@@ -22,7 +23,7 @@ def _table(catalog: list[Product], grouped: bool, seed: int) -> tuple[DocTable, 
         docs.sort(key=lambda t: (t[0].meta["type_norm"], t[0].doc_id))
     else:
         random.Random(seed).shuffle(docs)
-    table = DocTable([d.doc_id for d, _, _ in docs], [d.meta for d, _, _ in docs])
+    table = DocTable([d.doc_id for d, _, _ in docs], [json.dumps(d.meta) for d, _, _ in docs])
     return table, [(p, v) for _, p, v in docs]
 
 
@@ -60,6 +61,7 @@ def test_selection_is_the_reference_semantics(catalog, wanted, grouped, seed) ->
         previous_end = b
     assert not (expected & ~inside).any()
     assert table.mask(wanted).tolist() == expected.tolist()
+    assert [table.meta(i)["item_id"] for i in range(len(table))] == [v.item_id for _, v in items]
 
 
 def test_type_filter_reads_only_its_blocks() -> None:
