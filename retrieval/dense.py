@@ -26,14 +26,15 @@ from retrieval.table import DocTable, Selection
 DenseStrategy = Literal["auto", "where"]
 
 EXACT_ROWS = 60_000  # rows read by an exact scan (a gathered row counts GATHER_COST rows)
-GATHER_COST = 2.0  # a gathered row costs about two rows read in a contiguous block
+GATHER_COST = 3.0  # a gathered row costs about three rows read in a contiguous block
 BROAD_SHARE = 0.05  # allowed share from which HNSW with a sized candidate list is tried
 GATHER_CHUNK = 2048  # rows copied at a time when gathering
 
 
 def _scores(block: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Cosine scores of unit rows; einsum, not BLAS: multithreaded BLAS gemv on a busy
-    2-core machine costs 10-30x more than a single-threaded loop for these sizes."""
+    """Cosine scores of unit rows. einsum, not BLAS: numpy's BLAS runs gemv on every core,
+    which on a busy shared 2-core machine is slower than einsum's single loop (and one BLAS
+    thread is no faster than einsum): the scan is bound by memory, not arithmetic."""
     return np.einsum("ij,j->i", block, query)
 
 
