@@ -19,7 +19,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 MODEL_STAMP := $(SHOPASSIST_DATA_DIR)/models/smollm2-135m-instruct/shopassist-prepared.json
 DEMO_STAMP := $(SHOPASSIST_DATA_DIR)/demo-loaded.json
 
-.PHONY: setup model data demo test lint bench eval browser clean
+.PHONY: setup model data demo test check lint bench eval browser clean
 
 setup: $(SETUP_STAMP)
 
@@ -50,9 +50,15 @@ demo: model data
 test: model browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Lint, then the tests that start no server (no vLLM, uvicorn, Gradio, browser).
+check: lint model
+	$(PY) -m pytest -m "not vllm and not browser and not server and not slow" $(PYTEST_ARGS)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: model data
 	$(PY) -m benchmarks.search

@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from assistant.engine import DialogueEngine
+    from assistant.engine.requests import RequestDetector
+    from assistant.llm.types import ChatModel
+    from assistant.store import Store
+    from assistant.tools.registry import ToolRegistry
 
 
 @dataclass
@@ -20,7 +27,7 @@ class Services:
     settings: Settings
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> Store:
         """The SQL store (users, orders, carts, sessions, turn logs)."""
         from assistant.store import Store
 
@@ -37,36 +44,79 @@ class Services:
         return open_indexes(s.data_dir, s.embedding_model, s.chroma_url)
 
     @cached_property
-    def registry(self) -> Any:
+    def registry(self) -> ToolRegistry:
         """Every tool the assistant offers."""
         from assistant.tools import default_registry
 
         return default_registry()
 
     @cached_property
-    def model(self) -> Any:
+    def model(self) -> ChatModel:
         """The chat model client (local vLLM server or the configured URL)."""
         from assistant.llm.client import chat_model_from_settings
 
         return chat_model_from_settings(self.settings)
 
     @cached_property
-    def engine(self) -> Any:
-        """The dialogue engine over all of the above."""
-        from assistant.engine import DialogueEngine, auto_tool_choice, require_tool_first
+    def requests(self) -> RequestDetector | None:
+        """What decides the tools offered each turn (None when the setting turns it off)."""
+        if not self.settings.offer_by_request:
+            return None
+        from assistant.engine.requests import RequestDetector
 
+        catalog, _ = self.indexes
+        return RequestDetector(catalog.embedder, cache_dir=self.settings.data_dir / "models")
+
+    @cached_property
+    def personal(self) -> Any:
+        """The personal ranker, fitted on the store's orders (None when the catalog is empty)."""
+        from assistant.tools.suggestions import personal_ranker
+
+        catalog, _ = self.indexes
+        return personal_ranker(self.store, catalog) if catalog.count() else None
+
+    @cached_property
+    def engine(self) -> DialogueEngine:
+        """The dialogue engine over all of the above."""
         catalog, faq = self.indexes
-        return DialogueEngine(
+        return make_engine(
+            self.settings,
             self.model,
             self.store,
             self.registry,
-            catalog=catalog,
-            faq=faq,
-            max_tool_rounds=self.settings.max_tool_rounds,
-            tool_choice=(
-                require_tool_first() if self.settings.forces_tool_first else auto_tool_choice
-            ),
+            catalog,
+            faq,
+            self.requests,
+            self.personal,
         )
+
+
+def make_engine(
+    settings: Settings,
+    model: ChatModel,
+    store: Store,
+    registry: ToolRegistry,
+    catalog: Any,
+    faq: Any,
+    requests: RequestDetector | None = None,
+    personal: Any | None = None,
+) -> DialogueEngine:
+    """A dialogue engine configured by `settings` over the given parts (evals give each
+    dialogue its own store)."""
+    from assistant.engine import DialogueEngine, auto_tool_choice, require_tool_first
+
+    return DialogueEngine(
+        model,
+        store,
+        registry,
+        catalog=catalog,
+        faq=faq,
+        personal=personal,
+        max_tool_rounds=settings.max_tool_rounds,
+        hold_arguments=settings.llm_constrain_ids,
+        requests=requests,
+        tool_choice=require_tool_first() if settings.forces_tool_first else auto_tool_choice,
+    )
 
 
 def build_services(settings: Settings | None = None) -> Services:

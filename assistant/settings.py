@@ -51,13 +51,19 @@ class Settings(BaseSettings):
     )
     llm_constrain_ids: bool = Field(
         default=True,
-        description="With the structural tag on, id arguments (order, item, product, user, "
-        "payment method ids, emails) must be ids the conversation has shown; a tool whose "
-        "id nobody has shown cannot be called yet. Order ids start with '#'. Order changes "
-        "take items and payment methods from the order and profile the tools returned, new "
-        "items from a product's available variants with the options the shopper named; "
-        "ids the shopper names or points at ('the second one': the second line of the "
-        "last list shown) are the ones called.",
+        description="Hold every argument to its source, in the grammar and in the engine's "
+        "check of each call: ids (order, item, product, user, payment method) to the ones "
+        "the conversation has shown, where such ids come from (an order change takes its "
+        "items from the order, new items from the product's available variants with the "
+        "options the shopper named; 'the second one' is the second line of the last list); "
+        "identity values, search queries and questions to the shopper's own words. A tool "
+        "whose required argument has no source cannot be called. Order ids start with '#'.",
+    )
+    offer_by_request: bool = Field(
+        default=True,
+        description="Offer the model only the tools that fit what the shopper asked for "
+        "(request kinds detected over the embeddings); a change is offered only when asked "
+        "for. Off: every tool is offered (arguments are held to their sources either way).",
     )
     llm_host: str = Field(default="127.0.0.1", description="Host the local vLLM server binds.")
     llm_port: int = Field(default=8321, description="Port the local vLLM server binds.")
@@ -139,11 +145,6 @@ class Settings(BaseSettings):
         if self.llm_model_path:
             return self.llm_model_path
         return self.finetuned_model_dir if self.llm_finetuned else self.model_dir
-
-    @property
-    def chroma_dir(self) -> Path:
-        """Folder of the embedded Chroma database."""
-        return self.data_dir / "chroma"
 
     @property
     def run_dir(self) -> Path:

@@ -69,11 +69,11 @@ def main() -> None:
             )
             print(f"{name}: cold start …", flush=True)
             cold = time_start(cls(settings), cold=not args.no_drop_caches)
-            warm = []
+            warm_runs = []
             for i in range(args.runs):
                 print(f"{name}: warm start {i + 1}/{args.runs} …", flush=True)
-                warm.append(time_start(cls(settings), cold=False))
-            rows[name] = (cold, statistics.median(warm))
+                warm_runs.append(time_start(cls(settings), cold=False))
+            rows[name] = (cold, statistics.median(warm_runs))
     print(f"\n{'configuration':<20} {'cold s':>8} {'warm s':>8}")
     for name, (cold, warm) in rows.items():
         print(f"{name:<20} {cold:>8.1f} {warm:>8.1f}")

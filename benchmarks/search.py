@@ -30,6 +30,7 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -192,13 +193,21 @@ def search_job(
     raw: list[float] = []
     raw_where: list[float] = []
     for i, (q, v) in enumerate(zip(queries, vectors, strict=True)):
-        runs = [
-            (hybrid, lambda q=q, v=v: index.search(q, k=10, query_embedding=v)),
-            (raw, lambda v=v: collection.query(query_embeddings=[v], n_results=10,
-                                               include=["metadatas", "distances"])),
-            (raw_where, lambda v=v, w=wheres[i]: collection.query(
-                query_embeddings=[v], n_results=10, where=w, include=["metadatas", "distances"])),
-        ]  # fmt: skip
+        fields = ["metadatas", "distances"]
+        runs: list[tuple[list[float], Callable[[], Any]]] = [
+            (hybrid, partial(index.search, q, k=10, query_embedding=v)),
+            (raw, partial(collection.query, query_embeddings=[v], n_results=10, include=fields)),
+            (
+                raw_where,
+                partial(
+                    collection.query,
+                    query_embeddings=[v],
+                    n_results=10,
+                    where=wheres[i],
+                    include=fields,
+                ),
+            ),
+        ]
         for bucket, fn in runs[i % 3 :] + runs[: i % 3]:  # rotate order to spread drift
             bucket.append(timed(fn))
     index.close()

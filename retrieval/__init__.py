@@ -41,7 +41,7 @@ def open_indexes(
     return catalog, faq
 
 
-def __getattr__(name: str):  # lazy: importing `retrieval` must not load torch or chromadb
+def __getattr__(name: str) -> object:  # lazy: importing `retrieval` must not load torch or chromadb
     if name == "ingest_path":
         from retrieval.importers import ingest_path
 

@@ -63,8 +63,9 @@ class LexicalIndex:
             counts[indices[indptr[token_id] : indptr[token_id + 1]]] += 1
         return counts
 
+    @staticmethod
     def _postings(
-        self, token_ids: list[int], spans: Sequence[tuple[int, int]] | None
+        retriever: bm25s.BM25, token_ids: list[int], spans: Sequence[tuple[int, int]] | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document, score, first occurrence of the token) of every posting of `token_ids`
         inside `spans`, token by token in query order.
@@ -72,7 +73,7 @@ class LexicalIndex:
         A token's postings are sorted by document (bm25s builds its matrix column by column
         from a sort on (token, document)), so a span is two binary searches away.
         """
-        postings = self.retriever.scores
+        postings = retriever.scores
         indices, data, indptr = postings["indices"], postings["data"], postings["indptr"]
         docs: list[np.ndarray] = []
         scores: list[np.ndarray] = []
@@ -127,7 +128,7 @@ class LexicalIndex:
             needed = max(1, math.ceil(min_match * len(set(words)) - 1e-9))
         if needed > len(set(token_ids)):
             return []
-        docs, scores, first = self._postings(token_ids, spans)
+        docs, scores, first = self._postings(self.retriever, token_ids, spans)
         keep = mask[docs]
         docs, scores, held = docs[keep], scores[keep], first[keep]
         if not docs.size:

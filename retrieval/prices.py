@@ -17,6 +17,7 @@ _AMOUNT = rf"(?:{_CUR_PRE}\s*{_NUM}{_CUR_POST}?|{_NUM}{_CUR_POST}|{_NUM}\b{_UNIT
 
 _MAX_WORDS = (
     r"under|below|less than|lower than|cheaper than|at most|no more than|not more than|"
+    r"nothing (?:over|above|more than)|not (?:over|above)|no (?:higher|pricier) than|"
     r"up to|max(?:imum)?|within|budget(?: of)?|<=?"
 )
 _MIN_WORDS = r"over|above|more than|higher than|at least|min(?:imum)?|starting at|>=?"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from retrieval.filters import SearchFilters
 from retrieval.prices import parse_price
 from retrieval.table import Vocabulary
-from retrieval.text import SpellIndex, normalize, singular
+from retrieval.text import SpellIndex, normalize, same_size, singular
 
 _IN_STOCK = re.compile(r"\b(?:in[\s-]stock|available now|available|ships now)\b", re.IGNORECASE)
 _OUT_OF_STOCK = re.compile(r"\b(?:out[\s-]of[\s-]stock|sold out|unavailable)\b", re.IGNORECASE)
@@ -324,7 +324,7 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
         if chosen is None:
             continue
         key, value = chosen
-        for v in [value, *_SYNONYMS.get(value, [])]:
+        for v in [value, *_SYNONYMS.get(value, []), *same_size(value)]:
             if v in vocab.option_values.get(key, {}) and v not in options[key]:
                 options[key].append(v)
 

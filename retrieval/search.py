@@ -28,6 +28,7 @@ from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, uniqu
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, parse_query
 from retrieval.relax import constraints, relax
+from retrieval.reranker import RelevanceScorer
 from retrieval.snapshot import load_snapshot, save_snapshot
 from retrieval.state import CatalogState
 from retrieval.table import DocTable, Vocabulary
@@ -46,7 +47,10 @@ class SearchHit(BaseModel):
     options: dict[str, str]
     price: float
     available: bool
-    score: float = Field(description="Fused relevance score; higher is better.")
+    score: float = Field(
+        description="Relevance score, higher is better: the re-ranker's when one ordered the "
+        "hits, else the fused one."
+    )
     brand: str | None = None
 
 
@@ -85,6 +89,8 @@ class CatalogIndex:
         rrf_k: int = 10,
         lexical_weight: float = 2.0,
         lexical_min_match: float = 0.5,
+        reranker: RelevanceScorer | None = None,
+        rerank_depth: int = 20,
     ) -> None:
         """Open (or create) the index.
 
@@ -104,7 +110,12 @@ class CatalogIndex:
             lexical_min_match: In hybrid search, the share of the query's words a document
                 must hold to enter the lexical ranking (BM25 alone ranks every document
                 holding one): a single shared word is weak evidence next to the dense one.
+            reranker: Orders the fused shortlist again (e.g. `retrieval.reranker.Reranker`);
+                it only sees items that passed every filter.
+            rerank_depth: How many fused hits the re-ranker orders (at least `k`).
         """
+        if rerank_depth < 1:
+            raise ValueError(f"rerank_depth must be at least 1, got {rerank_depth}")
         self.client = client
         self.embedder = embedder
         self.collection_name = collection
@@ -116,17 +127,21 @@ class CatalogIndex:
         self.rrf_k = rrf_k
         self.lexical_weight = lexical_weight
         self.lexical_min_match = lexical_min_match
+        self.reranker = reranker
+        self.rerank_depth = rerank_depth
         self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._snapshot: _Snapshot | None = None
-        self._snapshot = self._load()
+        self._snapshot = self._load(None)
 
     # ----------------------------------------------------------------- loading
 
     def _load(
-        self, rebuild: bool = False, new_vectors: dict[str, np.ndarray] | None = None
+        self,
+        previous: _Snapshot | None,
+        rebuild: bool = False,
+        new_vectors: dict[str, np.ndarray] | None = None,
     ) -> _Snapshot:
         # Grouped by product type: a type filter then reads one contiguous block of vectors.
         rows = self._state.doc_metas_by_type()
@@ -138,14 +153,15 @@ class CatalogIndex:
             texts = self._state.doc_texts()
             lexical = LexicalIndex.build(ids, [texts[doc_id] for doc_id in ids])
             del texts
-            vectors = self._assemble_vectors(ids, new_vectors or {})
+            vectors = self._assemble_vectors(ids, new_vectors or {}, previous)
             save_snapshot(self._lexical_folder, lexical, vectors)
         return _Snapshot(DocTable(ids, [meta for _, meta in rows]), lexical, vectors)
 
-    def _assemble_vectors(self, ids: list[str], new: dict[str, np.ndarray]) -> np.ndarray:
+    def _assemble_vectors(
+        self, ids: list[str], new: dict[str, np.ndarray], old: _Snapshot | None
+    ) -> np.ndarray:
         """Vectors in `ids` order: just embedded, else from the previous snapshot, else Chroma."""
         out = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
-        old = self._snapshot
         missing: list[int] = []
         for row, doc_id in enumerate(ids):
             if doc_id in new:
@@ -173,14 +189,15 @@ class CatalogIndex:
         """Number of indexed items (variants)."""
         return len(self._snapshot.table)
 
-    def product_count(self) -> int:
-        """Number of indexed products."""
-        return len(self._state.product_hashes())
-
     def get_product(self, product_id: str) -> Product | None:
         """The stored product, or None when the id is unknown."""
         body = self._state.product_body(product_id)
         return Product.model_validate_json(body) if body is not None else None
+
+    def products(self) -> list[Product]:
+        """Every indexed product."""
+        ids = sorted(self._state.product_hashes())
+        return [p for i in ids if (p := self.get_product(i)) is not None]
 
     def close(self) -> None:
         """Release the catalog record (Chroma clients close themselves)."""
@@ -271,7 +288,7 @@ class CatalogIndex:
                     plan.product_rows, plan.remove_products, plan.store_docs, plan.remove_docs
                 )
                 report("lexical", 0, 1)
-                self._snapshot = self._load(rebuild=plan.changes_text, new_vectors=new_vectors)
+                self._snapshot = self._load(self._snapshot, plan.changes_text, new_vectors)
                 report("lexical", 1, 1)
         return IngestSummary(
             added=plan.added,
@@ -318,6 +335,7 @@ class CatalogIndex:
         parse: bool = True,
         allow_relaxation: bool = True,
         query_embedding: np.ndarray | None = None,
+        rerank: bool = True,
     ) -> SearchResult:
         """Find the items best matching `query` among those satisfying every filter.
 
@@ -330,6 +348,7 @@ class CatalogIndex:
             allow_relaxation: When nothing matches, drop the fewest constraints that give
                 results and say so in `relaxation`.
             query_embedding: A precomputed query vector (skips the embedding model).
+            rerank: Let the index's re-ranker (if it has one) order the fused shortlist.
         """
         snap = self._snapshot
         table = snap.table
@@ -351,7 +370,9 @@ class CatalogIndex:
                 hits=[], filters=applied, relaxation=note, understood=parsed.understood
             )
 
-        depth = max(k, self.candidate_depth)
+        reranker = self.reranker if rerank else None
+        shortlist = max(k, self.rerank_depth) if reranker is not None else k
+        depth = max(shortlist, self.candidate_depth)
         text = parsed.text or query
         rankings: list[list[tuple[int, int]]] = []
         weights: list[float] = []
@@ -375,11 +396,31 @@ class CatalogIndex:
             lexical = snap.lexical.top(text, selection.mask, depth, min_match, selection.spans)
             rankings.append(ranks_with_ties(lexical))
             weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
-        fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:k]
+        fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:shortlist]
+        if reranker is not None and fused:
+            fused = self._rerank(reranker, text, table, fused)
+        fused = fused[:k]
         hits = [self._hit(table.meta(pos), score) for pos, score in fused]
         return SearchResult(
             hits=hits, filters=applied, relaxation=note, understood=parsed.understood
         )
+
+    def _rerank(
+        self,
+        reranker: RelevanceScorer,
+        text: str,
+        table: DocTable,
+        fused: list[tuple[int, float]],
+    ) -> list[tuple[int, float]]:
+        """The shortlist ordered by the re-ranker's scores (ties keep the fused order).
+
+        The shortlist's texts are read from the catalog record: holding every indexed text
+        in memory would cost hundreds of MB at a million items, for twenty reads a query.
+        """
+        by_id = self._state.texts_of([table.doc_ids[pos] for pos, _ in fused])
+        scores = reranker.score(text, [by_id[table.doc_ids[pos]] for pos, _ in fused])
+        order = sorted(range(len(fused)), key=lambda i: (-float(scores[i]), i))
+        return [(fused[i][0], float(scores[i])) for i in order]
 
     @staticmethod
     def _hit(meta: dict[str, Any], score: float) -> SearchHit:

@@ -72,7 +72,7 @@ COMMON_WORDS = frozenset(
     should since small some something still such sure take than that them then there these
     they thing think this those through time today under until used very walk want warm
     wear well were what when where which while whose will with without work would
-    year your""".split()  # noqa: SIM905
+    year your""".split()
 )
 
 
@@ -146,3 +146,22 @@ class SpellIndex:
             return None
         # Prefer the most frequent candidate, then the alphabetically first, for determinism.
         return min(candidates, key=lambda c: (-self._counts.get(c, 0), abs(len(c) - len(word)), c))
+
+
+SIZE_WORDS: dict[str, tuple[str, ...]] = {
+    "xs": ("extra small", "x-small", "xsmall"),
+    "s": ("small",),
+    "m": ("medium",),
+    "l": ("large",),
+    "xl": ("extra large", "x-large", "xlarge"),
+    "xxl": ("2xl", "xx-large", "extra extra large"),
+}
+"""Clothing size codes and the words shoppers use for them (either can be in a catalog)."""
+
+
+def same_size(value: str) -> list[str]:
+    """The other ways of writing a size: 'l' → ['large'], 'large' → ['l']."""
+    value = value.lower()
+    if value in SIZE_WORDS:
+        return list(SIZE_WORDS[value])
+    return [code for code, words in SIZE_WORDS.items() if value in words]

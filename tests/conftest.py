@@ -12,8 +12,8 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
+from assistant.finetune.served import prepare_served_model
 from assistant.llm.prepare import is_prepared, prepare_model
-from assistant.llm.served import prepare_served_model
 from assistant.llm.server import VllmServer, free_port
 from assistant.settings import Settings
 

@@ -56,5 +56,4 @@ def served_client(server: VllmServer, max_tokens: int) -> OpenAIChatModel:
         max_tokens=max_tokens,
         temperature=0.0,
         constrain_tool_calls=server.settings.llm_constrain_tool_calls,
-        constrain_ids=server.settings.llm_constrain_ids,
     )

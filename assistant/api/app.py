@@ -9,9 +9,9 @@ from fastapi import FastAPI, Request
 from assistant.api import openai_compat, sessions, tools
 from assistant.api.deps import ApiState
 from assistant.api.errors import install_error_handlers
-from assistant.api.health import model_health
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from assistant.api.schemas import Health
+from assistant.health import model_health
 
 DESCRIPTION = """\
 The shop assistant for storefronts and other services.

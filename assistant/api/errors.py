@@ -74,7 +74,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
         message = err.detail if isinstance(err.detail, str) else HTTPStatus(err.status_code).phrase
         return error_response(
-            err.status_code, _code_for(err.status_code), message, headers=err.headers
+            err.status_code,
+            _code_for(err.status_code),
+            message,
+            headers=dict(err.headers) if err.headers else None,
         )
 
     @app.exception_handler(RequestValidationError)

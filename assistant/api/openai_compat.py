@@ -24,8 +24,8 @@ from assistant.api.deps import require_api_key, state
 from assistant.api.errors import ERROR_RESPONSES, ApiError
 from assistant.api.schemas import MAX_MESSAGE_CHARS, SESSION_ID_PATTERN
 from assistant.engine import ReplyEvent, ToolCallEvent, TurnEvent
-from assistant.tools.context import SessionState
-from assistant.ui.messages import reply_text
+from assistant.presentation.turns import reply_text
+from assistant.store.models import SessionState
 
 MODEL_ID = "shopassist"
 

@@ -70,8 +70,15 @@ class ToolInfo(BaseModel):
     """One tool the assistant (and direct calls) can use."""
 
     name: str
-    kind: Literal["read", "write"] = Field(description="write tools need a confirmation.")
+    kind: Literal["read", "reversible", "change"] = Field(
+        description="read: only reads; reversible: a change that runs at once and can be "
+        "undone (the cart); change: an order or account change that needs a confirmation."
+    )
     needs_auth: bool = Field(description="Needs a signed-in shopper.")
+    owner: str | None = Field(
+        default=None, description="The argument naming the shopper's own order or account."
+    )
+    shows: bool = Field(default=False, description="Its result is shown as cards.")
     description: str
     parameters: dict[str, Any] = Field(description="JSON schema of the arguments.")
 

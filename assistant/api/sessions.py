@@ -21,7 +21,7 @@ from assistant.api.schemas import (
 )
 from assistant.api.turns import stream_frames, turn_body
 from assistant.engine.direct import pending_action
-from assistant.tools.context import SessionState
+from assistant.store.models import SessionState
 
 router = APIRouter(
     prefix="/v1/sessions",

@@ -43,6 +43,8 @@ def tool_infos(registry: Any) -> list[dict[str, Any]]:
             "name": tool.name,
             "kind": tool.kind.value,
             "needs_auth": tool.needs_auth,
+            "owner": tool.owner,
+            "shows": tool.shows,
             "description": tool.description,
             "parameters": tool.openai_schema()["function"]["parameters"],
         }
@@ -56,7 +58,7 @@ def answer(result: DirectResult) -> JSONResponse:
         details = result.details or None
         raise ApiError(_FAILURES[result.status], result.status, result.error or "", details)
     body = ToolResult(
-        status=result.status,  # type: ignore[arg-type]
+        status=result.status,
         tool=result.tool,
         arguments=result.arguments,
         data=result.data,

@@ -9,14 +9,18 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 
-from assistant.engine import ErrorEvent, ReplyEvent, TurnEvent, TurnOutcome
+from assistant.engine import ErrorEvent, ReplyEvent, ToolResultEvent, TurnEvent, TurnOutcome
 from assistant.engine.direct import pending_action
-from assistant.ui.messages import cards_markdown
+from assistant.presentation.turns import cards_markdown
 
 
 def event_dict(event: TurnEvent) -> dict[str, Any]:
-    """One event as JSON data; `kind` says which."""
-    return jsonable_encoder(asdict(event))
+    """One event as JSON data; `kind` says which. A result's typed record is its `data`."""
+    data = asdict(event)
+    if isinstance(event, ToolResultEvent):
+        data.pop("result")
+        data.update(ok=event.ok, refused=event.refused)
+    return jsonable_encoder(data)
 
 
 def sse(event: str, data: Any) -> str:

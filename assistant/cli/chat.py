@@ -1,96 +1,36 @@
 """`shopassist chat`: a terminal chat with the assistant, on the same engine as the web UI.
 
 Tool calls show as dimmed trace lines while the turn runs; product results, comparisons,
-orders and carts show as tables under the reply. `/signin EMAIL` signs in through the same
-policy-checked path as the web sign-in panel.
+orders and carts show under the reply, rendered by `assistant.presentation`. `/signin EMAIL`
+signs in through the same policy-checked path as the web sign-in panel.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import typer
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.markdown import Markdown
-from rich.table import Table
 
-from assistant.engine import (
+from assistant.engine.direct import call_tool
+from assistant.presentation import (
     ConfirmationNeededEvent,
     ErrorEvent,
     ReplyEvent,
     ToolCallEvent,
     ToolResultEvent,
     TurnEvent,
+    render_text,
 )
-from assistant.engine.direct import call_tool
-from assistant.engine.render import ToolOutput, money, render_output
-from assistant.ui.messages import shown_outputs
+from assistant.presentation.turns import shown_outputs
 
 HELP = (
     "Type a message, or: /signin EMAIL · /signin FIRST LAST ZIP · /new (new conversation) · /quit"
 )
-
-
-def _options(options: Any) -> str:
-    if isinstance(options, Mapping):
-        return ", ".join(f"{k}: {v}" for k, v in options.items())
-    return str(options or "")
-
-
-def items_table(title: str, items: list[Mapping[str, Any]]) -> Table:
-    """Items (search hits, product variants) as a table."""
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in ("name", "item", "options", "price", "stock"):
-        table.add_column(column, justify="right" if column == "price" else "left")
-    for item in items:
-        stock = item.get("available")
-        table.add_row(
-            str(item.get("name", "")),
-            str(item.get("item_id", "")),
-            _options(item.get("options")),
-            money(item.get("price")),
-            "" if stock is None else ("in stock" if stock else "[red]out of stock[/]"),
-        )
-    return table
-
-
-def comparison_table(data: Mapping[str, Any]) -> Table:
-    """`compare_products` output as a table."""
-    table = Table(title="Comparison", title_justify="left", show_lines=True)
-    table.add_column("")
-    for column in data.get("columns", []):
-        table.add_column(str(column))
-    for row in data.get("rows", []):
-        label = str(row.get("attribute", ""))
-        cells = [
-            "—" if v is None else (money(v) if label == "price" and not isinstance(v, str) else v)
-            for v in row.get("values", [])
-        ]
-        table.add_row(label, *(str(c) for c in cells))
-    return table
-
-
-def output_renderable(output: ToolOutput) -> RenderableType:
-    """A tool result as a rich table when it has a tabular shape, else markdown."""
-    data = output.data
-    if isinstance(data, Mapping):
-        if isinstance(data.get("results"), list):
-            return items_table("Products", data["results"])
-        if "columns" in data and "rows" in data:
-            return comparison_table(data)
-        if "order_id" in data and isinstance(data.get("items"), list):
-            title = f"Order {data['order_id']} — {data.get('status')}"
-            return items_table(title, data["items"])
-        if isinstance(data.get("variants"), list | dict):
-            variants = data["variants"]
-            rows = list(variants.values()) if isinstance(variants, Mapping) else variants
-            name = data.get("name", "")
-            items = [{"name": name, **v} for v in rows if isinstance(v, Mapping)]
-            return items_table(f"{name} (product {data.get('product_id')})", items)
-    return Markdown(render_output(output))
 
 
 def show_event(console: Console, event: TurnEvent) -> None:
@@ -122,7 +62,7 @@ def show_turn(console: Console, engine: Any, session_id: str, text: str) -> list
     reply = events[-1] if events else None
     if isinstance(reply, ReplyEvent) and reply.source != "confirmation":
         for output in shown_outputs(events):
-            console.print(output_renderable(output))
+            console.print(Markdown(render_text(output.result)))
     return events
 
 
@@ -180,8 +120,8 @@ def chat(
     ),
 ) -> None:
     """Chat with the assistant in the terminal."""
-    from assistant.api.health import model_health
     from assistant.cli.serve import ensure_model_server
+    from assistant.health import model_health
     from assistant.services import build_services
     from assistant.settings import get_settings
 

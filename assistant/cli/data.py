@@ -14,9 +14,19 @@ app = typer.Typer(help="Load store data.", no_args_is_help=True)
 @app.command("demo")
 def demo() -> None:
     """Load the τ²-bench retail demo store (users, orders, catalog, policy and FAQ pages)."""
-    from assistant.demo.loader import load_demo
+    import time
 
-    load_demo(get_settings(), progress=typer.echo)
+    from assistant.demo.loader import load_demo
+    from assistant.services import build_services
+
+    settings = get_settings()
+    load_demo(settings, progress=typer.echo)
+    started = time.perf_counter()
+    detector = build_services(settings).requests
+    if detector is not None:
+        detector.model()  # fitted once here, so the first chat turn does not wait for it
+        seconds = time.perf_counter() - started
+        typer.echo(f"request detector ready ({len(detector.kinds)} kinds, {seconds:.0f}s)")
 
 
 def ingest(
@@ -26,7 +36,7 @@ def ingest(
     ),
 ) -> None:
     """Import a catalog file into search, re-embedding only what changed."""
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from retrieval import open_indexes
     from retrieval.importers import ingest_path
@@ -34,7 +44,7 @@ def ingest(
     settings = get_settings()
     catalog, _ = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
     with Progress() as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:

@@ -323,7 +323,9 @@ def evaluate(
     adapter_dir: Path = typer.Option(
         ADAPTER_DIR, help="Adapter merged for the fine-tuned model.", show_default="committed one"
     ),
-    report_dir: Path = typer.Option(Path("evals/reports"), help="Where the report goes."),
+    report_dir: Path | None = typer.Option(
+        None, help="Where the report goes.", show_default="<data dir>/reports"
+    ),
     grammar: bool | None = typer.Option(
         None,
         "--grammar/--no-grammar",
@@ -367,7 +369,7 @@ def evaluate(
         settings,
         cases or _data_dir(data_dir) / "dev_cases.jsonl",
         models,
-        report_dir,
+        report_dir or settings.data_dir / "reports",
         limit=limit,
         keep=keep,
         progress=typer.echo,

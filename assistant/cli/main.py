@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import data, finetune, llm, model, run
+from assistant.cli import data, evals, finetune, llm, model, run
 
 app = typer.Typer(
     help="shopassist: a self-hostable shopping and customer-service assistant.",
@@ -15,6 +15,7 @@ app.add_typer(model.app, name="model")
 app.add_typer(llm.app, name="llm")
 app.add_typer(data.app, name="data")
 app.add_typer(finetune.app, name="finetune")
+app.add_typer(evals.app, name="eval")
 run.register(app)
 
 

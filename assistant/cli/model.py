@@ -15,8 +15,8 @@ def prepare(
 ) -> None:
     """Convert the bundled SmolLM2-135M-Instruct GGUF into a safetensors model folder; with
     SHOPASSIST_LLM_FINETUNED on, also merge the committed fine-tuning adapter into it."""
+    from assistant.finetune.served import prepare_served_model
     from assistant.llm.prepare import prepare_model
-    from assistant.llm.served import prepare_served_model
 
     settings = get_settings()
     if force:

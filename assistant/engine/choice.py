@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.llm.types import ToolChoice
-from assistant.tools.context import SessionState
+from assistant.store.models import SessionState
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -25,24 +26,31 @@ from assistant.engine.choice import (
     auto_tool_choice,
     offered_tools,
 )
-from assistant.engine.events import (
+from assistant.engine.gate import Gate
+from assistant.engine.grounding import verify
+from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
+from assistant.engine.offer import Offer
+from assistant.engine.outcome import TurnOutcome
+from assistant.engine.planned import planned_rounds
+from assistant.engine.policy import Policy
+from assistant.engine.requests import RequestDetector
+from assistant.llm.quoting import DATA_NOTE, defang
+from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolCall, ToolChoice
+from assistant.presentation import (
+    NO_RESULTS_REPLY,
     ConfirmationNeededEvent,
     ErrorEvent,
     ReplyEvent,
     ToolCallEvent,
+    ToolOutput,
     ToolResultEvent,
     TurnEvent,
-    TurnOutcome,
+    describe_action,
+    render_fallback,
 )
-from assistant.engine.grounding import verify
-from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
-from assistant.engine.policy import Policy, is_explicit_yes
-from assistant.engine.quoting import DATA_NOTE, defang
-from assistant.engine.render import NO_RESULTS_REPLY, ToolOutput, describe_action, render_fallback
-from assistant.llm.types import ChatModel, ChatResult, Message, ToolChoice
-from assistant.store.models import ToolCallRecord, TurnRecord
-from assistant.tools.context import SessionState, ToolContext, utc_now
-from assistant.tools.registry import Tool, ToolRegistry
+from assistant.store.models import OrderItem, SessionState, ToolCallRecord, TurnRecord
+from assistant.tools.context import ToolContext, utc_now
+from assistant.tools.registry import Tool, ToolKind, ToolRegistry
 
 if TYPE_CHECKING:
     from assistant.store import Store
@@ -50,6 +58,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_UNAVAILABLE = "Sorry, I can't answer right now. Please try again in a moment."
+UNDO_NOTE = "You can say “undo” to take that back."
 _TOOL_CALL_TEXT = re.compile(r"<tool_call>.*?(</tool_call>|$)", re.DOTALL | re.IGNORECASE)
 
 
@@ -97,6 +106,8 @@ class _Turn:
         self.called: list[str] = []
         self.llm_seconds = 0.0
         self.tool_seconds = 0.0
+        self.offer: Offer | None = None
+        self.rules: CallRules | None = None
 
     def emit(self, event: TurnEvent) -> TurnEvent:
         self.outcome.events.append(event)
@@ -112,6 +123,7 @@ class DialogueEngine:
         registry: The tools the model may call; `assistant.tools.default_registry()` if None.
         catalog: Product search index handed to tools as `ctx.catalog`.
         faq: FAQ passage index handed to tools as `ctx.faq`.
+        personal: The personal ranker handed to tools as `ctx.personal`.
         system_prompt: Replaces `prompts/system.md`.
         max_tool_rounds: Model calls per turn that may ask for tools.
         tool_choice: Strategy choosing `tool_choice` for each model call.
@@ -119,6 +131,11 @@ class DialogueEngine:
         history_chars: Character budget of the history in the prompt; older turns beyond it
             are left out (the tool schemas and system prompt take their own share of the
             model's context).
+        hold_arguments: Hold ids to the records the conversation has shown, where they
+            belong (`shown`), and the values a shopper gives to the shopper's words
+            (`sources`), in the rules of every model call and in the check of every call.
+        requests: Detects what the shopper asks for, which decides the tools offered each
+            turn (`offer`); None offers every tool.
         now: Clock handed to tools.
         clock: Monotonic timer for the turn's timings.
     """
@@ -131,11 +148,14 @@ class DialogueEngine:
         *,
         catalog: Any | None = None,
         faq: Any | None = None,
+        personal: Any | None = None,
         system_prompt: str | None = None,
         max_tool_rounds: int = 4,
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
         history_turns: int = 6,
         history_chars: int = 12_000,
+        hold_arguments: bool = True,
+        requests: RequestDetector | None = None,
         now: Callable[[], datetime] = utc_now,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -148,11 +168,13 @@ class DialogueEngine:
         self.registry = registry
         self.catalog = catalog
         self.faq = faq
+        self.personal = personal
         self.system_prompt = system_prompt if system_prompt is not None else default_system_prompt()
         self.policy = Policy(self._order_owner, max_tool_rounds=max_tool_rounds)
         self.tool_choice = tool_choice
         self.history_turns = history_turns
         self.history_chars = history_chars
+        self.gate = Gate(registry, requests, catalog, hold_arguments=hold_arguments)
         self.now = now
         self.clock = clock
         self.tools = list(_schemas(tuple(registry)))
@@ -164,7 +186,12 @@ class DialogueEngine:
 
     def _context(self, session: SessionState) -> ToolContext:
         return ToolContext(
-            store=self.store, session=session, catalog=self.catalog, faq=self.faq, now=self.now
+            store=self.store,
+            session=session,
+            catalog=self.catalog,
+            faq=self.faq,
+            personal=self.personal,
+            now=self.now,
         )
 
     def respond(self, session_id: str, text: str) -> TurnOutcome:
@@ -208,9 +235,24 @@ class DialogueEngine:
             # Cleared in the store before it runs: a turn arriving meanwhile finds nothing.
             self.store.save_session(session)
         try:
-            if pending is not None and is_explicit_yes(turn.text):
+            turn.offer = self.gate.offer(turn.text, past, session)
+            verdict = (
+                self.gate.confirmation(pending, turn.text, self._ordered(pending))
+                if pending is not None
+                else None
+            )
+            if pending is not None and verdict is not None and verdict.action == "ask_again":
+                # A yes to something else than the summary: nothing runs, the change waits.
+                session.pending_action = pending
+                return ReplyEvent(verdict.message, source="confirmation")
+            if pending is not None and verdict is not None and verdict.action == "run":
                 yield from self._confirmed(turn, session, history, pending)
-            reply = yield from self._rounds(turn, session, history)
+                # The yes answered the flow before it: only what it asks for itself is open.
+                turn.offer = self.gate.offer(turn.text, [], session)
+            if self.gate.detector is not None:
+                reply = yield from planned_rounds(self, turn, session, history, pending is not None)
+            else:
+                reply = yield from self._rounds(turn, session, history)
         except Exception as err:  # the model server failing must not lose the session
             log.exception("turn failed in session %s", session.session_id)
             yield turn.emit(ErrorEvent(f"{type(err).__name__}: {err}"))
@@ -218,10 +260,26 @@ class DialogueEngine:
             text = render_fallback(turn.outputs) if turn.outputs else MODEL_UNAVAILABLE
             reply = ReplyEvent(text, source="rendered")
         if reply.source == "model":
-            return self._verified(turn, reply, past)
-        if not reply.text:
-            return ReplyEvent(render_fallback(turn.outputs), source="rendered")
-        return reply
+            reply = self._verified(turn, reply, past)
+        elif not reply.text:
+            reply = ReplyEvent(render_fallback(turn.outputs), source="rendered")
+        return self._with_undo(turn, reply)
+
+    def _with_undo(self, turn: _Turn, reply: ReplyEvent) -> ReplyEvent:
+        """The reply, offering an undo when the turn made a change that can be undone."""
+        reversible = any(
+            o.name in self.registry and self.registry.get(o.name).kind is ToolKind.REVERSIBLE
+            for o in turn.outputs
+        )
+        if not reversible or UNDO_NOTE in reply.text:
+            return reply
+        return replace(reply, text=f"{reply.text}\n\n{UNDO_NOTE}")
+
+    def _ordered(self, pending: dict[str, Any]) -> list[OrderItem]:
+        """The items of the order a pending change is about (none for other changes)."""
+        order_id = pending["arguments"].get("order_id")
+        order = self.store.order(str(order_id)) if order_id else None
+        return list(order.items) if order is not None else []
 
     def _past_turns(self, session_id: str) -> list[TurnRecord]:
         """This session's logged turns, none from before it was (re)created.
@@ -258,56 +316,105 @@ class DialogueEngine:
             capped = rounds >= self.policy.max_tool_rounds
             context = ChoiceContext(rounds, turn.text, session, tuple(turn.called))
             choice: ToolChoice = "none" if capped else self.tool_choice(context)
-            result = self._chat(turn, session, history, choice)
+            messages = self.prompt(session, history)
+            assert turn.offer is not None  # set before the first model call of the turn
+            turn.rules = self.gate.rules(turn.offer, messages)
+            result = self.complete_chat(turn, messages, offered_tools(self.tools, choice), choice)
             if not result.tool_calls:
-                return ReplyEvent(clean_reply(result.content), source="model")
+                return ReplyEvent(self.text_of(result), source="model")
             if capped:
                 # The model still wants tools after the cap: its calls are not run.
                 turn.outcome.round_cap_hit = True
                 return ReplyEvent("", source="rendered")
             rounds += 1
             turn.outcome.rounds = rounds
-            history.append(
-                {
-                    "role": "assistant",
-                    "content": clean_reply(result.content),
-                    "tool_calls": [c.as_message_part() for c in result.tool_calls],
-                }
+            waiting = yield from self.run_calls(
+                turn, session, history, result.tool_calls, turn.rules, self.text_of(result)
             )
-            waiting: CallOutcome | None = None
-            for call in result.tool_calls:
-                shown = _shown_args(call.arguments)
-                yield turn.emit(ToolCallEvent(call.id, call.name, shown))
-                if waiting is not None:
-                    args = shown if isinstance(shown, dict) else {"_raw": shown}
-                    outcome = CallOutcome(call.name, args, "refused", error=NOT_RUN_AFTER_PENDING)
-                else:
-                    outcome = self.runner.run(call.name, call.arguments, session)
-                if outcome.status == "pending" and waiting is None:
-                    waiting = outcome
-                yield from self._record(turn, call.id, outcome, history)
-            if waiting is not None and waiting.pending is not None:
-                session.pending_action = waiting.pending
-                summary = describe_action(waiting.name, waiting.arguments)
-                turn.outcome.pending_action = waiting.pending
-                yield turn.emit(ConfirmationNeededEvent(waiting.name, waiting.arguments, summary))
-                return ReplyEvent(summary, source="confirmation")
+            if waiting is not None:
+                return waiting
 
-    def _chat(
-        self, turn: _Turn, session: SessionState, history: list[Message], choice: ToolChoice
-    ) -> ChatResult:
+    def run_calls(
+        self,
+        turn: _Turn,
+        session: SessionState,
+        history: list[Message],
+        calls: Sequence[ToolCall],
+        rules: CallRules | None,
+        text: str = "",
+    ) -> Generator[TurnEvent, None, ReplyEvent | None]:
+        """Run one round of calls (as one assistant message); the confirmation reply when a
+        change now waits for the shopper's yes, else None.
+
+        Args:
+            turn: The turn in progress.
+            session: The conversation.
+            history: The messages so far; the calls and their results are appended.
+            calls: The calls, as the model (or the engine) made them.
+            rules: What the calls must keep to; None for calls the engine made itself.
+            text: Text the model wrote beside its calls.
+        """
+        history.append(
+            {
+                "role": "assistant",
+                "content": text,
+                "tool_calls": [c.as_message_part() for c in calls],
+            }
+        )
+        waiting: CallOutcome | None = None
+        for call in calls:
+            shown = _shown_args(call.arguments)
+            yield turn.emit(ToolCallEvent(call.id, call.name, shown))
+            if waiting is not None:
+                args = shown if isinstance(shown, dict) else {"_raw": shown}
+                outcome = CallOutcome(call.name, args, "refused", error=NOT_RUN_AFTER_PENDING)
+            else:
+                outcome = self.runner.run(
+                    call.name,
+                    call.arguments,
+                    session,
+                    rules=rules,
+                    complete=lambda name, args: self.gate.complete(name, args, turn.text, history),
+                )
+            if outcome.status == "pending" and waiting is None:
+                waiting = outcome
+            yield from self._record(turn, call.id, outcome, history)
+        if waiting is None or waiting.pending is None:
+            return None
+        session.pending_action = waiting.pending
+        summary = describe_action(waiting.name, waiting.arguments)
+        turn.outcome.pending_action = waiting.pending
+        yield turn.emit(ConfirmationNeededEvent(waiting.name, waiting.arguments, summary))
+        return ReplyEvent(summary, source="confirmation")
+
+    def prompt(self, session: SessionState, history: list[Message]) -> list[Message]:
+        """The messages the model is shown: the system prompt with the session facts, then
+        the history that fits."""
         system = f"{self.system_prompt}\n\n{session_note(session)}"
-        messages = [
+        return [
             {"role": "system", "content": system},
             *last_turns(history, self.history_turns + 1, self.history_chars),
         ]
+
+    def complete_chat(
+        self,
+        turn: _Turn,
+        messages: list[Message],
+        tools: list[dict[str, Any]] | None,
+        choice: ToolChoice,
+    ) -> ChatResult:
+        """One model call, timed and counted in the turn."""
         start = self.clock()
-        tools = offered_tools(self.tools, choice)
-        result = self.model.chat(messages, tools=tools, tool_choice=choice)
+        result = self.model.chat(messages, tools=tools, tool_choice=choice, rules=turn.rules)
         turn.llm_seconds += self.clock() - start
         turn.outcome.prompt_tokens += result.prompt_tokens
         turn.outcome.completion_tokens += result.completion_tokens
         return result
+
+    @staticmethod
+    def text_of(result: ChatResult) -> str:
+        """The model's reply text, without tool-call markup it wrote instead of a call."""
+        return clean_reply(result.content)
 
     def _record(
         self,
@@ -335,7 +442,7 @@ class DialogueEngine:
         turn.called.append(outcome.name)
         turn.tool_seconds += outcome.seconds
         if outcome.status == "ok":
-            turn.outputs.append(ToolOutput(outcome.name, outcome.arguments, outcome.data))
+            turn.outputs.append(ToolOutput(outcome.name, outcome.arguments, outcome.result))
         elif outcome.status == "error":
             turn.outcome.tool_errors += 1
         elif outcome.status == "refused":
@@ -344,10 +451,12 @@ class DialogueEngine:
             ToolResultEvent(
                 call_id=call_id,
                 name=outcome.name,
-                ok=outcome.status == "ok",
+                status=outcome.status,
                 data=outcome.data,
+                result=outcome.result,
+                shown=outcome.name in self.registry and self.registry.get(outcome.name).shows,
                 error=outcome.error if outcome.status != "ok" else None,
-                refused=outcome.status == "refused",
+                arguments=outcome.arguments,
                 seconds=outcome.seconds,
             )
         )
@@ -357,10 +466,10 @@ class DialogueEngine:
         if not reply.text:
             text = render_fallback(turn.outputs) if turn.outputs else NO_RESULTS_REPLY
             return ReplyEvent(text, source="rendered")
-        evidence = evidence_from_turns(past)
+        evidence = evidence_from_turns(past, self.registry)
         evidence.add_text(turn.text)
         for output in turn.outputs:
-            evidence.add_data(output.data)
+            evidence.add_result(output.result)
         report = verify(reply.text, evidence)
         if report.grounded:
             return reply

@@ -8,7 +8,7 @@ through the engine's `ToolRunner` (so through its `Policy`) exactly like the mod
 - `find_user_id_by_email` / `find_user_id_by_name_zip` authenticate the session, and a
   session stays with its first shopper;
 - order and profile tools need that authenticated shopper and only reach their own data;
-- a WRITE tool never runs on the first call: it becomes the session's pending action and
+- a change tool never runs on the first call: it becomes the session's pending action and
   the caller gets its deterministic summary; only `confirm()` runs exactly that action.
 
 Any other call drops a pending action, as any message but a plain yes does in the dialogue.
@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from assistant.engine.render import describe_action
-from assistant.tools.context import SessionState
+from assistant.presentation.changes import describe_action
+from assistant.store.models import SessionState
 from assistant.tools.registry import ToolError
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def call_tool(engine: DialogueEngine, session_id: str, name: str, arguments: Any
         arguments: The tool's arguments as a JSON object.
 
     Returns:
-        `ok` with the data; `confirmation_needed` for a WRITE tool (stored as the session's
+        `ok` with the data; `confirmation_needed` for a change tool (stored as the session's
         pending action); `refused` by policy; `invalid_arguments`, `unknown_tool` or
         `tool_error` with the reason.
     """
@@ -229,9 +229,3 @@ def confirm(engine: DialogueEngine, session_id: str, expected: str | None = None
         user_id=session.user_id,
         seconds=seconds,
     )
-
-
-def session_user(engine: DialogueEngine, session_id: str) -> str | None:
-    """The authenticated shopper of a session, or None."""
-    session = engine.store.load_session(session_id)
-    return None if session is None else session.user_id

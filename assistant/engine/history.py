@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.engine.grounding import Evidence
-from assistant.engine.quoting import defang, quote_tool_error, quote_tool_result
+from assistant.llm.quoting import defang, quote_tool_error, quote_tool_result
 from assistant.llm.types import Message
+from assistant.presentation.text import RECORDS_HEADER
+from assistant.tools.registry import ToolError, ToolRegistry
 
 if TYPE_CHECKING:
     from assistant.store.models import ToolCallRecord, TurnRecord
@@ -45,6 +47,15 @@ def messages_for_call(call_id: str, record: ToolCallRecord) -> list[Message]:
     ]
 
 
+RENDERED_NOTE = "I showed the shopper the records above."
+"""What the model sees of a past reply that was a rendering of records: the records' text
+(catalog copy, order notes) reaches the model only inside quoted tool results."""
+
+
+def _said(reply: str) -> str:
+    return RENDERED_NOTE if reply.startswith(RECORDS_HEADER) else reply
+
+
 def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
     """The chat messages of past turns, oldest first, one tool call per assistant message."""
     messages: list[Message] = []
@@ -52,17 +63,22 @@ def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
         messages.append({"role": "user", "content": defang(turn.user_message)})
         for n, record in enumerate(turn.tool_calls):
             messages.extend(messages_for_call(f"t{turn.turn_index}_{n}", record))
-        messages.append({"role": "assistant", "content": turn.reply})
+        messages.append({"role": "assistant", "content": _said(turn.reply)})
     return messages
 
 
-def evidence_from_turns(turns: Iterable[TurnRecord]) -> Evidence:
-    """Ids and amounts the session has seen in successful tool results and shopper messages."""
+def evidence_from_turns(turns: Iterable[TurnRecord], registry: ToolRegistry) -> Evidence:
+    """What the session has seen in successful tool results and shopper messages; results
+    are revived as their tools' types, so the items they showed count too."""
     evidence = Evidence()
     for turn in turns:
         evidence.add_text(turn.user_message)
         for record in turn.tool_calls:
-            if not record.error and not record.blocked:
+            if record.error or record.blocked:
+                continue
+            try:
+                evidence.add_result(registry.get(record.name).parse_result(record.result))
+            except (ToolError, ValueError):  # a tool gone or changed since: its data still counts
                 evidence.add_data(record.result)
     return evidence
 

@@ -1,18 +1,18 @@
 """The store policy, enforced in code. The system prompt tells the model the same rules, but
 a small model cannot be trusted to keep them, so every tool call passes through here.
 
-Rules:
-1. Identity: `find_user_id_by_email` / `find_user_id_by_name_zip` authenticate the shopper;
-   a successful lookup sets `session.user_id`.
+Rules, read off each tool's metadata (`assistant.tools.registry.Tool`):
+1. Identity: a successful identity lookup (`identifies`) signs the shopper in: it sets
+   `session.user_id`.
 2. One shopper per conversation: a lookup that resolves to a different user is refused and
    its result withheld.
-3. Order and profile data (tools with `needs_auth=True`) only after authentication.
-4. Ownership: a call whose arguments name an order (`order_id`) or a user (`user_id`) runs
-   only if that order or user belongs to the authenticated shopper. A missing order and
-   another shopper's order get the same refusal, so nothing is revealed.
-5. Confirmation: a WRITE tool never runs when the model asks for it. The engine stores it as
-   the session's pending action and shows a deterministic summary; only an explicit yes in
-   the shopper's next message runs exactly that action. Anything else drops it.
+3. Order and profile data (`needs_auth`) only after sign-in.
+4. Ownership: the argument naming the record a tool acts on (`owner`: an order or a user)
+   must name the signed-in shopper's own. A missing order and another shopper's order get
+   the same refusal, so nothing is revealed.
+5. Confirmation: a `CHANGE` tool never runs when the model asks for it. The engine stores it
+   as the session's pending action and shows a deterministic summary; only an explicit yes
+   in the shopper's next message runs exactly that action. Anything else drops it.
 6. A bounded number of tool rounds per turn.
 
 Refusals reach the model as tool errors and are counted in the turn's metrics.
@@ -25,11 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.tools.context import SessionState
+from assistant.store.models import SessionState
 from assistant.tools.registry import Tool, ToolKind
-
-AUTH_TOOLS = frozenset({"find_user_id_by_email", "find_user_id_by_name_zip"})
-"""Tools whose successful result is the authenticated shopper's user id."""
 
 NOT_AUTHENTICATED = (
     "refused by store policy: the shopper is not authenticated yet. Ask for their email "
@@ -109,18 +106,16 @@ class Policy:
             session: The conversation's state (authenticated user).
             confirmed: True only when the shopper has just said yes to exactly this call.
         """
-        if tool.name in AUTH_TOOLS:
+        if tool.identifies:
             return ALLOW
-        subject_user = arguments.get("user_id")
-        subject_order = arguments.get("order_id")
-        names_subject = subject_user is not None or subject_order is not None
-        if (tool.needs_auth or names_subject) and session.user_id is None:
+        if (tool.needs_auth or tool.owner is not None) and session.user_id is None:
             return refuse(NOT_AUTHENTICATED)
-        if subject_user is not None and subject_user != session.user_id:
+        subject = arguments.get(tool.owner) if tool.owner is not None else None
+        if tool.owner == "user_id" and subject != session.user_id:
             return refuse(NOT_YOURS.format(what="user"))
-        if subject_order is not None and self.order_owner(str(subject_order)) != session.user_id:
+        if tool.owner == "order_id" and self.order_owner(str(subject)) != session.user_id:
             return refuse(NOT_YOURS.format(what="order"))
-        if tool.kind is ToolKind.WRITE and not confirmed:
+        if tool.kind is ToolKind.CHANGE and not confirmed:
             return CONFIRM
         return ALLOW
 

@@ -93,8 +93,8 @@ def _mean(base_dir: Path, sources: Sequence[Path], rank: int | None) -> Any:
     from transformers import AutoModelForCausalLM
 
     names = [f"source{n}" for n in range(len(sources))]
-    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
-    model = PeftModel.from_pretrained(model, str(sources[0]), adapter_name=names[0])
+    base = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
+    model: Any = PeftModel.from_pretrained(base, str(sources[0]), adapter_name=names[0])
     for name, source in zip(names[1:], sources[1:], strict=True):
         model.load_adapter(str(source), adapter_name=name)
     ranks = [model.peft_config[name].r for name in names]

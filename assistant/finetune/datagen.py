@@ -161,7 +161,7 @@ def _check(turn: Turn, outcome: TurnOutcome) -> None:
 def _track(conv: Conversation, outcome: TurnOutcome) -> None:
     for event in outcome.events:
         if isinstance(event, ToolResultEvent) and event.ok and event.name == "search_products":
-            conv.hits = list(event.data.get("results") or [])
+            conv.hits = [h.model_dump() for h in event.result.results]
 
 
 def run_dialogue(
@@ -464,7 +464,7 @@ def generate(
         "tools": [t["function"]["name"] for t in renderer.tools],
         "splits": {},
     }
-    plans = (
+    plans: tuple[tuple[Split, int, int, dict[str, float] | None], ...] = (
         ("train", train_dialogues, train_start, train_emphasis),
         ("dev", dev_dialogues, 0, None),
     )

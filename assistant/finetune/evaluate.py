@@ -82,8 +82,10 @@ def evaluate_model(
     progress: Callable[[str], None] = print,
 ) -> tuple[list[CaseScore], dict[str, Any]]:
     """Serve `model_dir` on a free port, run every case, stop the server."""
+    from assistant.engine.shown import holds, shown_ids
     from assistant.llm.client import OpenAIChatModel
     from assistant.llm.server import VllmServer, free_port
+    from assistant.llm.types import CallRules
     from assistant.tools import default_registry
 
     registry = default_registry()
@@ -109,12 +111,14 @@ def evaluate_model(
             max_tokens=max_tokens,
             temperature=0.0,
             constrain_tool_calls=settings.llm_constrain_tool_calls,
-            constrain_ids=settings.llm_constrain_ids,
         )
 
         def run(case: dict[str, Any]) -> CaseScore:
             started = time.perf_counter()
-            result = client.chat(case["messages"], tools=tools, tool_choice="auto")
+            rules = None
+            if settings.llm_constrain_ids:
+                rules = CallRules(holds=holds(shown_ids(case["messages"], registry)))
+            result = client.chat(case["messages"], tools=tools, tool_choice="auto", rules=rules)
             return score_case(case, result, registry, time.perf_counter() - started)
 
         scores: list[CaseScore] = []

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from assistant.engine.grounding import evidence_from, extract_claims, verify
-from assistant.engine.quoting import unquote_tool_result
+from assistant.llm.quoting import unquote_tool_result
 from assistant.llm.types import ChatResult
-from assistant.tools.registry import ToolError, ToolRegistry
+from assistant.tools.registry import ToolError, ToolKind, ToolRegistry
 
 REFUSAL_MARKERS = ("sorry", "can't", "cannot", "unable", "not able", "only help", "won't")
 _WORDS = re.compile(r"[a-z0-9$.#]+")
@@ -121,8 +121,11 @@ def score_case(
     if kind == "call" and first is not None:
         tool_correct = first.name == target["name"]
         if tool_correct and validated[0] is not None:
-            args_exact = validated[0] == target["arguments"]
-            args_lenient = _normalise(validated[0]) == _normalise(target["arguments"])
+            # The target through today's schema too, so defaults added since compare equal.
+            expected = _validated(registry, target["name"], json.dumps(target["arguments"]))
+            expected = target["arguments"] if expected is None else expected
+            args_exact = validated[0] == expected
+            args_lenient = _normalise(validated[0]) == _normalise(expected)
     behaviour = kind != "call" and not attempted and behaviour_ok(kind, text)
     grounded = False
     if kind == "answer" and not attempted and text.strip():
@@ -156,13 +159,11 @@ def score_case(
     )
 
 
-WRITE_TOOLS = frozenset(
-    {
-        "cancel_pending_order", "exchange_delivered_order_items", "modify_pending_order_address",
-        "modify_pending_order_items", "modify_pending_order_payment", "modify_user_address",
-        "return_delivered_order_items", "add_to_cart", "remove_from_cart",
-    }
-)  # fmt: skip
+def _changes() -> frozenset[str]:
+    """The tools that change the store (everything but reads)."""
+    from assistant.tools import default_registry
+
+    return frozenset(t.name for t in default_registry() if t.kind is not ToolKind.READ)
 
 
 def _rate(hits: int, total: int) -> dict[str, Any]:
@@ -172,7 +173,8 @@ def _rate(hits: int, total: int) -> dict[str, Any]:
 def summarise(scores: list[CaseScore]) -> dict[str, Any]:
     """Aggregate rates over the scored cases."""
     calls = [s for s in scores if s.expected_kind == "call"]
-    writes = [s for s in calls if s.expected_tool in WRITE_TOOLS]
+    changes = _changes()
+    writes = [s for s in calls if s.expected_tool in changes]
     texts = [s for s in scores if s.expected_kind != "call"]
     attempted = [s for s in scores if s.attempted_call]
     by_kind = {

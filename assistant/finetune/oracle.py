@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.engine.quoting import unquote_tool_result
-from assistant.llm.types import ChatResult, Message, ToolCall, ToolChoice
+from assistant.llm.quoting import unquote_tool_result
+from assistant.llm.types import CallRules, ChatResult, Message, ToolCall, ToolChoice
+from assistant.tools import default_registry
 from assistant.tools.registry import ToolRegistry
 
 Kind = Literal["call", "ask", "refuse", "answer", "chat"]
@@ -26,6 +27,7 @@ results, or plain conversation (greetings, thanks, acknowledging a declined chan
 
 KINDS: tuple[Kind, ...] = ("call", "ask", "refuse", "answer", "chat")
 _SESSION_USER = re.compile(r"authenticated as user id (\S+?)\.?$", re.MULTILINE)
+_REGISTRY = default_registry()
 
 
 class PlanError(RuntimeError):
@@ -97,6 +99,8 @@ class ToolObservation:
     arguments: dict[str, Any]
     data: Any
     """The result data (None when the call failed or was refused)."""
+    result: Any
+    """The typed result (None when the call failed or was refused)."""
     error: str | None
     """The error text the model saw, without the `Error: ` prefix."""
 
@@ -140,7 +144,8 @@ class Observation:
                 content = str(message.get("content", ""))
                 data = unquote_tool_result(content)
                 error = None if data is not None else content.removeprefix("Error: ")
-                results.append(ToolObservation(name, arguments, data, error))
+                typed = _REGISTRY.get(name).parse_result(data) if error is None else None
+                results.append(ToolObservation(name, arguments, data, typed, error))
         user_text = str(messages[start].get("content", "")) if starts else ""
         return cls(tuple(results), found.group(1) if found else None, user_text)
 
@@ -186,6 +191,7 @@ class OracleModel:
         messages: list[Message],
         tools: list[dict[str, Any]] | None = None,
         tool_choice: ToolChoice = "auto",
+        rules: CallRules | None = None,
     ) -> ChatResult:
         """The next planned completion for this request."""
         if not self._steps:

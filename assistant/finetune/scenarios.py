@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.engine.events import TurnOutcome
+from assistant.engine.outcome import TurnOutcome
 from assistant.finetune import answers
 from assistant.finetune.oracle import Kind, Observation, PlanError, Step, Target, say, tool_call
 from assistant.finetune.phrasebook import GREETINGS
@@ -66,17 +66,17 @@ class Conversation:
         """The shopper's user id."""
         return str(self.user["user_id"])
 
-    def say(self, intent: str, *, styled: bool = True, **slots: str) -> tuple[str, str]:
+    def say(self, intent: str, styled: bool = True, /, **slots: str) -> tuple[str, str]:
         """A shopper message for `intent` from this split's families: (text, family name).
 
         Only templates whose slots all have values are chosen; `greet` is always available.
-        `styled=False` keeps the template's words as written (no typos or case changes).
+        `styled` False keeps the template's words as written (no typos or case changes).
         """
-        text, family, _ = self.phrase(intent, styled=styled, **slots)
+        text, family, _ = self.phrase(intent, styled, **slots)
         return text, family
 
     def phrase(
-        self, intent: str, *, styled: bool = True, **slots: str
+        self, intent: str, styled: bool = True, /, **slots: str
     ) -> tuple[str, str, set[str]]:
         """Like `say`, also returning the slots the chosen template used."""
         slots.setdefault("greet", self.rng.choice(GREETINGS))
@@ -118,11 +118,11 @@ def answer_with(build: Callable[[Observation], str], kind: Kind = "answer") -> S
 
 
 def ok_data(obs: Observation, name: str) -> Any:
-    """The latest result, which the plan expects to be a successful call of `name`."""
+    """The latest typed result, which the plan expects to be a successful call of `name`."""
     last = obs.last
     if last.name != name or not last.ok:
         raise PlanError(f"expected a successful {name} result, got {last.name}: {last.error}")
-    return last.data
+    return last.result
 
 
 SIGN_IN_MODES: dict[str, float] = {"first": 0.35, "ask": 0.4, "bad_email": 0.1, "user_id": 0.15}
@@ -220,11 +220,11 @@ def confirm_or_decline(
     if outcome.pending_action is None or outcome.pending_action["name"] != name:
         raise PlanError(f"expected a pending {name}, the engine has {outcome.pending_action}")
     if conv.rng.random() < decline_rate:
-        text, family = conv.say("no", styled=False)
+        text, family = conv.say("no", False)
         yield Turn(text, [reply("chat", answers.DECLINED)], "decline", family)
         return False
     # Unstyled: a mistyped "yes" is not an explicit yes, and the change would not run.
-    text, family = conv.say("yes", styled=False)
-    done = answer_with(lambda obs: answers.change_done(name, obs.last.data, obs.last.error))
+    text, family = conv.say("yes", False)
+    done = answer_with(lambda obs: answers.change_done(name, obs.last.result, obs.last.error))
     yield Turn(text, [done], "confirmed", family, expect_errors=-1)
     return True

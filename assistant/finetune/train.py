@@ -371,7 +371,8 @@ def with_lora(model: Any, config: TrainConfig, init_adapter: Path | None) -> Any
         init.inference_mode = False
         model = get_peft_model(model, init)
         weights = load_file(str(init_adapter / "adapter_model.safetensors"))
-        unplaced = set_peft_model_state_dict(model, weights).unexpected_keys
+        placed: Any = set_peft_model_state_dict(model, weights)
+        unplaced = placed.unexpected_keys
         if unplaced:
             raise ValueError(f"{init_adapter}: weights the widened adapter has no place for")
     cast_lora(model, torch.float32)  # the committed weights are float16

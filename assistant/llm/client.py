@@ -7,14 +7,12 @@ schemas while the model still chooses freely (`tool_format.structural_tag`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 
-from assistant.llm.references import shown_ids
 from assistant.llm.tool_format import structural_tag
-from assistant.llm.types import ChatResult, Message, ToolCall, ToolChoice
+from assistant.llm.types import CallRules, ChatResult, Message, ToolCall, ToolChoice
 from assistant.settings import Settings
 
 
@@ -27,9 +25,9 @@ class OpenAIChatModel:
 
     With `constrain_tool_calls` (vLLM servers only), an `auto` request carries a structural
     tag: the model may still answer in text, but any tool call it starts is decoded against
-    the tool list and the chosen tool's JSON schema, so a call that completes within
-    `max_tokens` parses and validates. With `constrain_ids` as well, its id arguments are
-    held to the ids the conversation has shown (`references`).
+    the tools the request's `CallRules` allow and the chosen tool's JSON schema, its held
+    arguments held to their values, so a call that completes within `max_tokens` parses,
+    validates and keeps to the rules.
     """
 
     def __init__(
@@ -43,13 +41,11 @@ class OpenAIChatModel:
         max_tokens: int = 512,
         temperature: float = 0.0,
         constrain_tool_calls: bool = False,
-        constrain_ids: bool = False,
     ) -> None:
         self.model = model
         self.max_tokens = max_tokens
         self.temperature = temperature
         self.constrain_tool_calls = constrain_tool_calls
-        self.constrain_ids = constrain_ids
         self._client = openai.OpenAI(
             base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries
         )
@@ -59,6 +55,7 @@ class OpenAIChatModel:
         messages: list[Message],
         tools: list[dict[str, Any]] | None,
         tool_choice: ToolChoice,
+        rules: CallRules | None,
     ) -> dict[str, Any]:
         request: dict[str, Any] = {
             "model": self.model,
@@ -70,9 +67,8 @@ class OpenAIChatModel:
             request["tools"] = tools
             request["tool_choice"] = tool_choice
             if self.constrain_tool_calls and tool_choice == "auto":
-                shown = shown_ids(messages) if self.constrain_ids else None
-                tag = structural_tag(tools, shown)
-                if tag is None:  # every tool offered needs an id not shown yet
+                tag = structural_tag(tools, rules)
+                if tag is None:  # no tool offered can be called within the rules
                     request["tool_choice"] = "none"
                 else:
                     request["response_format"] = tag
@@ -83,11 +79,12 @@ class OpenAIChatModel:
         messages: list[Message],
         tools: list[dict[str, Any]] | None = None,
         tool_choice: ToolChoice = "auto",
+        rules: CallRules | None = None,
     ) -> ChatResult:
         """One completion; raises `LLMUnavailableError` when the server cannot answer."""
         try:
             response = self._client.chat.completions.create(
-                **self._request(messages, tools, tool_choice)
+                **self._request(messages, tools, tool_choice, rules)
             )
         except (openai.APIConnectionError, openai.APITimeoutError) as err:
             raise LLMUnavailableError(f"model server unreachable: {err}") from err
@@ -110,52 +107,6 @@ class OpenAIChatModel:
             completion_tokens=usage.completion_tokens if usage else 0,
         )
 
-    def stream(
-        self,
-        messages: list[Message],
-        tools: list[dict[str, Any]] | None = None,
-        tool_choice: ToolChoice = "auto",
-    ) -> Iterator[str | ChatResult]:
-        """Yield text deltas as they arrive, then the assembled `ChatResult`."""
-        request = self._request(messages, tools, tool_choice)
-        request["stream"] = True
-        request["stream_options"] = {"include_usage": True}
-        text: list[str] = []
-        calls: dict[int, dict[str, str]] = {}
-        result = ChatResult()
-        try:
-            for chunk in self._client.chat.completions.create(**request):
-                if chunk.usage:
-                    result.prompt_tokens = chunk.usage.prompt_tokens
-                    result.completion_tokens = chunk.usage.completion_tokens
-                if not chunk.choices:
-                    continue
-                choice = chunk.choices[0]
-                delta = choice.delta
-                if delta.content:
-                    text.append(delta.content)
-                    yield delta.content
-                for part in delta.tool_calls or []:
-                    slot = calls.setdefault(part.index, {"id": "", "name": "", "arguments": ""})
-                    slot["id"] = part.id or slot["id"]
-                    if part.function:
-                        slot["name"] += part.function.name or ""
-                        slot["arguments"] += part.function.arguments or ""
-                if choice.finish_reason:
-                    result.finish_reason = choice.finish_reason
-        except (openai.APIConnectionError, openai.APITimeoutError) as err:
-            raise LLMUnavailableError(f"model server unreachable: {err}") from err
-        except openai.APIStatusError as err:
-            raise LLMUnavailableError(
-                f"model server answered {err.status_code}: {err.message}"
-            ) from err
-        result.content = "".join(text)
-        result.tool_calls = [
-            ToolCall(id=c["id"], name=c["name"], arguments=c["arguments"] or "{}")
-            for _, c in sorted(calls.items())
-        ]
-        yield result
-
 
 def chat_model_from_settings(settings: Settings) -> OpenAIChatModel:
     """The configured chat model: the external URL if set, else the local vLLM server."""
@@ -169,5 +120,4 @@ def chat_model_from_settings(settings: Settings) -> OpenAIChatModel:
         timeout=settings.llm_request_timeout,
         max_retries=settings.llm_max_retries,
         constrain_tool_calls=settings.llm_constrain_tool_calls,
-        constrain_ids=settings.llm_constrain_ids,
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.llm.types import ChatResult, Message, ToolCall, ToolChoice
+from assistant.llm.types import CallRules, ChatResult, Message, ToolCall, ToolChoice
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ChatRequest:
     messages: list[Message]
     tools: list[dict[str, Any]] | None
     tool_choice: ToolChoice
+    rules: CallRules | None = None
 
 
 Responder = Callable[[ChatRequest], ChatResult | str]
@@ -81,9 +82,10 @@ class ScriptedModel:
         messages: list[Message],
         tools: list[dict[str, Any]] | None = None,
         tool_choice: ToolChoice = "auto",
+        rules: CallRules | None = None,
     ) -> ChatResult:
         """Return the next scripted completion for this request."""
-        request = ChatRequest(json.loads(json.dumps(messages)), tools, tool_choice)
+        request = ChatRequest(json.loads(json.dumps(messages)), tools, tool_choice, rules)
         self.requests.append(request)
         if self._responder is not None:
             step: Step = self._responder

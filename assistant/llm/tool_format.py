@@ -7,16 +7,18 @@ text stays free, but once the model writes `<tool_call>` the rest of the call mu
 `[{"name": <a known tool>, "arguments": <JSON valid for that tool's schema>}]</tool_call>`,
 exactly the format of the chat template in `prompts/` that the xlam parser reads.
 
-Given the conversation, the grammar also holds id arguments to the ids it has shown, where
-they belong (`references`): a tool that needs an id nobody has shown yet cannot be called.
+The engine's `CallRules` narrow it further: only the tools it allows, and arguments held to
+the values it allows (ids the conversation has shown, where they belong); a tool whose
+required argument may take no value cannot be called.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from assistant.llm.references import REFERENCE_ARGUMENTS, Shown, candidates, named
+from assistant.llm.types import ArgumentHold, CallRules
 
 CALL_OPEN = "<tool_call>"
 CALL_CLOSE = "</tool_call>"
@@ -27,66 +29,76 @@ def call_prefix(name: str) -> str:
     return f'{CALL_OPEN}[{{"name": {json.dumps(name)}, "arguments": '
 
 
-def _repeats(prop: dict[str, Any], repeatable: list[str]) -> dict[str, Any] | bool:
-    """The `items` schema after a spelled-out list: the ids that may come again, or none."""
-    return {**prop.get("items", {}), "enum": repeatable} if repeatable else False
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional argument's schema (`anyOf` with null) as its one non-null alternative."""
+    branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) != 1:
+        return prop
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**branches[0], **rest}
 
 
-def _held_to_shown(schema: dict[str, Any], shown: Shown) -> dict[str, Any] | None:
-    """`schema` with each id argument held to its candidates; None if a required one has none.
-
-    A list the shopper just spelled out ("compare the second and the third") must be those
-    ids, in that order (an item an order holds twice may come twice); otherwise each entry
-    is one of the candidates.
-    """
+def _held(schema: dict[str, Any], holds: Mapping[str, ArgumentHold]) -> dict[str, Any] | None:
+    """`schema` with each held argument held; None if a required one may take no value."""
     properties = dict(schema.get("properties", {}))
     required = set(schema.get("required", []))
-    for name, prop in properties.items():
-        if name not in REFERENCE_ARGUMENTS:
+    for name, prop in list(properties.items()):
+        hold = holds.get(name)
+        if hold is None:
             continue
-        allowed = candidates(name, shown)
-        if not allowed:
+        prop = _without_null(prop)
+        if hold.pattern is not None and prop.get("type") == "string":
+            properties[name] = {**prop, "pattern": hold.pattern}
+            continue
+        if hold.allowed is None:
+            continue
+        if not hold.allowed:
             if name in required:
                 return None
+            del properties[name]  # an optional argument with no source is not given
             continue
         if prop.get("type") == "array":
-            if spelled := named(name, shown):
+            items = prop.get("items", {})
+            if hold.spelled:
+                repeats = {**items, "enum": list(hold.repeatable)} if hold.repeatable else False
                 properties[name] = {
                     **prop,
-                    "prefixItems": [{"const": i} for i in spelled],
-                    "items": _repeats(prop, [i for i in spelled if i in shown.ordered_twice]),
-                    "minItems": len(spelled),
+                    "prefixItems": [{"const": i} for i in hold.spelled],
+                    "items": repeats,
+                    "minItems": len(hold.spelled),
                 }
             else:
-                properties[name] = {**prop, "items": {**prop.get("items", {}), "enum": allowed}}
+                properties[name] = {**prop, "items": {**items, "enum": list(hold.allowed)}}
         elif prop.get("type") == "string":
-            properties[name] = {**prop, "enum": allowed}
+            properties[name] = {**prop, "enum": list(hold.allowed)}
     return {**schema, "properties": properties}
 
 
 def structural_tag(
-    tools: list[dict[str, Any]], shown: Shown | None = None
+    tools: list[dict[str, Any]], rules: CallRules | None = None
 ) -> dict[str, Any] | None:
     """The `response_format` that constrains every tool call to one of `tools` and its schema.
 
     Args:
         tools: OpenAI tool definitions (`{"type": "function", "function": {...}}`).
-        shown: What the conversation has shown (`references.shown_ids`). When given, id
-            arguments must be one of their `references.candidates`, and a tool whose required
-            id has none is left out. None leaves ids free.
+        rules: The tools that may be called and the holds on their arguments; a tool not
+            allowed, or whose required argument may take no value, is left out. None: every
+            tool, arguments free within their schemas.
 
     Returns:
-        The structural tag, or None when no tool can be called yet.
+        The structural tag, or None when no tool can be called.
     """
+    rules = rules or CallRules()
     tags = []
     for tool in tools:
         function = tool.get("function", tool)
+        if rules.tools is not None and function["name"] not in rules.tools:
+            continue
         schema = function.get("parameters") or {"type": "object", "properties": {}}
-        if shown is not None:
-            held = _held_to_shown(schema, shown)
-            if held is None:
-                continue
-            schema = held
+        held = _held(schema, rules.holds)
+        if held is None:
+            continue
+        schema = held
         tags.append(
             {
                 "type": "tag",
@@ -102,3 +114,17 @@ def structural_tag(
         "type": "structural_tag",
         "format": {"type": "triggered_tags", "triggers": [CALL_OPEN], "tags": tags},
     }
+
+
+def held_tool(
+    tool: dict[str, Any], holds: Mapping[str, ArgumentHold], drop: tuple[str, ...] = ()
+) -> dict[str, Any] | None:
+    """One tool definition with its arguments held (and `drop` left out), for a call the model
+    must make (named `tool_choice`); None when a required argument may take no value."""
+    function = tool.get("function", tool)
+    parameters = function.get("parameters") or {"type": "object", "properties": {}}
+    kept = {k: v for k, v in parameters.get("properties", {}).items() if k not in drop}
+    held = _held({**parameters, "properties": kept}, holds)
+    if held is None:
+        return None
+    return {"type": "function", "function": {**function, "parameters": held}}

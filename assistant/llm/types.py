@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,6 +31,45 @@ class ToolCall:
         }
 
 
+@dataclass(frozen=True)
+class ArgumentHold:
+    """What one argument may be in the next call, held in the decoding grammar."""
+
+    allowed: tuple[str, ...] | None = None
+    """Every value (each element of a list) is one of these; () allows none; None: free."""
+    spelled: tuple[str, ...] = ()
+    """A list argument must start with exactly these, in order."""
+    repeatable: tuple[str, ...] = ()
+    """Of `spelled`, the values that may come again after it."""
+    pattern: str | None = None
+    """A string argument must match this regex (e.g. only words the shopper wrote)."""
+
+    def admits(self, value: object) -> bool:
+        """Whether `value` (a string or a list of strings) keeps to the hold."""
+        values = value if isinstance(value, list) else [value]
+        if self.allowed is not None:
+            allowed = {a.lower() for a in self.allowed}
+            if not all(isinstance(v, str) and v.lower() in allowed for v in values):
+                return False
+        if self.pattern is not None:
+            return all(isinstance(v, str) and re.fullmatch(self.pattern, v) for v in values)
+        return True
+
+
+@dataclass(frozen=True)
+class CallRules:
+    """What the next completion may call: which tools, and what their arguments may be.
+
+    The engine decides them from the conversation; a server that can constrain decoding
+    (vLLM) holds the model to them, and the engine checks every call against them anyway.
+    """
+
+    tools: frozenset[str] | None = None
+    """Names of the tools that may be called; None: every tool offered."""
+    holds: Mapping[str, ArgumentHold] = field(default_factory=dict)
+    """Holds by argument name, for every tool that has that argument."""
+
+
 @dataclass
 class ChatResult:
     """One completion: text and/or tool calls, with token counts."""
@@ -48,6 +89,7 @@ class ChatModel(Protocol):
         messages: list[Message],
         tools: list[dict[str, Any]] | None = None,
         tool_choice: ToolChoice = "auto",
+        rules: CallRules | None = None,
     ) -> ChatResult:
-        """Complete `messages`, possibly calling one of `tools`."""
+        """Complete `messages`, possibly calling one of `tools` within `rules`."""
         ...

@@ -58,7 +58,7 @@ def tool_list(registry: Any) -> list[types.Tool]:
     """The registry's tools (schemas generated from their signatures) plus the confirm tool."""
     tools = []
     for tool in registry:
-        write = tool.kind is ToolKind.WRITE
+        write = tool.kind is not ToolKind.READ
         tools.append(
             types.Tool(
                 name=tool.name,

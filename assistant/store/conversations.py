@@ -10,9 +10,32 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from assistant.store.errors import StoreError
-from assistant.store.models import CartItem, TurnRecord
-from assistant.store.schema import CartItemRow, ProductRow, SessionRow, TurnRow, VariantRow
-from assistant.tools.context import SessionState
+from assistant.store.models import CartItem, SessionState, TurnRecord
+from assistant.store.schema import (
+    CartItemRow,
+    CartUndoRow,
+    ProductRow,
+    SessionRow,
+    TurnRow,
+    VariantRow,
+)
+
+UNDO_STEPS = 20
+"""Cart changes of a session that can be undone, newest first."""
+
+
+def _remember_cart(s: Session, session_id: str) -> None:
+    """Keep the cart as it is now, before a change, for `cart_undo`."""
+    lines = s.scalars(select(CartItemRow).where(CartItemRow.session_id == session_id)).all()
+    last = s.scalar(select(func.max(CartUndoRow.step)).where(CartUndoRow.session_id == session_id))
+    step = 0 if last is None else last + 1
+    snapshot = [[line.item_id, line.quantity, line.position] for line in lines]
+    s.add(CartUndoRow(session_id=session_id, step=step, lines=snapshot))
+    s.execute(
+        delete(CartUndoRow).where(
+            CartUndoRow.session_id == session_id, CartUndoRow.step <= step - UNDO_STEPS
+        )
+    )
 
 
 def as_utc(value: datetime) -> datetime:
@@ -58,6 +81,7 @@ class Conversations:
         """Forget a conversation and its cart (turn logs stay); True if it existed."""
         with self.transaction() as s:
             s.execute(delete(CartItemRow).where(CartItemRow.session_id == session_id))
+            s.execute(delete(CartUndoRow).where(CartUndoRow.session_id == session_id))
             row = s.get(SessionRow, session_id)
             if row is None:
                 return False
@@ -104,6 +128,7 @@ class Conversations:
         if quantity < 1:
             raise StoreError(f"quantity must be at least 1, got {quantity}")
         with self.transaction() as s:
+            _remember_cart(s, session_id)
             variant = s.get(VariantRow, item_id)
             if variant is None:
                 raise StoreError(f"unknown item id {item_id!r}")
@@ -141,6 +166,7 @@ class Conversations:
             line = s.get(CartItemRow, (session_id, item_id))
             if line is None:
                 raise StoreError(f"item {item_id} is not in the cart")
+            _remember_cart(s, session_id)
             if quantity is None or quantity >= line.quantity:
                 s.delete(line)
             else:
@@ -151,8 +177,35 @@ class Conversations:
     def cart_clear(self, session_id: str) -> int:
         """Empty a session's cart; returns how many lines were removed."""
         with self.transaction() as s:
+            _remember_cart(s, session_id)
             result = s.execute(delete(CartItemRow).where(CartItemRow.session_id == session_id))
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def cart_undo(self, session_id: str) -> list[CartItem]:
+        """Put the cart back as it was before its last change; returns the cart.
+
+        Raises:
+            StoreError: If the cart has no change to undo.
+        """
+        with self.transaction() as s:
+            last = s.scalar(
+                select(CartUndoRow)
+                .where(CartUndoRow.session_id == session_id)
+                .order_by(CartUndoRow.step.desc())
+                .limit(1)
+            )
+            if last is None:
+                raise StoreError("there is no cart change to undo")
+            s.execute(delete(CartItemRow).where(CartItemRow.session_id == session_id))
+            for item_id, quantity, position in last.lines:
+                s.add(
+                    CartItemRow(
+                        session_id=session_id, item_id=item_id, quantity=quantity, position=position
+                    )
+                )
+            s.delete(last)
+            s.flush()
+            return self.cart_items(session_id)
 
     # -- turn logs --------------------------------------------------------------------
 

@@ -130,20 +130,20 @@ def order_of(row: OrderRow) -> Order:
             )
             for i in row.items
         ],
-        status=row.status,  # type: ignore[arg-type]  # validated by the Literal
+        status=row.status,
         fulfillments=[
             OrderFulfillment(tracking_id=list(f.tracking_ids), item_ids=list(f.item_ids))
             for f in row.fulfillments
         ],
         payment_history=[
             OrderPayment(
-                transaction_type=p.transaction_type,  # type: ignore[arg-type]
+                transaction_type=p.transaction_type,
                 amount=p.amount,
                 payment_method_id=p.payment_method_id,
             )
             for p in row.payments
         ],
-        cancel_reason=row.cancel_reason,  # type: ignore[arg-type]
+        cancel_reason=row.cancel_reason,
         exchange_items=_copy(row.exchange_items),
         exchange_new_items=_copy(row.exchange_new_items),
         exchange_payment_method_id=row.exchange_payment_method_id,

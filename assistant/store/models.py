@@ -7,6 +7,7 @@ same as τ²'s. Field descriptions are what a model sees when a tool result is e
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -83,7 +84,6 @@ class GiftCard(_Record):
 
 
 PaymentMethod = Annotated[CreditCard | Paypal | GiftCard, Field(discriminator="source")]
-PaymentSource = Literal["credit_card", "paypal", "gift_card"]
 
 
 class User(_Record):
@@ -231,3 +231,14 @@ class TurnRecord(BaseModel):
     created_at: datetime | None = Field(
         default=None, description="When the turn was logged (UTC); set by the store if empty"
     )
+
+
+@dataclass
+class SessionState:
+    """Per-conversation state the policy relies on."""
+
+    session_id: str
+    user_id: str | None = None
+    """The signed-in shopper, set once by a successful identity lookup."""
+    pending_action: dict[str, Any] | None = None
+    """A change (`{"name", "arguments"}`) waiting for the shopper's explicit yes."""

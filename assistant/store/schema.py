@@ -215,6 +215,17 @@ class CartItemRow(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class CartUndoRow(Base):
+    """The cart of a session as it was before one change, so the change can be undone."""
+
+    __tablename__ = "cart_undo"
+
+    session_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lines: Mapped[list[list[Any]]] = mapped_column(JSON)
+    """`[item_id, quantity, position]` per line."""
+
+
 class SessionRow(Base):
     """A conversation: who is authenticated and which write waits for confirmation."""
 

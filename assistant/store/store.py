@@ -19,6 +19,7 @@ from assistant.store.convert import order_of, product_of, user_of, variant_of
 from assistant.store.models import Order, Product, User, Variant
 from assistant.store.schema import (
     Base,
+    OrderItemRow,
     OrderRow,
     ProductRow,
     UserRow,
@@ -43,7 +44,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
             connect_args={"check_same_thread": False},
         )
     else:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -189,6 +190,17 @@ class Store(Conversations):
         with self.transaction() as s:
             row = s.get(VariantRow, item_id)
             return None if row is None else variant_of(row)
+
+    def purchases(self) -> list[tuple[str, str, int]]:
+        """Every item bought, as (user id, item id, order position), cancelled orders left out."""
+        with self.transaction() as s:
+            rows = s.execute(
+                select(OrderRow.user_id, OrderItemRow.item_id, OrderRow.position)
+                .join(OrderItemRow, OrderItemRow.order_id == OrderRow.order_id)
+                .where(OrderRow.status != "cancelled")
+                .order_by(OrderRow.position, OrderItemRow.position)
+            )
+            return [(u, i, int(n)) for u, i, n in rows]
 
     def product_for_item(self, item_id: str) -> Product | None:
         """The product an item id belongs to, or None."""

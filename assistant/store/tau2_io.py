@@ -100,10 +100,10 @@ def validate_retail(db: dict[str, Any]) -> RetailData:
     for key, order in data.orders.items():
         if key != order.order_id:
             problems.append(f"orders.{key}: order_id is {order.order_id!r}")
-        user = data.users.get(order.user_id)
-        if user is None:
+        owner = data.users.get(order.user_id)
+        if owner is None:
             problems.append(f"orders.{key}: unknown user {order.user_id!r}")
-        elif key not in user.orders:
+        elif key not in owner.orders:
             problems.append(f"orders.{key}: not listed in users.{order.user_id}.orders")
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""

@@ -9,5 +9,6 @@ def default_registry() -> ToolRegistry:
     """Every tool of the assistant: τ² retail customer service plus shopping."""
     from assistant.tools.retail import RETAIL_TOOLS
     from assistant.tools.shopping import SHOPPING_TOOLS
+    from assistant.tools.suggestions import SUGGESTION_TOOLS
 
-    return ToolRegistry([*RETAIL_TOOLS, *SHOPPING_TOOLS])
+    return ToolRegistry([*RETAIL_TOOLS, *SHOPPING_TOOLS, *SUGGESTION_TOOLS])

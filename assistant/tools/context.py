@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from assistant.store.models import SessionState
+
 if TYPE_CHECKING:
     from assistant.store import Store
 
@@ -14,17 +16,6 @@ if TYPE_CHECKING:
 def utc_now() -> datetime:
     """The real clock; tests pass their own."""
     return datetime.now(UTC)
-
-
-@dataclass
-class SessionState:
-    """Per-conversation state the policy relies on."""
-
-    session_id: str
-    user_id: str | None = None
-    """The authenticated shopper, set once by a successful identity lookup."""
-    pending_action: dict[str, Any] | None = None
-    """A WRITE call (`{"name", "arguments"}`) waiting for the shopper's explicit yes."""
 
 
 @dataclass
@@ -37,4 +28,6 @@ class ToolContext:
     """Product search index (`retrieval`), when loaded."""
     faq: Any | None = None
     """FAQ passage index (`retrieval`), when loaded."""
+    personal: Any | None = None
+    """The personal ranker (`retrieval.personal.PersonalRanker`), when fitted."""
     now: Callable[[], datetime] = field(default=utc_now)

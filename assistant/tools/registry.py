@@ -1,10 +1,13 @@
 """Tool registry: typed Python functions become OpenAI tool schemas, never hand-written.
 
 A tool is a plain function whose first parameter is the `ToolContext` (dependencies such as
-the store and the search index), whose other parameters are typed, and whose Google-style
-docstring describes it. `@registry.tool(ToolKind.WRITE)` registers it; the pydantic model
-generated from the signature both validates the model's arguments and produces the JSON
-schema the model sees.
+the store and the search index), whose other parameters are typed (`Annotated[..., Field(...)]`
+constraints included), and whose Google-style docstring describes it. Its return annotation is
+the pydantic model it returns. `@registry.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id")`
+registers it: what a tool is (its kind, whether it needs a signed-in shopper, which argument
+names the record it acts on, whether its result is shown to the shopper) is metadata on the
+tool, read by the policy, the engine and the adapters. The pydantic model generated from the
+signature both validates the model's arguments and produces the JSON schema the model sees.
 """
 
 from __future__ import annotations
@@ -14,17 +17,28 @@ import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 
 import docstring_parser
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ToolKind(StrEnum):
-    """Whether a tool only reads, or changes the store."""
+    """What running a tool does to the store, which decides when it may run."""
 
     READ = "read"
-    WRITE = "write"
+    """Only reads: runs when called."""
+    REVERSIBLE = "reversible"
+    """A change the shopper can undo (the cart): runs when called."""
+    CHANGE = "change"
+    """An order or account change: runs only after the shopper's explicit yes."""
+
+
+Owner = Literal["order_id", "user_id"]
+"""The argument naming the record a tool acts on, which must be the signed-in shopper's."""
 
 
 class ToolError(Exception):
@@ -44,14 +58,34 @@ class ToolArgumentsError(ToolError):
 
 @dataclass(frozen=True)
 class Tool:
-    """One registered tool: the function, its kind and its generated argument model."""
+    """One registered tool: the function, its metadata and its generated argument model."""
 
     name: str
     func: Callable[..., Any]
     kind: ToolKind
     description: str
     args_model: type[BaseModel]
-    needs_auth: bool
+    result_type: Any
+    """The return annotation: the type of the result (a pydantic model)."""
+    needs_auth: bool = False
+    """Shows or changes a shopper's own data: only for a signed-in shopper."""
+    owner: Owner | None = None
+    """The argument naming the order or user acted on; it must be the shopper's own."""
+    identifies: bool = False
+    """A successful result is the user id of the shopper (an identity lookup)."""
+    shows: bool = False
+    """Its result is shown to the shopper as records (cards, tables) under the reply."""
+    offered_for: frozenset[str] = frozenset()
+    """The request kinds (`assistant.engine.requests`) for which the engine offers the tool:
+    a change is offered only when the shopper asked for that kind of change."""
+
+    @cached_property
+    def _results(self) -> TypeAdapter[Any]:
+        return TypeAdapter(self.result_type)
+
+    def parse_result(self, data: Any) -> Any:
+        """The typed result from its JSON data (as logged), e.g. to render a past turn."""
+        return self._results.validate_python(data)
 
     def openai_schema(self) -> dict[str, Any]:
         """The tool in the OpenAI `tools` format, schema generated from the signature."""
@@ -93,12 +127,31 @@ class ToolRegistry:
         self._tools[tool.name] = tool
 
     def tool(
-        self, kind: ToolKind, *, needs_auth: bool = False, name: str | None = None
-    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Decorator registering a function as a tool of the given kind."""
+        self,
+        kind: ToolKind,
+        *,
+        needs_auth: bool = False,
+        owner: Owner | None = None,
+        identifies: bool = False,
+        shows: bool = False,
+        offered_for: Iterable[str] = (),
+        name: str | None = None,
+    ) -> Callable[[F], F]:
+        """Decorator registering a function as a tool of the given kind and metadata."""
 
-        def register(func: Callable[..., Any]) -> Callable[..., Any]:
-            self.add(make_tool(func, kind, needs_auth=needs_auth, name=name))
+        def register(func: F) -> F:
+            self.add(
+                make_tool(
+                    func,
+                    kind,
+                    needs_auth=needs_auth,
+                    owner=owner,
+                    identifies=identifies,
+                    shows=shows,
+                    offered_for=offered_for,
+                    name=name,
+                )
+            )
             return func
 
         return register
@@ -125,27 +178,36 @@ class ToolRegistry:
         """Tool names in registration order."""
         return list(self._tools)
 
-    def subset(self, names: Iterable[str]) -> ToolRegistry:
-        """A registry holding only the named tools."""
-        return ToolRegistry(self.get(n) for n in names)
-
     def openai_schemas(self) -> list[dict[str, Any]]:
         """All tools in the OpenAI `tools` format."""
         return [t.openai_schema() for t in self]
 
 
 def make_tool(
-    func: Callable[..., Any], kind: ToolKind, *, needs_auth: bool = False, name: str | None = None
+    func: Callable[..., Any],
+    kind: ToolKind,
+    *,
+    needs_auth: bool = False,
+    owner: Owner | None = None,
+    identifies: bool = False,
+    shows: bool = False,
+    offered_for: Iterable[str] = (),
+    name: str | None = None,
 ) -> Tool:
     """Build a `Tool` from a typed function with a Google-style docstring.
 
     The first parameter is the context and is left out of the schema; every other parameter
-    must be annotated and documented under `Args:`.
+    must be annotated (`Annotated[int, Field(ge=1)]` constraints reach the schema and the
+    validation) and documented under `Args:`; the return annotation is the result's type.
     """
     doc = docstring_parser.parse(inspect.getdoc(func) or "")
     arg_docs = {p.arg_name: p.description or "" for p in doc.params}
-    hints = typing.get_type_hints(func)
+    hints = typing.get_type_hints(func, include_extras=True)
+    if "return" not in hints:
+        raise TypeError(f"{func.__name__}: a tool needs a return annotation")
     params = list(inspect.signature(func).parameters.values())[1:]
+    if owner is not None and owner not in {p.name for p in params}:
+        raise TypeError(f"{func.__name__}: owner {owner!r} is not one of its parameters")
     fields: dict[str, Any] = {}
     for param in params:
         if param.name not in hints:
@@ -155,7 +217,7 @@ def make_tool(
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (hints[param.name], Field(default, description=arg_docs[param.name]))
     tool_name = name or func.__name__
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{tool_name}_arguments",
         __config__=ConfigDict(extra="forbid"),
         **fields,
@@ -171,7 +233,12 @@ def make_tool(
         kind=kind,
         description=description,
         args_model=model,
+        result_type=hints["return"],
         needs_auth=needs_auth,
+        owner=owner,
+        identifies=identifies,
+        shows=shows,
+        offered_for=frozenset(offered_for),
     )
 
 

@@ -12,11 +12,24 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from assistant.store.schema import OrderRow, PaymentMethodRow, ProductRow, UserRow, VariantRow
+from assistant.store.models import UserAddress
+from assistant.store.schema import (
+    OrderRow,
+    PaymentMethodRow,
+    PaymentRow,
+    ProductRow,
+    UserRow,
+    VariantRow,
+)
 from assistant.tools.registry import ToolError, ToolRegistry
 
 RETAIL_TOOLS = ToolRegistry()
 """The τ²-retail customer-service tools, in τ²'s names and semantics."""
+
+ORDER_REQUESTS = ("order_status", "cancel", "return", "swap", "order_address", "payment")
+"""Request kinds about one of the shopper's orders: they need the order looked up."""
+ACCOUNT_REQUESTS = (*ORDER_REQUESTS, "account", "user_address")
+"""Request kinds that need the shopper's profile (its orders, addresses, payment methods)."""
 
 
 def get_order_row(s: Session, order_id: str, *, lock: bool = False) -> OrderRow:
@@ -77,6 +90,55 @@ def check_items_present(
             raise ToolError(message(item_id))
 
 
+def price_difference(
+    s: Session,
+    order: OrderRow,
+    item_ids: list[str],
+    new_item_ids: list[str],
+    *,
+    same_item_allowed: bool,
+) -> tuple[float, VariantRow | None]:
+    """What swapping `item_ids` for `new_item_ids` costs, and the variant checked last.
+
+    Each new item must be an available variant of the old item's product; τ²'s messages.
+    τ²'s item change refuses a swap for the same item, its exchange does not check.
+    """
+    difference: float = 0
+    variant = None
+    for item_id, new_item_id in zip(item_ids, new_item_ids, strict=True):
+        if not same_item_allowed and item_id == new_item_id:
+            raise ToolError("The new item id should be different from the old item id")
+        item = next((i for i in order.items if i.item_id == item_id), None)
+        if item is None:
+            raise ToolError(f"Item {item_id} not found")
+        variant = get_variant_row(s, item.product_id, new_item_id)
+        if not variant.available:
+            raise ToolError(f"New item {new_item_id} not found or available")
+        difference += variant.price - item.price
+    return difference, variant
+
+
+def record_payment(order: OrderRow, kind: str, amount: float, payment_method_id: str) -> None:
+    """Append a payment or refund to the order's payment history."""
+    order.payments.append(
+        PaymentRow(
+            position=len(order.payments),
+            transaction_type=kind,
+            amount=float(amount),
+            payment_method_id=payment_method_id,
+        )
+    )
+
+
+def new_address(
+    address1: str, address2: str, city: str, state: str, country: str, zip: str
+) -> UserAddress:
+    """The address τ²'s address tools take as six arguments."""
+    return UserAddress(
+        address1=address1, address2=address2, city=city, state=state, country=country, zip=zip
+    )
+
+
 # -- arithmetic for `calculate` ---------------------------------------------------------
 
 CALCULATOR_CHARACTERS = frozenset("0123456789+-*/(). ")
@@ -117,7 +179,9 @@ def evaluate_arithmetic(expression: str) -> float:
 
 
 def _evaluate(node: ast.expr) -> float:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        if isinstance(node.value, bool):
+            raise ToolError("Invalid expression")
         return node.value
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_evaluate(node.operand))

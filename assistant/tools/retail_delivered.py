@@ -16,12 +16,12 @@ from assistant.tools.retail_base import (
     check_items_present,
     get_order_row,
     get_payment_method_row,
-    get_variant_row,
     is_gift_card,
+    price_difference,
 )
 
 
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("swap",))
 def exchange_delivered_order_items(
     ctx: ToolContext,
     order_id: str,
@@ -60,16 +60,8 @@ def exchange_delivered_order_items(
         if len(item_ids) != len(new_item_ids):
             raise ToolError("The number of items to be exchanged should match.")
 
-        diff_price: float = 0
-        for item_id, new_item_id in zip(item_ids, new_item_ids, strict=True):
-            item = next((i for i in order.items if i.item_id == item_id), None)
-            if item is None:
-                raise ToolError(f"Item {item_id} not found")
-            variant = get_variant_row(s, item.product_id, new_item_id)
-            if not variant.available:
-                raise ToolError(f"New item {new_item_id} not found or available")
-            diff_price += variant.price - item.price
-        diff_price = round(diff_price, 2)
+        difference, _ = price_difference(s, order, item_ids, new_item_ids, same_item_allowed=True)
+        diff_price = round(difference, 2)
 
         method = get_payment_method_row(s, order.user_id, payment_method_id, lock=True)
         if is_gift_card(method) and (method.balance or 0.0) < diff_price:
@@ -84,7 +76,7 @@ def exchange_delivered_order_items(
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("return",))
 def return_delivered_order_items(
     ctx: ToolContext, order_id: str, item_ids: list[str], payment_method_id: str
 ) -> Order:

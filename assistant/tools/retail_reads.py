@@ -14,8 +14,11 @@ from assistant.store.models import Order, Product, User
 from assistant.store.schema import OrderRow, ProductRow, UserRow
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolKind
+from assistant.tools.results import Calculation, ProductTypes, Transfer, UserId
 from assistant.tools.retail_base import (
+    ACCOUNT_REQUESTS,
     CALCULATOR_CHARACTERS,
+    ORDER_REQUESTS,
     RETAIL_TOOLS,
     evaluate_arithmetic,
     get_order_row,
@@ -24,8 +27,8 @@ from assistant.tools.retail_base import (
 )
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
-def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
+@RETAIL_TOOLS.tool(ToolKind.READ, identifies=True)
+def find_user_id_by_email(ctx: ToolContext, email: str) -> UserId:
     """Find user id by email. If the user is not found, the function will return an error message.
 
     Args:
@@ -46,11 +49,11 @@ def find_user_id_by_email(ctx: ToolContext, email: str) -> str:
         )
     if user_id is None:
         raise ToolError("User not found")
-    return user_id
+    return UserId(user_id)
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
-def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> str:
+@RETAIL_TOOLS.tool(ToolKind.READ, identifies=True)
+def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> UserId:
     """Find user id by first name, last name, and zip code.
 
     If the user is not found, the function will return an error message. By default, find
@@ -81,10 +84,10 @@ def find_user_id_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, 
         )
     if user_id is None:
         raise ToolError("User not found")
-    return user_id
+    return UserId(user_id)
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.READ, needs_auth=True, owner="user_id", offered_for=ACCOUNT_REQUESTS)
 def get_user_details(ctx: ToolContext, user_id: str) -> User:
     """Get the details of a user, including their orders.
 
@@ -107,7 +110,9 @@ def get_user_details(ctx: ToolContext, user_id: str) -> User:
         return user_of(row, list(order_ids))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ, needs_auth=True)
+@RETAIL_TOOLS.tool(
+    ToolKind.READ, needs_auth=True, owner="order_id", shows=True, offered_for=ORDER_REQUESTS
+)
 def get_order_details(ctx: ToolContext, order_id: str) -> Order:
     """Get the status and details of an order.
 
@@ -125,7 +130,7 @@ def get_order_details(ctx: ToolContext, order_id: str) -> Order:
         return order_of(get_order_row(s, order_id))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
+@RETAIL_TOOLS.tool(ToolKind.READ, shows=True, offered_for=("swap", "product_info", "search"))
 def get_product_details(ctx: ToolContext, product_id: str) -> Product:
     """Get the inventory details of a product.
 
@@ -143,8 +148,8 @@ def get_product_details(ctx: ToolContext, product_id: str) -> Product:
         return product_of(get_product_row(s, product_id))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
-def list_all_product_types(ctx: ToolContext) -> str:
+@RETAIL_TOOLS.tool(ToolKind.READ, offered_for=("search",))
+def list_all_product_types(ctx: ToolContext) -> ProductTypes:
     """List the name and product id of all product types.
 
     Each product type has a variety of different items with unique item ids and options.
@@ -159,11 +164,11 @@ def list_all_product_types(ctx: ToolContext) -> str:
         )
         # Same as τ²: a later product with the same name wins.
         product_dict = {name: product_id for name, product_id in rows}
-    return json.dumps(product_dict, sort_keys=True)
+    return ProductTypes(json.dumps(product_dict, sort_keys=True))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
-def calculate(ctx: ToolContext, expression: str) -> str:
+@RETAIL_TOOLS.tool(ToolKind.READ, offered_for=("swap", "payment"))
+def calculate(ctx: ToolContext, expression: str) -> Calculation:
     """Calculate the result of a mathematical expression.
 
     Args:
@@ -178,11 +183,11 @@ def calculate(ctx: ToolContext, expression: str) -> str:
     """
     if not all(char in CALCULATOR_CHARACTERS for char in expression):
         raise ToolError("Invalid characters in expression")
-    return str(round(evaluate_arithmetic(expression), 2))
+    return Calculation(str(round(evaluate_arithmetic(expression), 2)))
 
 
-@RETAIL_TOOLS.tool(ToolKind.READ)
-def transfer_to_human_agents(ctx: ToolContext, summary: str) -> str:
+@RETAIL_TOOLS.tool(ToolKind.READ, offered_for=("handoff",))
+def transfer_to_human_agents(ctx: ToolContext, summary: str) -> Transfer:
     """Transfer the user to a human agent, with a summary of the user's issue.
 
     Only transfer if
@@ -195,4 +200,4 @@ def transfer_to_human_agents(ctx: ToolContext, summary: str) -> str:
     Returns:
         A message indicating the user has been transferred to a human agent.
     """
-    return "Transfer successful"
+    return Transfer("Transfer successful")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from assistant.store.convert import order_of, set_address, user_of
-from assistant.store.models import Order, User, UserAddress
-from assistant.store.schema import OrderRow, PaymentRow
+from assistant.store.models import Order, User
+from assistant.store.schema import OrderRow
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolKind
 from assistant.tools.retail_base import (
@@ -22,25 +22,16 @@ from assistant.tools.retail_base import (
     get_order_row,
     get_payment_method_row,
     get_user_row,
-    get_variant_row,
     is_gift_card,
+    new_address,
+    price_difference,
+    record_payment,
 )
 
 CANCEL_REASONS = frozenset({"no longer needed", "ordered by mistake"})
 
 
-def _record_payment(order: OrderRow, kind: str, amount: float, payment_method_id: str) -> None:
-    order.payments.append(
-        PaymentRow(
-            position=len(order.payments),
-            transaction_type=kind,
-            amount=float(amount),
-            payment_method_id=payment_method_id,
-        )
-    )
-
-
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("cancel",))
 def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str) -> Order:
     """Cancel a pending order.
 
@@ -74,14 +65,16 @@ def cancel_pending_order(ctx: ToolContext, order_id: str, reason: str) -> Order:
             if is_gift_card(method):  # gift cards are refunded immediately
                 method.balance = round((method.balance or 0.0) + payment.amount, 2)
         for payment in payments:
-            _record_payment(order, "refund", payment.amount, payment.payment_method_id)
+            record_payment(order, "refund", payment.amount, payment.payment_method_id)
         order.status = "cancelled"
         order.cancel_reason = reason
         s.flush()
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(
+    ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("order_address",)
+)
 def modify_pending_order_address(
     ctx: ToolContext,
     order_id: str,
@@ -115,22 +108,12 @@ def modify_pending_order_address(
         # τ² accepts any pending status here, 'pending (item modified)' included.
         if "pending" not in order.status:
             raise ToolError("Non-pending order cannot be modified")
-        set_address(
-            order,
-            UserAddress(
-                address1=address1,
-                address2=address2,
-                city=city,
-                state=state,
-                country=country,
-                zip=zip,
-            ),
-        )
+        set_address(order, new_address(address1, address2, city, state, country, zip))
         s.flush()
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("swap",))
 def modify_pending_order_items(
     ctx: ToolContext,
     order_id: str,
@@ -166,25 +149,15 @@ def modify_pending_order_items(
         if len(item_ids) != len(new_item_ids):
             raise ToolError("The number of items to be exchanged should match")
 
-        diff_price: float = 0
-        variant = None
-        for item_id, new_item_id in zip(item_ids, new_item_ids, strict=True):
-            if item_id == new_item_id:
-                raise ToolError("The new item id should be different from the old item id")
-            item = next((i for i in order.items if i.item_id == item_id), None)
-            if item is None:
-                raise ToolError(f"Item {item_id} not found")
-            variant = get_variant_row(s, item.product_id, new_item_id)
-            if not variant.available:
-                raise ToolError(f"New item {new_item_id} not found or available")
-            diff_price += variant.price - item.price
-
+        diff_price, variant = price_difference(
+            s, order, item_ids, new_item_ids, same_item_allowed=False
+        )
         method = get_payment_method_row(s, order.user_id, payment_method_id, lock=True)
         if is_gift_card(method) and (method.balance or 0.0) < diff_price:
             raise ToolError("Insufficient gift card balance to pay for the new item")
 
         # τ² does not round the difference here (it does for exchanges).
-        _record_payment(
+        record_payment(
             order, "payment" if diff_price > 0 else "refund", abs(diff_price), payment_method_id
         )
         if is_gift_card(method):
@@ -204,7 +177,7 @@ def modify_pending_order_items(
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="order_id", offered_for=("payment",))
 def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method_id: str) -> Order:
     """Modify the payment method of a pending order.
 
@@ -235,8 +208,8 @@ def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method
         if is_gift_card(method) and (method.balance or 0.0) < amount:
             raise ToolError("Insufficient gift card balance to pay for the order")
 
-        _record_payment(order, "payment", amount, payment_method_id)
-        _record_payment(order, "refund", amount, old_method_id)
+        record_payment(order, "payment", amount, payment_method_id)
+        record_payment(order, "refund", amount, old_method_id)
         if is_gift_card(method):
             method.balance = round((method.balance or 0.0) - amount, 2)
         old_method = get_payment_method_row(s, order.user_id, old_method_id, lock=True)
@@ -246,7 +219,7 @@ def modify_pending_order_payment(ctx: ToolContext, order_id: str, payment_method
         return order_of(order)
 
 
-@RETAIL_TOOLS.tool(ToolKind.WRITE, needs_auth=True)
+@RETAIL_TOOLS.tool(ToolKind.CHANGE, needs_auth=True, owner="user_id", offered_for=("user_address",))
 def modify_user_address(
     ctx: ToolContext,
     user_id: str,
@@ -276,17 +249,7 @@ def modify_user_address(
     """
     with ctx.store.transaction() as s:
         user = get_user_row(s, user_id, lock=True)
-        set_address(
-            user,
-            UserAddress(
-                address1=address1,
-                address2=address2,
-                city=city,
-                state=state,
-                country=country,
-                zip=zip,
-            ),
-        )
+        set_address(user, new_address(address1, address2, city, state, country, zip))
         s.flush()
         order_ids = s.scalars(
             select(OrderRow.order_id)

@@ -1,22 +1,38 @@
 """Shopping tools: product search, product details, comparison, cart and FAQ answers.
 
 They read the catalog index (`ctx.catalog`), the FAQ index (`ctx.faq`) and the store
-(`ctx.store`, for carts and as the fallback source of product data). Cart changes are
-WRITE tools: like every change, they run only after the shopper confirms.
+(`ctx.store`, for carts and as the fallback source of product data). Each returns a typed
+record of `assistant.tools.results`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.store.models import CartItem
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolKind, ToolRegistry
+from assistant.tools.results import (
+    Cart,
+    CatalogProduct,
+    Comparison,
+    ComparisonRow,
+    FaqAnswer,
+    Passage,
+    ProductHit,
+    ProductVariant,
+    SearchResults,
+)
+from retrieval.relax import constraints
+from retrieval.sorting import Sort, sort_items
 
 SHOPPING_TOOLS = ToolRegistry()
 
 SEARCH_RESULTS = 5
+SORTED_CANDIDATES = 60
 FAQ_PASSAGES = 3
 MAX_COMPARED = 5
 
@@ -60,10 +76,14 @@ def _search_filters(filters: ProductFilters | None) -> Any:
     )
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ)
+@SHOPPING_TOOLS.tool(
+    ToolKind.READ,
+    shows=True,
+    offered_for=("search", "product_info", "compare", "similar", "recommend", "cart_add"),
+)
 def search_products(
-    ctx: ToolContext, query: str, filters: ProductFilters | None = None
-) -> dict[str, Any]:
+    ctx: ToolContext, query: str, filters: ProductFilters | None = None, sort: Sort = "relevance"
+) -> SearchResults:
     """Search the store's catalog for items matching what the shopper describes.
 
     Returns up to 5 items with their product id, item id, name, options, price and stock.
@@ -72,56 +92,57 @@ def search_products(
         query: What the shopper is looking for, in their words, e.g. 'waterproof hiking boots'.
         filters: Optional constraints: price range in dollars, product type, option values,
             in stock only.
+        sort: 'relevance', or 'price_asc' / 'price_desc' (cheapest / most expensive first),
+            'size_asc' / 'size_desc' (smallest / biggest first) over every matching item.
     """
     if not query.strip() and (filters is None or filters == ProductFilters()):
         raise ToolError("query is empty: say what to search for, e.g. 'red running shoes'")
-    result = _catalog(ctx).search(query, _search_filters(filters), SEARCH_RESULTS)
+    # An order over the matches needs all of them ranked, not just the first few.
+    depth = SEARCH_RESULTS if sort == "relevance" else SORTED_CANDIDATES
+    result = _catalog(ctx).search(query, _search_filters(filters), depth)
+    ordered = sort_items(result.hits, sort, lambda h: h.price, lambda h: h.options)
     hits = [
-        {
-            "product_id": h.product_id,
-            "item_id": h.item_id,
-            "name": h.name,
-            "product_type": h.product_type,
-            "options": dict(h.options),
-            "price": h.price,
-            "available": h.available,
-        }
-        for h in result.hits
+        ProductHit(
+            product_id=h.product_id,
+            item_id=h.item_id,
+            name=h.name,
+            product_type=h.product_type,
+            options=dict(h.options),
+            price=h.price,
+            available=h.available,
+        )
+        for h in ordered[:SEARCH_RESULTS]
     ]
-    out: dict[str, Any] = {"query": query, "results": hits}
-    if result.relaxation:
-        out["note"] = f"no exact match; filters relaxed: {result.relaxation}"
-    return out
+    note = f"no exact match; filters relaxed: {result.relaxation}" if result.relaxation else None
+    understood = [c.describe(result.filters) for c in constraints(result.filters)]
+    return SearchResults(query=query, results=hits, note=note, understood=understood, sort=sort)
 
 
-def _product_data(ctx: ToolContext, product_id: str) -> dict[str, Any] | None:
-    """A product from the catalog index, else from the store, as plain data."""
+def _product(ctx: ToolContext, product_id: str) -> CatalogProduct | None:
+    """A product from the catalog index, else from the store."""
     product = ctx.catalog.get_product(product_id) if ctx.catalog is not None else None
     if product is not None:
-        return {
-            "product_id": product.product_id,
-            "name": product.name,
-            "product_type": product.product_type,
-            "brand": product.brand,
-            "description": product.description,
-            "variants": [
-                {
-                    "item_id": v.item_id,
-                    "options": dict(v.options),
-                    "price": v.price,
-                    "available": v.available,
-                }
+        return CatalogProduct(
+            product_id=product.product_id,
+            name=product.name,
+            product_type=product.product_type,
+            brand=product.brand,
+            description=product.description,
+            variants=[
+                ProductVariant(
+                    item_id=v.item_id, options=dict(v.options), price=v.price, available=v.available
+                )
                 for v in product.variants
             ],
-        }
+        )
     stored = ctx.store.product(product_id)
     if stored is None:
         return None
-    return {
-        "product_id": stored.product_id,
-        "name": stored.name,
-        "variants": [v.model_dump(mode="json") for v in stored.variants.values()],
-    }
+    return CatalogProduct(
+        product_id=stored.product_id,
+        name=stored.name,
+        variants=[ProductVariant.model_validate(v.model_dump()) for v in stored.variants.values()],
+    )
 
 
 def _not_a_product(ctx: ToolContext, product_id: str) -> ToolError:
@@ -134,63 +155,67 @@ def _not_a_product(ctx: ToolContext, product_id: str) -> ToolError:
     return ToolError(f"no product with id {product_id}")
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ)
-def get_product(ctx: ToolContext, product_id: str) -> dict[str, Any]:
+@SHOPPING_TOOLS.tool(
+    ToolKind.READ,
+    shows=True,
+    offered_for=("search", "product_info", "compare", "similar", "cart_add", "swap"),
+)
+def get_product(ctx: ToolContext, product_id: str) -> CatalogProduct:
     """Get one product with its description and every variant item (options, price, stock).
 
     Args:
         product_id: The product id, a 10-digit number such as '6086499569'. It is not an item id.
     """
-    data = _product_data(ctx, product_id.strip())
-    if data is None:
+    product = _product(ctx, product_id.strip())
+    if product is None:
         raise _not_a_product(ctx, product_id.strip())
-    return data
+    return product
+
+
+def _price_range(prices: Sequence[float]) -> str | float:
+    low, high = min(prices), max(prices)
+    return f"${low:.2f} to ${high:.2f}" if low != high else low
 
 
 def _column(ctx: ToolContext, ref: str) -> dict[str, Any]:
     """One compared thing: a whole product, or a single item of a product."""
-    product = _product_data(ctx, ref)
+    product = _product(ctx, ref)
     if product is not None:
-        variants = product["variants"]
-        prices = [v["price"] for v in variants]
         options: dict[str, list[str]] = {}
-        for v in variants:
-            for key, value in v["options"].items():
-                options.setdefault(key, [])
-                if value not in options[key]:
+        for variant in product.variants:
+            for key, value in variant.options.items():
+                if value not in options.setdefault(key, []):
                     options[key].append(value)
-        in_stock = sum(1 for v in variants if v["available"])
+        in_stock = sum(1 for v in product.variants if v.available)
         return {
-            "label": f"{product['name']} (product {ref})",
-            "name": product["name"],
-            "product_type": product.get("product_type"),
-            "brand": product.get("brand"),
-            "price": f"${min(prices):.2f} to ${max(prices):.2f}"
-            if min(prices) != max(prices)
-            else prices[0],
-            "available": f"{in_stock} of {len(variants)} variants in stock",
+            "label": f"{product.name} (product {ref})",
+            "name": product.name,
+            "product_type": product.product_type,
+            "brand": product.brand,
+            "price": _price_range([v.price for v in product.variants]),
+            "available": f"{in_stock} of {len(product.variants)} variants in stock",
             "options": {k: " / ".join(v) for k, v in options.items()},
         }
     owner = ctx.store.product_for_item(ref)
-    if owner is None:
-        raise ToolError(f"no product or item with id {ref}")
-    product = _product_data(ctx, owner.product_id) or {}
-    variant = next((v for v in product.get("variants", []) if v["item_id"] == ref), None)
-    if variant is None:
+    product = _product(ctx, owner.product_id) if owner is not None else None
+    item = next((v for v in product.variants if v.item_id == ref), None) if product else None
+    if product is None or item is None:
         raise ToolError(f"no product or item with id {ref}")
     return {
-        "label": f"{owner.name} (item {ref})",
-        "name": owner.name,
-        "product_type": product.get("product_type"),
-        "brand": product.get("brand"),
-        "price": variant["price"],
-        "available": variant["available"],
-        "options": dict(variant["options"]),
+        "label": f"{product.name} (item {ref})",
+        "name": product.name,
+        "product_type": product.product_type,
+        "brand": product.brand,
+        "price": item.price,
+        "available": item.available,
+        "options": dict(item.options),
     }
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ)
-def compare_products(ctx: ToolContext, ids: list[str]) -> dict[str, Any]:
+@SHOPPING_TOOLS.tool(ToolKind.READ, shows=True, offered_for=("compare", "search"))
+def compare_products(
+    ctx: ToolContext, ids: Annotated[list[str], Field(min_length=2, max_length=MAX_COMPARED)]
+) -> Comparison:
     """Compare 2 to 5 products or items side by side: name, type, brand, price, stock, options.
 
     Args:
@@ -202,58 +227,64 @@ def compare_products(ctx: ToolContext, ids: list[str]) -> dict[str, Any]:
     columns = [_column(ctx, ref) for ref in refs]
     option_names = list(dict.fromkeys(k for c in columns for k in c["options"]))
     rows = [
-        {"attribute": attr, "values": [c[attr] for c in columns]}
+        ComparisonRow(attribute=attr, values=[c[attr] for c in columns])
         for attr in ("name", "product_type", "brand", "price", "available")
         if any(c[attr] is not None for c in columns)
     ]
     rows += [
-        {"attribute": key, "values": [c["options"].get(key) for c in columns]}
+        ComparisonRow(attribute=key, values=[c["options"].get(key) for c in columns])
         for key in option_names
     ]
-    return {"ids": refs, "columns": [c["label"] for c in columns], "rows": rows}
+    return Comparison(ids=refs, columns=[c["label"] for c in columns], rows=rows)
 
 
-def _cart(ctx: ToolContext, items: list[Any]) -> dict[str, Any]:
-    lines = [i.model_dump(mode="json") for i in items]
+def _cart(items: list[CartItem]) -> Cart:
     total = round(sum(i.quantity * i.unit_price for i in items), 2)
-    return {"items": lines, "total": total}
+    return Cart(items=items, total=total)
 
 
-@SHOPPING_TOOLS.tool(ToolKind.WRITE)
-def add_to_cart(ctx: ToolContext, item_id: str, quantity: int = 1) -> dict[str, Any]:
-    """Add an item (a specific variant) to the shopper's cart.
+Quantity = Annotated[int, Field(ge=1, le=100)]
+
+
+@SHOPPING_TOOLS.tool(ToolKind.REVERSIBLE, shows=True, offered_for=("cart_add",))
+def add_to_cart(ctx: ToolContext, item_id: str, quantity: Quantity = 1) -> Cart:
+    """Add an item (a specific variant) to the shopper's cart; it can be undone.
 
     Args:
         item_id: The item id of the variant, a 10-digit number such as '1008292230'; not a
             product id.
-        quantity: How many to add, at least 1.
+        quantity: How many to add, from 1 to 100.
     """
-    if quantity < 1:
-        raise ToolError(f"quantity must be at least 1, got {quantity}")
-    return _cart(ctx, ctx.store.cart_add(ctx.session.session_id, item_id.strip(), quantity))
+    return _cart(ctx.store.cart_add(ctx.session.session_id, item_id.strip(), quantity))
 
 
-@SHOPPING_TOOLS.tool(ToolKind.WRITE)
-def remove_from_cart(ctx: ToolContext, item_id: str, quantity: int | None = None) -> dict[str, Any]:
-    """Remove an item from the shopper's cart.
+@SHOPPING_TOOLS.tool(ToolKind.REVERSIBLE, shows=True, offered_for=("cart_remove",))
+def remove_from_cart(ctx: ToolContext, item_id: str, quantity: Quantity | None = None) -> Cart:
+    """Remove an item from the shopper's cart; it can be undone.
 
     Args:
         item_id: The item id to remove, a 10-digit number such as '1008292230'.
         quantity: How many to remove; leave empty to remove the item completely.
     """
-    if quantity is not None and quantity < 1:
-        raise ToolError(f"quantity must be at least 1, got {quantity}")
-    return _cart(ctx, ctx.store.cart_remove(ctx.session.session_id, item_id.strip(), quantity))
+    return _cart(ctx.store.cart_remove(ctx.session.session_id, item_id.strip(), quantity))
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ)
-def view_cart(ctx: ToolContext) -> dict[str, Any]:
+@SHOPPING_TOOLS.tool(ToolKind.REVERSIBLE, shows=True, offered_for=("cart_undo",))
+def undo_cart_change(ctx: ToolContext) -> Cart:
+    """Undo the last change to the shopper's cart (an item added or removed by mistake)."""
+    return _cart(ctx.store.cart_undo(ctx.session.session_id))
+
+
+@SHOPPING_TOOLS.tool(
+    ToolKind.READ, shows=True, offered_for=("cart_view", "cart_add", "cart_remove", "cart_undo")
+)
+def view_cart(ctx: ToolContext) -> Cart:
     """Show the shopper's cart: each item with quantity and current price, and the total."""
-    return _cart(ctx, ctx.store.cart_items(ctx.session.session_id))
+    return _cart(ctx.store.cart_items(ctx.session.session_id))
 
 
-@SHOPPING_TOOLS.tool(ToolKind.READ)
-def answer_faq(ctx: ToolContext, question: str) -> dict[str, Any]:
+@SHOPPING_TOOLS.tool(ToolKind.READ, offered_for=("faq",))
+def answer_faq(ctx: ToolContext, question: str) -> FaqAnswer:
     """Find the store's help and policy passages that answer a question (shipping, returns, ...).
 
     Args:
@@ -264,7 +295,7 @@ def answer_faq(ctx: ToolContext, question: str) -> dict[str, Any]:
     if not question.strip():
         raise ToolError("question is empty")
     passages = ctx.faq.search(question, FAQ_PASSAGES)
-    return {
-        "question": question,
-        "passages": [{"source": p.source, "heading": p.heading, "text": p.text} for p in passages],
-    }
+    return FaqAnswer(
+        question=question,
+        passages=[Passage(source=p.source, heading=p.heading, text=p.text) for p in passages],
+    )

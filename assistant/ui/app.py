@@ -13,10 +13,10 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.api.health import model_health
 from assistant.engine.direct import call_tool
+from assistant.health import model_health
+from assistant.presentation.turns import reply_text, turn_messages
 from assistant.services import Services
-from assistant.ui.messages import reply_text, turn_messages
 
 EXAMPLES = [
     "show me blue cotton t-shirts under $55",
@@ -133,15 +133,18 @@ def create_app(services: Services) -> gr.Blocks:
             respond,
             [box, chat_state, session],
             [chatbot, chat_state, box, session],
-            api_name=False,
+            api_visibility="private",
         )
         sign_in_button.click(
-            sign_in, [email, first, last, zip_code, session], [status, session], api_name=False
+            sign_in,
+            [email, first, last, zip_code, session],
+            [status, session],
+            api_visibility="private",
         )
         new_button.click(
-            new_conversation, None, [chatbot, chat_state, session, status], api_name=False
+            new_conversation, None, [chatbot, chat_state, session, status], api_visibility="private"
         )
-        app.load(lambda: health_banner(services), None, banner, api_name=False)
+        app.load(lambda: health_banner(services), None, banner, api_visibility="private")
 
         api_in = gr.Textbox(visible=False)
         api_session = gr.Textbox(visible=False)

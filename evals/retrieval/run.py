@@ -123,7 +123,9 @@ def open_index(products: list[Any], folder: Path | None, model: str) -> Any:
     return index
 
 
-def evaluate(index: Any, queries: list[dict[str, Any]], qrels: dict[str, dict[str, int]]):
+def evaluate(
+    index: Any, queries: list[dict[str, Any]], qrels: dict[str, dict[str, int]]
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
     """Scores per system (overall and per category) with ranx."""
     from ranx import Qrels, Run
     from ranx import evaluate as ranx_evaluate

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.store import Store
-from assistant.tools.context import SessionState, ToolContext
+from assistant.store.models import SessionState
+from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError
 from assistant.tools.retail import RETAIL_TOOLS
 from evals.tau2.digest import action_outcome, compare_tasks, task_outcome
@@ -37,18 +38,27 @@ def build_template(path: Path, db: dict[str, Any]) -> dict[str, Any]:
         store.close()
 
 
-def replay_task(store: Store, task: dict[str, Any], initial: dict[str, Any]) -> dict[str, Any]:
-    """Run one task's gold actions on `store`; returns the task's outcome summary."""
-    ctx = ToolContext(store=store, session=SessionState(session_id=f"tau2-task-{task['id']}"))
-    actions = []
-    for action in task["evaluation_criteria"].get("actions") or []:
-        name, arguments = action["name"], action["arguments"]
+def run_gold_actions(
+    store: Store, actions: list[tuple[str, dict[str, Any]]], session_id: str
+) -> list[dict[str, Any]]:
+    """Run `(name, arguments)` calls straight through `RETAIL_TOOLS`, without the dialogue
+    policy, as τ²'s evaluator runs gold actions; a failing call is recorded and skipped."""
+    ctx = ToolContext(store=store, session=SessionState(session_id=session_id))
+    outcomes = []
+    for name, arguments in actions:
         try:
             result = RETAIL_TOOLS.get(name).call(ctx, arguments)
         except ToolError as err:
-            actions.append(action_outcome(name, arguments, error=str(err)))
+            outcomes.append(action_outcome(name, arguments, error=str(err)))
         else:
-            actions.append(action_outcome(name, arguments, result=result))
+            outcomes.append(action_outcome(name, arguments, result=result))
+    return outcomes
+
+
+def replay_task(store: Store, task: dict[str, Any], initial: dict[str, Any]) -> dict[str, Any]:
+    """Run one task's gold actions on `store`; returns the task's outcome summary."""
+    calls = [(a["name"], a["arguments"]) for a in task["evaluation_criteria"].get("actions") or []]
+    actions = run_gold_actions(store, calls, f"tau2-task-{task['id']}")
     return task_outcome(task["id"], actions, initial, store.dump_tau2())
 
 

@@ -12,6 +12,10 @@ import pytest
 
 from assistant.demo.tau2_data import RETAIL_DATA, read_member
 from assistant.store import Store
+from retrieval.catalog import Product, Variant
+from retrieval.chroma import make_client
+from retrieval.search import CatalogIndex
+from tests.support import HashingEmbedder
 from tests.support import tau2_cache as shared_tau2_cache
 
 
@@ -46,3 +50,25 @@ def store(tmp_path: Path, template_db: Path) -> Iterable[Store]:
     store = Store(f"sqlite:///{path}")
     yield store
     store.close()
+
+
+PRODUCTS = ("T-Shirt", "Running Shoes", "Backpack", "Water Bottle", "Desk Lamp")
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory: pytest.TempPathFactory, tau2_db: dict[str, Any]) -> CatalogIndex:
+    products = [
+        Product(
+            product_id=p["product_id"],
+            name=p["name"],
+            product_type=p["name"],
+            description=f"A {p['name'].lower()} from the demo store.",
+            variants=[Variant(**v) for v in p["variants"].values()],
+        )
+        for p in tau2_db["products"].values()
+        if p["name"] in PRODUCTS
+    ]
+    folder: Path = tmp_path_factory.mktemp("catalog")
+    index = CatalogIndex(make_client(), HashingEmbedder(), folder, collection="engine_tests")
+    index.ingest(products)
+    return index

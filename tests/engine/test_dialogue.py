@@ -16,7 +16,7 @@ from assistant.engine import (
     require_tool_first,
 )
 from assistant.engine.policy import NOT_AUTHENTICATED, NOT_YOURS, ONE_SHOPPER
-from assistant.engine.quoting import DATA_NOTE
+from assistant.llm.quoting import DATA_NOTE
 from assistant.llm.scripted import ChatRequest, call, calls, say
 from assistant.llm.types import ChatResult
 from assistant.store import Store
@@ -70,7 +70,9 @@ def test_write_waits_for_confirmation_and_store_unchanged(store: Store) -> None:
         call("cancel_pending_order", order_id=SHOPPER["pending"], reason="ordered by mistake")
     ]
     engine, model = make_engine(store, script)
-    events = list(engine.run_turn("s1", "please cancel my pending order, I ordered by mistake"))
+    events = list(
+        engine.run_turn("s1", f"please cancel my order {SHOPPER['pending']}, I ordered by mistake")
+    )
     assert [e.kind for e in events] == [
         "tool_call",
         "tool_result",
@@ -95,7 +97,7 @@ def test_yes_runs_exactly_the_pending_action(store: Store, tau2_db: dict[str, An
     login(store)
     pending = call("cancel_pending_order", order_id=SHOPPER["pending"], reason="no longer needed")
     engine, _ = make_engine(store, [pending])
-    engine.respond("s1", "cancel my pending order please, no longer needed")
+    engine.respond("s1", f"cancel order {SHOPPER['pending']} please, no longer needed")
     before, hash_before = store.dump_tau2(), state_hash(store)
 
     engine, model = make_engine(store, [say(f"Order {SHOPPER['pending']} is now cancelled.")])
@@ -125,7 +127,7 @@ def test_anything_but_yes_drops_the_pending_action(store: Store) -> None:
     login(store)
     pending = call("cancel_pending_order", order_id=SHOPPER["pending"], reason="no longer needed")
     engine, _ = make_engine(store, [pending])
-    engine.respond("s1", "cancel my pending order")
+    engine.respond("s1", f"cancel my pending order {SHOPPER['pending']}")
     before = state_hash(store)
 
     engine, _ = make_engine(store, [say("Okay, I won't cancel it.")])
@@ -143,11 +145,12 @@ def test_other_users_order_is_refused_without_revealing_it(store: Store) -> None
     script = [
         call("get_order_details", order_id=OTHER["delivered"]),
         call("cancel_pending_order", order_id=OTHER["pending"], reason="no longer needed"),
-        call("get_order_details", order_id="#W0000000"),  # does not exist
+        call("get_order_details", order_id="#W1234567"),  # does not exist
         say("Sorry, I can only help with your own orders."),
     ]
     engine, model = make_engine(store, script)
-    out = engine.respond("s1", f"show me order {OTHER['delivered']} and cancel {OTHER['pending']}")
+    text = f"show me orders {OTHER['delivered']} and #W1234567, and cancel {OTHER['pending']}"
+    out = engine.respond("s1", text)
     assert state_hash(store) == before
     assert out.policy_refusals == 3 and out.pending_action is None
     shown = tool_messages(model.requests[-1])[-3:]
@@ -346,7 +349,8 @@ def test_one_change_at_a_time(store: Store) -> None:
         ),
     )
     engine, _ = make_engine(store, [both])
-    out = engine.respond("s1", "cancel it and change my address")
+    text = f"cancel {SHOPPER['pending']} and change my address to 1 Main St, Austin TX 78701"
+    out = engine.respond("s1", text)
     assert out.pending_action["name"] == "cancel_pending_order"
     assert [r.refused for r in out.tool_results] == [False, True]
     assert isinstance(out.events[-2], ConfirmationNeededEvent)
@@ -395,7 +399,7 @@ def test_model_failure_after_a_confirmed_change_reports_the_change(store: Store)
     login(store)
     pending = call("cancel_pending_order", order_id=SHOPPER["pending"], reason="no longer needed")
     engine, _ = make_engine(store, [pending])
-    engine.respond("s1", "cancel my pending order")
+    engine.respond("s1", f"cancel my pending order {SHOPPER['pending']}")
 
     def down(_request: ChatRequest) -> ChatResult:
         raise TimeoutError("model timed out")

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 
 from assistant.engine.grounding import Evidence, evidence_from, extract_claims, verify
 from assistant.engine.history import last_turns
-from assistant.engine.quoting import DATA_NOTE, defang, quote_tool_result, unquote_tool_result
-from assistant.engine.render import ToolOutput, describe_action, render_fallback
+from assistant.llm.quoting import DATA_NOTE, defang, quote_tool_result, unquote_tool_result
+from assistant.presentation import ToolOutput, describe_action, render_fallback
+from assistant.store.models import Order
+from assistant.tools.results import SearchResults
 
 
 def test_claims_in_every_price_format() -> None:
@@ -65,6 +67,7 @@ hits = st.lists(
             "product_id": st.from_regex(r"\d{10}", fullmatch=True),
             "item_id": st.from_regex(r"\d{10}", fullmatch=True),
             "name": st.text(st.characters(categories=["L", "Zs"]), min_size=1, max_size=20),
+            "product_type": st.just("Lamp"),
             "options": st.dictionaries(
                 st.sampled_from(["color", "size"]), st.text("abc", max_size=5)
             ),
@@ -80,7 +83,7 @@ hits = st.lists(
 @given(hits)
 def test_rendered_cards_are_always_grounded(results: list[dict]) -> None:
     data = {"query": "q", "results": results}
-    text = render_fallback([ToolOutput("search_products", {}, data)])
+    text = render_fallback([ToolOutput("search_products", {}, SearchResults.model_validate(data))])
     evidence = Evidence()
     evidence.add_data(data)
     assert verify(text, evidence).grounded, text
@@ -91,16 +94,30 @@ def test_rendered_order_is_grounded_and_complete() -> None:
         "order_id": "#W1234567",
         "user_id": "u",
         "status": "pending",
-        "address": {"address1": "1 Main St", "address2": "", "city": "Austin", "zip": "78701"},
+        "address": {
+            "address1": "1 Main St",
+            "address2": "",
+            "city": "Austin",
+            "state": "TX",
+            "country": "USA",
+            "zip": "78701",
+        },
         "items": [
-            {"name": "Lamp", "item_id": "1111111111", "price": 1234.5, "options": {"c": "red"}}
+            {
+                "name": "Lamp",
+                "product_id": "2222222222",
+                "item_id": "1111111111",
+                "price": 1234.5,
+                "options": {"c": "red"},
+            }
         ],
+        "fulfillments": [],
         "payment_history": [
             {"transaction_type": "payment", "amount": 1234.5, "payment_method_id": "gift_card_1"}
         ],
     }
-    text = render_fallback([ToolOutput("get_order_details", {}, order)])
-    assert "#W1234567" in text and "$1,234.50" in text and "1 Main St, Austin, 78701" in text
+    text = render_fallback([ToolOutput("get_order_details", {}, Order.model_validate(order))])
+    assert "#W1234567" in text and "$1,234.50" in text and "1 Main St, Austin, TX, 78701" in text
     assert verify(text, evidence_from([order], [])).grounded
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import DialogueEngine, ReplyEvent
+from assistant.engine.grounding import evidence_from, verify
 from assistant.llm.server import VllmServer
 from assistant.store import Store
 from tests.engine.engine_support import SHOPPER
@@ -37,8 +38,9 @@ def test_sign_in_then_order_status(finetuned_vllm_server: VllmServer, store: Sto
     assert details[0].data["order_id"] == order_id
     reply = second.events[-1]
     assert isinstance(reply, ReplyEvent) and reply.text
-    # Whatever the model wrote, what is shown is grounded in the order record.
-    assert not reply.unsupported or reply.source == "rendered"
+    # Whatever the model wrote, what is shown is grounded in the records and the messages.
+    evidence = evidence_from([e.data for e in first.tool_results + second.tool_results], messages)
+    assert verify(reply.text, evidence).grounded, reply.text
 
     turns = store.turns(session)
     assert [t.user_message for t in turns] == messages

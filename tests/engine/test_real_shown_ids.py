@@ -12,12 +12,13 @@ import json
 import pytest
 
 from assistant.engine.dialogue import default_system_prompt, session_note
-from assistant.engine.quoting import quote_tool_result
+from assistant.engine.shown import REFERENCE_ARGUMENTS, candidates, holds, shown_ids
 from assistant.finetune.answers import ASK_IDENTITY
-from assistant.llm.references import REFERENCE_ARGUMENTS, candidates, shown_ids
+from assistant.llm.quoting import quote_tool_result
 from assistant.llm.server import VllmServer
+from assistant.llm.types import CallRules
+from assistant.store.models import SessionState
 from assistant.tools import default_registry
-from assistant.tools.context import SessionState
 from tests.support import served_client
 
 EMAIL = "harper.kim4003@example.com"
@@ -48,18 +49,18 @@ def _signed_in_with_a_profile_question() -> list[dict]:
 @pytest.mark.vllm
 def test_no_order_id_is_made_up_after_a_sign_in(finetuned_vllm_server: VllmServer) -> None:
     messages = _signed_in_with_a_profile_question()
-    tools = default_registry().openai_schemas()
-    shown = shown_ids(messages)
+    registry = default_registry()
+    tools = registry.openai_schemas()
+    shown = shown_ids(messages, registry)
     assert shown.words == {EMAIL, USER_ID}
 
-    held_client = served_client(finetuned_vllm_server, max_tokens=120)
-    free_client = served_client(finetuned_vllm_server, max_tokens=120)
-    free_client.constrain_ids = False
-    [free] = free_client.chat(messages, tools=tools, tool_choice="auto").tool_calls
+    client = served_client(finetuned_vllm_server, max_tokens=120)
+    [free] = client.chat(messages, tools=tools, tool_choice="auto").tool_calls
     assert free.name == "get_order_details"
     assert json.loads(free.arguments)["order_id"] not in candidates("order_id", shown)
 
-    held = held_client.chat(messages, tools=tools, tool_choice="auto")
+    rules = CallRules(holds=holds(shown))
+    held = client.chat(messages, tools=tools, tool_choice="auto", rules=rules)
     for call in held.tool_calls:
         assert call.name != "get_order_details"
         for name, value in json.loads(call.arguments).items():
@@ -84,7 +85,10 @@ def _after_a_search_list(latest: str) -> list[dict]:
             "product_id": "3821016478",
             "item_id": item,
             "name": "Air Purifier",
-            "options": options,
+            "product_type": "Air Purifier",
+            "options": dict(
+                zip(("features", "filter type", "size"), options.split(", "), strict=True)
+            ),
             "price": price,
             "available": available,
         }
@@ -109,7 +113,9 @@ def _after_a_search_list(latest: str) -> list[dict]:
         {
             "role": "tool",
             "tool_call_id": "call_1",
-            "content": quote_tool_result("search_products", {"results": results}),
+            "content": quote_tool_result(
+                "search_products", {"query": "air purifiers under $600", "results": results}
+            ),
         },
         {"role": "assistant", "content": f"Here is what I found:\n{listed}"},
         {"role": "user", "content": latest},
@@ -119,9 +125,10 @@ def _after_a_search_list(latest: str) -> list[dict]:
 @pytest.mark.vllm
 def test_the_second_one_goes_to_the_cart(finetuned_vllm_server: VllmServer) -> None:
     messages = _after_a_search_list("put the second one in my basket")
-    tools = default_registry().openai_schemas()
+    registry = default_registry()
+    rules = CallRules(holds=holds(shown_ids(messages, registry)))
     held = served_client(finetuned_vllm_server, max_tokens=120)
-    result = held.chat(messages, tools=tools, tool_choice="auto")
+    result = held.chat(messages, tools=registry.openai_schemas(), tool_choice="auto", rules=rules)
     assert [(c.name, json.loads(c.arguments)) for c in result.tool_calls] == [
         ("add_to_cart", {"item_id": "5669664287", "quantity": 1})
     ]

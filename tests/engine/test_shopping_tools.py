@@ -6,44 +6,22 @@ model so the test stays fast (the model itself is tested with retrieval).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.engine.quoting import unquote_tool_result
+from assistant.llm.quoting import unquote_tool_result
 from assistant.llm.scripted import call, say
 from assistant.store import Store
-from assistant.tools.context import SessionState, ToolContext
+from assistant.store.models import SessionState
+from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolArgumentsError, ToolError
 from assistant.tools.shopping import SHOPPING_TOOLS
-from retrieval.catalog import Product, Variant
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
 from retrieval.search import CatalogIndex
 from tests.engine.engine_support import make_engine
 from tests.support import HashingEmbedder
-
-PRODUCTS = ("T-Shirt", "Running Shoes", "Backpack", "Water Bottle", "Desk Lamp")
-
-
-@pytest.fixture(scope="module")
-def catalog(tmp_path_factory: pytest.TempPathFactory, tau2_db: dict[str, Any]) -> CatalogIndex:
-    products = [
-        Product(
-            product_id=p["product_id"],
-            name=p["name"],
-            product_type=p["name"],
-            description=f"A {p['name'].lower()} from the demo store.",
-            variants=[Variant(**v) for v in p["variants"].values()],
-        )
-        for p in tau2_db["products"].values()
-        if p["name"] in PRODUCTS
-    ]
-    folder: Path = tmp_path_factory.mktemp("catalog")
-    index = CatalogIndex(make_client(), HashingEmbedder(), folder, collection="engine_tests")
-    index.ingest(products)
-    return index
 
 
 def ctx(store: Store, catalog: CatalogIndex, faq: Any = None) -> ToolContext:
@@ -51,7 +29,11 @@ def ctx(store: Store, catalog: CatalogIndex, faq: Any = None) -> ToolContext:
 
 
 def run(name: str, context: ToolContext, **arguments: Any) -> Any:
-    return SHOPPING_TOOLS.get(name).call(context, arguments)
+    """The tool's typed result, checked to be its declared type, as JSON data."""
+    tool = SHOPPING_TOOLS.get(name)
+    result = tool.call(context, arguments)
+    assert isinstance(result, tool.result_type)
+    return result.model_dump(mode="json")
 
 
 def test_search_applies_typed_filters(store: Store, catalog: CatalogIndex) -> None:
@@ -97,8 +79,10 @@ def test_compare_products_and_items(store: Store, catalog: CatalogIndex) -> None
     assert f"${low:.2f}" in rows["price"][0]
     for key, value in variant.options.items():
         assert rows[key][1] == value
-    with pytest.raises(ToolError, match="2 to 5"):
+    with pytest.raises(ToolArgumentsError, match="ids: List should have at least 2 items"):
         run("compare_products", ctx(store, catalog), ids=[item_id])
+    with pytest.raises(ToolError, match="2 to 5 different ids"):
+        run("compare_products", ctx(store, catalog), ids=[item_id, item_id])
     with pytest.raises(ToolError, match="no product or item with id 0000000000"):
         run("compare_products", ctx(store, catalog), ids=[item_id, "0000000000"])
 
@@ -111,8 +95,13 @@ def test_cart_tools(store: Store, catalog: CatalogIndex) -> None:
     assert cart["total"] == round(2 * variant.price, 2)
     assert run("view_cart", context)["items"][0]["quantity"] == 2
     assert run("remove_from_cart", context, item_id=item_id) == {"items": [], "total": 0}
-    with pytest.raises(ToolError, match="at least 1"):
+    with pytest.raises(ToolArgumentsError, match="quantity: Input should be greater than or"):
         run("add_to_cart", context, item_id=item_id, quantity=0)
+    schema = SHOPPING_TOOLS.get("add_to_cart").openai_schema()["function"]["parameters"]
+    assert (
+        schema["properties"]["quantity"] | {"minimum": 1, "maximum": 100}
+        == schema["properties"]["quantity"]
+    )
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assistant.engine.quoting import quote_tool_result
 from assistant.finetune.metrics import score_case, summarise
+from assistant.llm.quoting import quote_tool_result
 from assistant.llm.types import ChatResult, ToolCall
 from assistant.tools import default_registry
 

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.engine.dialogue import default_system_prompt, session_note
 from assistant.llm.server import VllmServer
+from assistant.store.models import SessionState
 from assistant.tools import default_registry
-from assistant.tools.context import SessionState
 from tests.support import served_client
 
 

@@ -78,8 +78,15 @@ def open_test_indexes(data_dir: Path) -> tuple[Any, Any]:
 
 
 def shop_services(data_dir: Path, script: Any = None) -> Services:
-    """The real composition root over a test data dir; `script` drives a scripted model."""
-    services = Services(Settings(data_dir=data_dir, llm_base_url="http://127.0.0.1:9/v1"))
+    """The real composition root over a test data dir; `script` drives a scripted model.
+
+    The indexes embed with a hashing stand-in, on which no request detector can be trained, so
+    every tool is offered and the model drives the tool calls (the planner has its own tests).
+    """
+    settings = Settings(
+        data_dir=data_dir, llm_base_url="http://127.0.0.1:9/v1", offer_by_request=False
+    )
+    services = Services(settings)
     services.indexes = open_test_indexes(data_dir)  # replaces the lazily opened indexes
     if script is not None:
         services.model = ScriptedModel(script)

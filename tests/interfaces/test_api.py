@@ -25,6 +25,8 @@ from tests.interfaces.support import (
     uvicorn_server,
 )
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def client(api_url: str) -> Iterator[httpx.Client]:
@@ -147,8 +149,9 @@ def test_tools_are_listed_with_generated_schemas(client: httpx.Client, services:
     assert by_name["search_products"]["kind"] == "read"
     assert by_name["cancel_pending_order"] == {
         **by_name["cancel_pending_order"],
-        "kind": "write",
+        "kind": "change",
         "needs_auth": True,
+        "owner": "order_id",
     }
     schema = by_name["search_products"]["parameters"]
     assert schema["type"] == "object" and schema["required"] == ["query"]

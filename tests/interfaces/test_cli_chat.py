@@ -40,7 +40,7 @@ def test_chat_shows_trace_reply_and_tables(services: Services, store: Any) -> No
     out = console.export_text()
     assert f"signed in as {SHOPPER_A['user_id']}" in out
     assert "→ search_products" in out and "← search_products: ok" in out
-    assert SUMMARY in out and "Products" in out
+    assert SUMMARY in out and " · item " in out
     shown = [i for p in store.products() for i, v in p.variants.items() if i in out]
     assert shown and all(f"${store.variant(i).price:,.2f}" in out for i in shown)
     assert "← get_order_details: refused" in out

@@ -63,41 +63,58 @@ def test_arguments_are_validated_against_the_registry(services: Services) -> Non
     assert call_tool(engine, sid, "view_cart", ["not", "a", "dict"]).status == "invalid_arguments"
 
 
-def test_write_needs_confirmation_and_runs_exactly_once(services: Services, store: Any) -> None:
+def _cancel(engine: Any, sid: str, shopper: dict[str, str] = SHOPPER_A) -> Any:
+    arguments = {"order_id": shopper["pending"], "reason": "no longer needed"}
+    return call_tool(engine, sid, "cancel_pending_order", arguments)
+
+
+def test_change_needs_confirmation_and_runs_exactly_once(services: Services, store: Any) -> None:
     engine, sid = services.engine, new_session()
-    item = in_stock_items(store)[0]
-    first = call_tool(engine, sid, "add_to_cart", {"item_id": item, "quantity": 2})
-    assert first.status == "confirmation_needed" and item in first.summary
-    assert store.cart_items(sid) == []
+    sign_in(engine, sid, SHOPPER_A)
+    order = SHOPPER_A["pending"]
+    first = _cancel(engine, sid)
+    assert first.status == "confirmation_needed" and order in first.summary
+    assert store.order(order).status == "pending"
     assert pending_action(engine, sid)["action_id"] == first.action_id
     mismatch = confirm(engine, sid, expected="0" * 16)
-    assert mismatch.status == "action_mismatch" and store.cart_items(sid) == []
+    assert mismatch.status == "action_mismatch" and store.order(order).status == "pending"
     done = confirm(engine, sid, expected=first.action_id)
-    assert done.ok and [(i.item_id, i.quantity) for i in store.cart_items(sid)] == [(item, 2)]
+    assert done.ok and store.order(order).status == "cancelled"
     assert confirm(engine, sid).status == "nothing_pending"
-    assert [(i.item_id, i.quantity) for i in store.cart_items(sid)] == [(item, 2)]
+
+
+def test_cart_changes_run_at_once_and_can_be_undone(services: Services, store: Any) -> None:
+    engine, sid = services.engine, new_session()
+    item = in_stock_items(store)[0]
+    added = call_tool(engine, sid, "add_to_cart", {"item_id": item, "quantity": 2})
+    assert added.ok and [(i.item_id, i.quantity) for i in store.cart_items(sid)] == [(item, 2)]
+    assert pending_action(engine, sid) is None
+    assert call_tool(engine, sid, "undo_cart_change", {}).ok and store.cart_items(sid) == []
+    nothing = call_tool(engine, sid, "undo_cart_change", {})
+    assert nothing.status == "tool_error" and nothing.error == "there is no cart change to undo"
 
 
 def test_any_other_call_drops_the_pending_change(services: Services, store: Any) -> None:
     engine, sid = services.engine, new_session()
-    item = in_stock_items(store)[1]
-    assert call_tool(engine, sid, "add_to_cart", {"item_id": item}).status == "confirmation_needed"
+    sign_in(engine, sid, SHOPPER_A)
+    before = store.order(SHOPPER_A["pending"])
+    assert _cancel(engine, sid).status in ("confirmation_needed", "tool_error")
     assert call_tool(engine, sid, "view_cart", {}).ok
     assert pending_action(engine, sid) is None
-    assert confirm(engine, sid).status == "nothing_pending" and store.cart_items(sid) == []
+    assert confirm(engine, sid).status == "nothing_pending"
+    assert store.order(SHOPPER_A["pending"]) == before
 
 
 def test_pending_change_can_be_confirmed_in_the_chat(services: Services, store: Any) -> None:
     """The session is shared: a change left pending by a direct call runs on a chat "yes"."""
     engine, sid = services.engine, new_session()
-    sign_in(engine, sid, SHOPPER_A)
-    order = SHOPPER_B["pending"]  # not hers: the policy refuses before anything is pending
+    sign_in(engine, sid, SHOPPER_B)
+    order = SHOPPER_A["pending"]  # not hers: the policy refuses before anything is pending
     refused = call_tool(
         engine, sid, "cancel_pending_order", {"order_id": order, "reason": "no longer needed"}
     )
     assert refused.status == "refused" and pending_action(engine, sid) is None
-    item = in_stock_items(store)[2]
-    assert call_tool(engine, sid, "add_to_cart", {"item_id": item}).status == "confirmation_needed"
+    assert _cancel(engine, sid, SHOPPER_B).status == "confirmation_needed"
     outcome = engine.respond(sid, "yes")
-    assert [e.name for e in outcome.tool_calls][:1] == ["add_to_cart"]
-    assert [i.item_id for i in store.cart_items(sid)] == [item]
+    assert [e.name for e in outcome.tool_calls][:1] == ["cancel_pending_order"]
+    assert store.order(SHOPPER_B["pending"]).status == "cancelled"

@@ -20,6 +20,8 @@ from assistant.mcp.server import CONFIRM_TOOL, http_app
 from assistant.services import Services
 from tests.interfaces.support import SHOPPER_A, SHOPPER_B, in_stock_items, uvicorn_server
 
+pytestmark = pytest.mark.server
+
 ROOT = Path(__file__).resolve().parents[2]
 SEARCH = {"query": "water bottle", "filters": {"max_price": 100}}
 

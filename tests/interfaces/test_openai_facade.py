@@ -11,6 +11,8 @@ import pytest
 
 from tests.interfaces.support import SUMMARY
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture
 def oai(api_url: str) -> openai.OpenAI:

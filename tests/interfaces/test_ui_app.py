@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from gradio_client import Client
 
 from assistant.services import Services
 from evals.demo_check import grounded_variants
 from tests.interfaces.support import SUMMARY, gradio_server
+
+pytestmark = pytest.mark.server
 
 
 def test_ask_endpoint_answers_with_grounded_cards(services: Services, store: Any) -> None:

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from assistant.engine import ErrorEvent, ReplyEvent, ToolCallEvent, ToolResultEvent
-from assistant.engine.render import ToolOutput, render_fallback
-from assistant.ui.cards import output_html
-from assistant.ui.messages import reply_html, reply_text, trace_messages, turn_messages
+from assistant.presentation import (
+    ErrorEvent,
+    ReplyEvent,
+    ToolCallEvent,
+    ToolOutput,
+    ToolResultEvent,
+    render_fallback,
+    render_html,
+)
+from assistant.presentation.turns import reply_html, reply_text, trace_messages, turn_messages
+from assistant.tools.results import Comparison, SearchResults
 
 HIT = {
     "product_id": "1000000001",
     "item_id": "2000000001",
     "name": "Water Bottle",
+    "product_type": "Water Bottle",
     "options": {"capacity": "500ml", "color": "blue"},
     "price": 19.5,
     "available": True,
 }
+FOUND = SearchResults(query="bottle", results=[HIT])
 SEARCH = [
     ToolCallEvent("c1", "search_products", {"query": "bottle"}),
-    ToolResultEvent("c1", "search_products", True, data={"results": [HIT]}, seconds=0.01),
+    ToolResultEvent(
+        "c1",
+        "search_products",
+        "ok",
+        data=FOUND.model_dump(mode="json"),
+        result=FOUND,
+        shown=True,
+        seconds=0.01,
+    ),
 ]
 
 
@@ -33,13 +50,13 @@ def test_search_results_become_cards_under_the_reply() -> None:
 
 def test_catalog_text_is_escaped_in_cards() -> None:
     evil = {**HIT, "name": '<img src=x onerror="alert(1)">', "options": {"color": "<b>red</b>"}}
-    html = output_html(ToolOutput("search_products", {}, {"results": [evil]}))
+    html = render_html(SearchResults(query="q", results=[evil]))
     assert "<img" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
 
 def test_rendered_fallback_is_shown_as_cards_once() -> None:
-    output = ToolOutput("search_products", {"query": "bottle"}, {"results": [HIT]})
+    output = ToolOutput("search_products", {"query": "bottle"}, FOUND)
     events = [*SEARCH, ReplyEvent(render_fallback([output]), source="rendered")]
     html = reply_html(events)
     assert html.count('class="sa-card"') == 1 and "**Water Bottle**" not in html
@@ -49,11 +66,12 @@ def test_rendered_fallback_is_shown_as_cards_once() -> None:
 
 
 def test_comparison_is_a_table() -> None:
-    table = {
-        "columns": ["A (product 1)", "B (product 2)"],
-        "rows": [{"attribute": "price", "values": [10, "$5.00 to $9.00"]}],
-    }
-    html = output_html(ToolOutput("compare_products", {}, table))
+    table = Comparison(
+        ids=["1", "2"],
+        columns=["A (product 1)", "B (product 2)"],
+        rows=[{"attribute": "price", "values": [10, "$5.00 to $9.00"]}],
+    )
+    html = render_html(table)
     assert html.startswith('<table class="sa-compare"') and "$10.00" in html
     assert "$5.00 to $9.00" in html
 
@@ -74,9 +92,7 @@ def test_trace_is_one_collapsible_group_per_turn() -> None:
 def test_refusals_and_errors_are_visible() -> None:
     events = [
         ToolCallEvent("c1", "get_order_details", {"order_id": "#W1"}),
-        ToolResultEvent(
-            "c1", "get_order_details", False, error="refused by store policy", refused=True
-        ),
+        ToolResultEvent("c1", "get_order_details", "refused", error="refused by store policy"),
         ErrorEvent("APIConnectionError: Connection error."),
         ReplyEvent("Sorry, I can't answer right now.", source="rendered"),
     ]

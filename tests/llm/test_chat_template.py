@@ -9,11 +9,24 @@ from pathlib import Path
 import pytest
 from transformers import AutoTokenizer
 
-from assistant.engine.quoting import DATA_NOTE, quote_tool_result
-from assistant.llm.references import Shown, candidates, shown_ids
+from assistant.engine.shown import Shown, candidates, holds
+from assistant.engine.shown import shown_ids as shown_in
+from assistant.llm.quoting import DATA_NOTE, quote_tool_result
 from assistant.llm.tool_format import call_prefix, structural_tag
+from assistant.llm.types import CallRules
 from assistant.tools import default_registry
 from prompts import CHAT_TEMPLATE
+
+REGISTRY = default_registry()
+
+
+def shown_ids(messages: list[dict]) -> Shown:
+    return shown_in(messages, REGISTRY)
+
+
+def held(shown: Shown | None) -> CallRules | None:
+    return None if shown is None else CallRules(holds=holds(shown))
+
 
 TOOL_CALL = re.compile(r"<tool_call>(.*?)</tool_call>", re.DOTALL)
 
@@ -77,7 +90,7 @@ def test_tool_call_history_renders_as_one_tagged_json_list(tokenizer: AutoTokeni
 def _matcher(tokenizer: AutoTokenizer, tools: list[dict], shown: Shown | None = None) -> object:
     import xgrammar as xgr
 
-    grammar = xgr.Grammar.from_structural_tag(json.dumps(structural_tag(tools, shown)))
+    grammar = xgr.Grammar.from_structural_tag(json.dumps(structural_tag(tools, held(shown))))
     compiler = xgr.GrammarCompiler(xgr.TokenizerInfo.from_huggingface(tokenizer))
     return xgr.GrammarMatcher(compiler.compile_grammar(grammar))
 
@@ -215,7 +228,7 @@ def test_a_tool_whose_id_nobody_has_shown_cannot_be_called(tokenizer: AutoTokeni
     tools = default_registry().openai_schemas()
     # Words with digits that are no order ids: a user id, a size, an escaped "<" of a result.
     shown = Shown(words=frozenset({"emma_santos_9753", "50ml", "u003c"}))
-    names = {t["begin"] for t in structural_tag(tools, shown)["format"]["tags"]}
+    names = {t["begin"] for t in structural_tag(tools, held(shown))["format"]["tags"]}
     assert call_prefix("get_user_details") in names
     assert call_prefix("get_order_details") not in names  # no order id shown yet
     assert call_prefix("answer_faq") in names
@@ -223,7 +236,7 @@ def test_a_tool_whose_id_nobody_has_shown_cannot_be_called(tokenizer: AutoTokeni
         '<tool_call>[{"name": "get_order_details"'
     )
     order_tools = [t for t in tools if t["function"]["name"] == "get_order_details"]
-    assert structural_tag(order_tools, Shown()) is None
+    assert structural_tag(order_tools, held(Shown())) is None
     assert structural_tag(order_tools, None) is not None
 
 
@@ -240,30 +253,59 @@ def _called(name: str, arguments: dict, result: object, n: int) -> list[dict]:
     ]
 
 
+ADDRESS = {
+    "address1": "1 Main St",
+    "address2": "",
+    "city": "Austin",
+    "country": "USA",
+    "state": "TX",
+    "zip": "78701",
+}
 ORDER = {
     "order_id": "#W5442520",
     "user_id": "olivia_ito_3591",
+    "address": ADDRESS,
     "status": "pending",
     "items": [
         {
             "name": "Hiking Boots",
             "product_id": "7363354090",
             "item_id": "2648909398",
+            "price": 240.87,
             "options": {"size": "8", "material": "leather"},
         },
-        {"name": "Gaming Mouse", "product_id": "5713490933", "item_id": "3330317167"},
+        {
+            "name": "Gaming Mouse",
+            "product_id": "5713490933",
+            "item_id": "3330317167",
+            "price": 137.22,
+            "options": {"color": "black"},
+        },
     ],
-    "payment_history": [{"transaction_type": "payment", "payment_method_id": "credit_card_9753"}],
+    "fulfillments": [],
+    "payment_history": [
+        {"transaction_type": "payment", "amount": 378.09, "payment_method_id": "credit_card_9753"}
+    ],
 }
+
+
+def _variant(item_id: str, size: str, material: str, available: bool) -> dict:
+    options = {"size": size, "material": material}
+    return {"item_id": item_id, "options": options, "available": available, "price": 250.0}
+
+
 BOOTS = {
     "name": "Hiking Boots",
     "product_id": "7363354090",
     "variants": {
-        "8106223139": {"options": {"size": "9", "material": "leather"}, "available": True},
-        "2658930189": {"options": {"size": "9", "material": "leather"}, "available": False},
-        "5120876212": {"options": {"size": "9", "material": "synthetic"}, "available": True},
-        "1615379700": {"options": {"size": "10", "material": "leather"}, "available": True},
-        "2648909398": {"options": {"size": "8", "material": "leather"}, "available": True},
+        v["item_id"]: v
+        for v in (
+            _variant("8106223139", "9", "leather", True),
+            _variant("2658930189", "9", "leather", False),
+            _variant("5120876212", "9", "synthetic", True),
+            _variant("1615379700", "10", "leather", True),
+            _variant("2648909398", "8", "leather", True),
+        )
     },
 }
 
@@ -277,7 +319,7 @@ def test_order_changes_take_items_and_payments_from_what_the_tools_returned(
         *_called("get_order_details", {"order_id": "#W5442520"}, ORDER, 1),
     ]
     shown = shown_ids(messages)
-    names = {t["begin"] for t in structural_tag(tools, shown)["format"]["tags"]}
+    names = {t["begin"] for t in structural_tag(tools, held(shown))["format"]["tags"]}
     # The boots' variants have not been looked up: no item change can be written yet.
     assert call_prefix("modify_pending_order_items") not in names
     assert call_prefix("get_product_details") in names
@@ -342,15 +384,28 @@ SKATEBOARDS = [
 
 def _after_a_list(latest: str) -> list[dict]:
     results = [
-        {"product_id": "1968349452", "item_id": item, "name": "Skateboard", "price": float(price)}
-        for item, _, price in SKATEBOARDS
+        {
+            "product_id": "1968349452",
+            "item_id": item,
+            "name": "Skateboard",
+            "product_type": "Skateboard",
+            "options": {"length": length},
+            "price": float(price),
+            "available": True,
+        }
+        for item, length, price in SKATEBOARDS
     ]
     listed = "\n".join(
         f"- Skateboard ({length}), item {item}: ${price}" for item, length, price in SKATEBOARDS
     )
     return [
         {"role": "user", "content": "bamboo skateboards please"},
-        *_called("search_products", {"query": "bamboo skateboards"}, {"results": results}, 1),
+        *_called(
+            "search_products",
+            {"query": "bamboo skateboards"},
+            {"query": "bamboo skateboards", "results": results},
+            1,
+        ),
         {"role": "assistant", "content": f"Here is what I found:\n{listed}"},
         {"role": "user", "content": "cheers"},
         {"role": "assistant", "content": "You're welcome!"},

@@ -41,18 +41,6 @@ def test_served_model_returns_a_tool_call(vllm_server: VllmServer) -> None:
 
 
 @pytest.mark.vllm
-def test_streamed_tool_call_matches_schema(vllm_server: VllmServer) -> None:
-    model = OpenAIChatModel(vllm_server.base_url, vllm_server.settings.llm_model, timeout=120)
-    messages = [{"role": "user", "content": "find me a water bottle"}]
-    named = {"type": "function", "function": {"name": "search_products"}}
-    parts = list(model.stream(messages, tools=[SEARCH_TOOL], tool_choice=named))
-    result = parts[-1]
-    assert not isinstance(result, str)
-    assert [c.name for c in result.tool_calls] == ["search_products"]
-    assert set(json.loads(result.tool_calls[0].arguments)) == {"query"}
-
-
-@pytest.mark.vllm
 def test_server_reports_health_and_pid(vllm_server: VllmServer) -> None:
     status = vllm_server.status()
     assert status.healthy

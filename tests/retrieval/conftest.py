@@ -87,6 +87,11 @@ def product(
 @pytest.fixture
 def small_catalog() -> list[Product]:
     """A store of five products in the τ² style."""
+    return small_catalog_products()
+
+
+def small_catalog_products() -> list[Product]:
+    """The five products of the `small_catalog` fixture (for fixtures of wider scope)."""
     return [
         product(
             "p-shirt",

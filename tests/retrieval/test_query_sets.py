@@ -41,6 +41,7 @@ def test_tuning_queries_are_not_the_measured_ones() -> None:
     assert {q["category"] for q in tuning} == {q["category"] for q in measured}
 
 
+@pytest.mark.slow
 def test_hybrid_ranks_at_least_as_well_as_either_channel(
     tmp_path: Path, minilm: Any, products: list[Any]
 ) -> None:

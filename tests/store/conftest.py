@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from assistant.store import Store
-from assistant.tools.context import SessionState, ToolContext
+from assistant.store.models import SessionState
+from assistant.tools.context import ToolContext
 from tests.store.support import Clock, tau2_json, tiny_world
 from tests.support import tau2_cache
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import RootModel
 
 from assistant.store import Store
 from assistant.tools.context import ToolContext
@@ -40,7 +41,11 @@ ADDRESS = {
 
 
 def call(ctx: ToolContext, name: str, **arguments: Any) -> Any:
-    return RETAIL_TOOLS.get(name).call(ctx, arguments)
+    """The tool's result, checked to be its declared type; τ²'s bare strings unwrapped."""
+    tool = RETAIL_TOOLS.get(name)
+    result = tool.call(ctx, arguments)
+    assert isinstance(result, tool.result_type)
+    return result.root if isinstance(result, RootModel) else result
 
 
 def gift_balance(store: Store, user_id: str = "ada_lovelace_1", card: str = "gift_card_1"):
@@ -49,7 +54,7 @@ def gift_balance(store: Store, user_id: str = "ada_lovelace_1", card: str = "gif
 
 def test_registry_has_tau2_tools_with_kinds_and_auth() -> None:
     assert set(RETAIL_TOOLS.names()) == TAU2_TOOL_NAMES
-    writes = {t.name for t in RETAIL_TOOLS if t.kind is ToolKind.WRITE}
+    writes = {t.name for t in RETAIL_TOOLS if t.kind is ToolKind.CHANGE}
     assert writes == {
         n for n in TAU2_TOOL_NAMES if n.startswith(("cancel", "modify", "return", "exchange"))
     }

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from assistant.store import Store, StoreError, ToolCallRecord, TurnRecord
-from assistant.tools.context import SessionState
+from assistant.store.models import SessionState
 from tests.store.support import Clock
 
 

@@ -1,0 +1,89 @@
+"""A confirmation confirms only what it names.
+
+A change waits for the shopper's yes to its summary. A plain yes runs exactly that change. A
+yes that names another kind of change ("yes, exchange it" while a return waits) or other
+items or orders than the summary does not run it: the change stays waiting and the shopper
+is told the difference. Anything that is not a yes drops the change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from assistant.engine.offer import change_kinds
+from assistant.engine.order_changes import items_named
+from assistant.engine.policy import is_explicit_yes
+from assistant.engine.requests import Requests
+from assistant.presentation.changes import describe_action
+from assistant.store.models import OrderItem
+from assistant.tools.registry import ToolRegistry
+
+_ID = re.compile(r"#?[A-Za-z]{0,3}\d{5,}")
+CONFIRM_SCORE = 0.7
+"""How sure the request detector must be that a short message is a yes (other languages)."""
+_SHORT = 6
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a message does to the change waiting for confirmation."""
+
+    action: Literal["run", "ask_again", "drop"]
+    message: str = ""
+    """For `ask_again`: the difference, then the summary of the change still waiting."""
+
+
+def _is_yes(text: str, requests: Requests) -> bool:
+    if is_explicit_yes(text):
+        return True
+    short = len(text.split()) <= _SHORT and "?" not in text
+    sure = requests.scores.get("confirm", 0.0) >= CONFIRM_SCORE
+    return short and sure and "decline" not in requests.kinds
+
+
+def _values(arguments: Mapping[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for value in arguments.values():
+        for v in value if isinstance(value, list) else [value]:
+            found.add(str(v).lstrip("#").lower())
+    return found
+
+
+def judge(
+    pending: Mapping[str, Any],
+    text: str,
+    requests: Requests,
+    registry: ToolRegistry,
+    ordered: Iterable[OrderItem] = (),
+) -> Verdict:
+    """What the shopper's message does to the pending change.
+
+    Args:
+        pending: The change waiting (`{"name", "arguments"}`).
+        text: The shopper's message.
+        requests: What the message asks for.
+        registry: The tools (which request kind each change answers).
+        ordered: The items of the order the change is about, to read items named by name.
+    """
+    if not _is_yes(text, requests):
+        return Verdict("drop")
+    name, arguments = pending["name"], pending["arguments"]
+    own = registry.get(name).offered_for if name in registry else frozenset()
+    others = sorted((requests.kinds & change_kinds(registry)) - own)
+    summary = describe_action(name, arguments)
+    if others:
+        asked = " or ".join(k.replace("_", " ") for k in others)
+        return Verdict("ask_again", f"You mentioned a {asked}, but that is not the change "
+                       f"waiting for your yes. {summary}")  # fmt: skip
+    mine = _values(arguments)
+    named = {m.group().lstrip("#").lower() for m in _ID.finditer(text)}
+    named |= {item.lower() for _, item in items_named(ordered, text)}
+    strangers = sorted(named - mine)
+    if strangers:
+        listed = ", ".join(strangers)
+        return Verdict("ask_again", f"You mentioned {listed}, which is not part of the change "
+                       f"waiting for your yes. {summary}")  # fmt: skip
+    return Verdict("run")

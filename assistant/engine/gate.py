@@ -1,0 +1,158 @@
+"""The engine's hold on each turn: what may be offered, called, completed and confirmed.
+
+One object joins the parts that keep the model to the conversation: the request detector and
+the tools it offers (`offer`), the holds on arguments (`shown`, `sources`), the search
+arguments completed from the shopper's words (`completion`) and the judgement of a
+confirmation (`confirm`). Without a request detector every tool is offered, but arguments are
+still held to their sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from assistant.engine.completion import complete_search
+from assistant.engine.confirm import Verdict, judge
+from assistant.engine.offer import Offer, breaks, call_rules, offered_tools, open_flow
+from assistant.engine.requests import NONE, RequestDetector, Requests
+from assistant.engine.shown import shown_ids
+from assistant.engine.sources import shopper_texts
+from assistant.llm.types import CallRules, Message
+from assistant.store.models import OrderItem, SessionState, TurnRecord
+from assistant.tools.registry import Tool, ToolRegistry
+from retrieval.query import parse_query
+
+_VOCAB_WORD = re.compile(r"[a-z][a-z0-9-]+")
+
+
+class Gate:
+    """Decides, for one engine, what each turn offers and allows.
+
+    Args:
+        registry: The engine's tools.
+        detector: Detects what the shopper asks for; None offers every tool.
+        catalog: The product index (its vocabulary completes searches and fixes spelling).
+        hold_arguments: Hold ids to the records the conversation showed and the values a
+            shopper gives (identity, queries) to the shopper's words; off, only the tools
+            offered are held.
+    """
+
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        detector: RequestDetector | None = None,
+        catalog: Any | None = None,
+        *,
+        hold_arguments: bool = True,
+    ) -> None:
+        self.registry = registry
+        self.detector = detector
+        self.catalog = catalog
+        self.hold_arguments = hold_arguments
+        self._words: tuple[int, frozenset[str]] = (0, frozenset())
+
+    def detect(self, text: str, *, fine: bool = False) -> Requests:
+        """What `text` asks for (nothing without a detector)."""
+        if self.detector is None:
+            return NONE
+        return self.detector.detect(text, fine=fine)
+
+    def offer(self, text: str, past: Sequence[TurnRecord], session: SessionState) -> Offer:
+        """The tools this turn offers: this message's requests and the flow still open."""
+        if self.detector is None:
+            names = frozenset(t.name for t in self.registry)
+            return Offer(frozenset(), names)
+        earlier = [self.detect(t.user_message) for t in past]
+        done = [c.name for t in past for c in t.tool_calls if not c.error and not c.blocked]
+        answered = [
+            c for c in (past[-1].tool_calls if past else []) if not c.error and not c.blocked
+        ]
+        unserved = bool(past) and all(
+            c.name in self.registry and self.registry.get(c.name).identifies for c in answered
+        )
+        flow = open_flow(earlier, done, self.registry, unserved)
+        return offered_tools(
+            self.registry, self.with_catalog(text, self.detect(text)), flow, session
+        )
+
+    def with_catalog(self, text: str, requests: Requests) -> Requests:
+        """The requests, read with the catalog: a message naming a kind of product the store
+        sells, and asking for nothing else the store does, is a search."""
+        if not self.names_a_kind(text):
+            return requests
+        other = requests.kinds - {"out_of_scope", "greeting", "recommend", "faq", "identity"}
+        if other:
+            return requests
+        ordered = ("search", *(k for k in requests.ordered if k != "out_of_scope"))
+        return Requests(frozenset(ordered), requests.scores, ordered)
+
+    def vocabulary_words(self) -> frozenset[str]:
+        """The catalog's words (types, options, brands), for spelling fixes of query words."""
+        if self.catalog is None:
+            return frozenset()
+        vocab = self.catalog.vocabulary
+        if self._words[0] != id(vocab):
+            texts = [*vocab.product_types.values(), *vocab.brands.values()]
+            texts += [v for values in vocab.option_values.values() for v in values]
+            words = {w for text in texts for w in _VOCAB_WORD.findall(text.lower())}
+            self._words = (id(vocab), frozenset(words))
+        return self._words[1]
+
+    def kinds_named(self, text: str) -> tuple[str, ...]:
+        """The catalog's product types `text` names."""
+        if self.catalog is None:
+            return ()
+        return tuple(parse_query(text, self.catalog.vocabulary).filters.product_types)
+
+    def names_an_option(self, text: str) -> bool:
+        """Whether `text` names an option value of the catalog (a colour, a size, ...)."""
+        if self.catalog is None:
+            return False
+        return bool(parse_query(text, self.catalog.vocabulary).filters.options)
+
+    def names_a_kind(self, text: str) -> bool:
+        """Whether `text` names a product type of the catalog."""
+        return bool(self.kinds_named(text))
+
+    def rules(self, offer: Offer, messages: Sequence[Message]) -> CallRules:
+        """The rules of one model call over `messages`."""
+        if not self.hold_arguments:
+            return CallRules(tools=offer.tools)
+        shown = shown_ids(messages, self.registry)
+        return call_rules(offer, shown, shopper_texts(messages), self.vocabulary_words())
+
+    def breaks(self, tool: Tool, arguments: Mapping[str, Any], rules: CallRules) -> str | None:
+        """Why a call breaks `rules`, or None."""
+        return breaks(tool, dict(arguments), rules)
+
+    def complete(
+        self, name: str, arguments: dict[str, Any], text: str, history: Sequence[Message]
+    ) -> dict[str, Any]:
+        """A call's arguments completed from the shopper's words (searches only)."""
+        if name != "search_products" or self.catalog is None or not isinstance(arguments, dict):
+            return arguments
+        return complete_search(arguments, text, self.catalog.vocabulary, _last_search(history))
+
+    def confirmation(
+        self, pending: Mapping[str, Any], text: str, ordered: Sequence[OrderItem]
+    ) -> Verdict:
+        """What the shopper's message does to the change waiting for their yes."""
+        return judge(pending, text, self.detect(text, fine=True), self.registry, ordered)
+
+
+def _last_search(history: Sequence[Message]) -> dict[str, Any] | None:
+    """The arguments of the last search call in the conversation."""
+    import json
+
+    for message in reversed(history):
+        for call in message.get("tool_calls") or []:
+            function = call.get("function", {})
+            if function.get("name") == "search_products":
+                try:
+                    value = json.loads(function.get("arguments") or "{}")
+                except ValueError:
+                    return None
+                return value if isinstance(value, dict) else None
+    return None

@@ -1,0 +1,112 @@
+"""What an order change is about, from the shopper's words: which items, which new variants.
+
+Items: a shopper names the items of an order by their product name ("the Electric Kettle
+and the Hiking Boots from #W3433080"); `items_named` finds them, where the message says
+them.
+
+New variants: an item change swaps an ordered item for another variant of the same
+product. The shopper names what should differ ("green", "size 9") and expects everything
+else to stay as it was. Given the order and the product's variants as the tools returned
+them, the wanted variants are the available ones that take the most of the option values
+the shopper named (where they differ from the ordered item), then keep the most of the
+ordered item's other options. When the shopper named no option value of a variant, nothing
+is inferred.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.store.models import OrderItem
+from retrieval.text import same_size, singular
+
+Stock = dict[str, dict[str, dict[str, str]]]
+"""The available variants tool results showed: product id → item id → options."""
+
+
+def _named(value: str, said: str) -> bool:
+    """Whether the option value `value` occurs as words in the shopper's text `said` (a size
+    code also by its word: "L" by "large")."""
+    forms = [value.lower(), *same_size(value)]
+    return any(re.search(rf"(?<![\w.]){re.escape(f)}(?![\w.])", said) for f in forms)
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _shelves(word: str) -> str:
+    """ "shelves" → "shelf", "knives" → "knife": the plurals `singular` leaves alone."""
+    if word.endswith("lves"):
+        return word[:-3] + "f"
+    if word.endswith("ives"):
+        return word[:-3] + "fe"
+    return word
+
+
+def _close(word: str, other: str) -> bool:
+    """The same word, a plural of it, or (for longer words) one typo away."""
+    if word == other or singular(word) == singular(other) or _shelves(word) == _shelves(other):
+        return True
+    if min(len(word), len(other)) < 5 or abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        return sum(a != b for a, b in zip(word, other, strict=True)) <= 1
+    short, long = sorted((word, other), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]]:
+    """Where `text` names an ordered item, and its item id.
+
+    An item is named by its product name ("the robot vacum", typos and plurals allowed), or
+    by the last word of it ("the boots" for Hiking Boots) when no other item shares that word.
+
+    Args:
+        ordered: The items of the orders tool results showed.
+        text: One shopper message.
+    """
+    words = [(m.start(), m.group()) for m in _TOKEN.finditer(text.lower())]
+    items = list(ordered)
+    heads = [_TOKEN.findall(i.name.lower())[-1:] for i in items]
+    found = []
+    for item, head in zip(items, heads, strict=True):
+        name = _TOKEN.findall(item.name.lower())
+        if not name:
+            continue
+        for start in range(len(words) - len(name) + 1):
+            window = words[start : start + len(name)]
+            if all(_close(w, n) for (_, w), n in zip(window, name, strict=True)):
+                found.append((window[0][0], item.item_id))
+                break
+        else:
+            unique = sum(h == head for h in heads) == 1
+            hit = next((at for at, w in words if unique and _close(w, head[0])), None)
+            if hit is not None:
+                found.append((hit, item.item_id))
+    return found
+
+
+def wanted_variants(ordered: Iterable[OrderItem], stock: Stock, said: str) -> set[str]:
+    """The available variant item ids the shopper's words ask for, per ordered product.
+
+    Args:
+        ordered: The items of the orders tool results showed.
+        stock: The available variants of the products tool results showed.
+        said: Everything the shopper has written, lower-cased.
+    """
+    wanted: set[str] = set()
+    for item in ordered:
+        old = item.options
+        scored = []
+        for item_id, new in stock.get(item.product_id, {}).items():
+            if item_id == item.item_id:
+                continue
+            asked = sum(1 for k, v in new.items() if v != old.get(k) and _named(str(v), said))
+            kept = sum(1 for k, v in new.items() if v == old.get(k))
+            if asked:
+                scored.append(((asked, kept), item_id))
+        if scored:
+            best = max(score for score, _ in scored)
+            wanted |= {item_id for score, item_id in scored if score == best}
+    return wanted

@@ -1,0 +1,1 @@
+"""Ranking evaluations: the re-ranker and the personal ranker."""
