@@ -18,6 +18,10 @@ from retrieval.text import SpellIndex, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
+# Postings are summed into an array over the documents they span when there is at least
+# one posting per this many documents of that range (a sort merges sparser ones).
+SPARSE_POSTINGS = 16
+
 
 class LexicalIndex:
     """A BM25 index whose document order is `doc_ids`."""
@@ -66,18 +70,16 @@ class LexicalIndex:
     @staticmethod
     def _postings(
         retriever: bm25s.BM25, token_ids: list[int], spans: Sequence[tuple[int, int]] | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(document, score, first occurrence of the token) of every posting of `token_ids`
-        inside `spans`, token by token in query order.
+    ) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+        """(documents, scores, first occurrence of the token) of each run of postings of
+        `token_ids` inside `spans`, token by token in query order.
 
         A token's postings are sorted by document (bm25s builds its matrix column by column
         from a sort on (token, document)), so a span is two binary searches away.
         """
         postings = retriever.scores
         indices, data, indptr = postings["indices"], postings["data"], postings["indptr"]
-        docs: list[np.ndarray] = []
-        scores: list[np.ndarray] = []
-        first: list[np.ndarray] = []
+        runs: list[tuple[np.ndarray, np.ndarray, bool]] = []
         seen: set[int] = set()
         for token_id in token_ids:
             start, end = int(indptr[token_id]), int(indptr[token_id + 1])
@@ -85,16 +87,51 @@ class LexicalIndex:
             pieces = [(0, end - start)]
             if spans is not None:
                 bounds = np.searchsorted(column, np.asarray(spans).ravel())
-                pieces = [(int(lo), int(hi)) for lo, hi in bounds.reshape(-1, 2) if hi > lo]
+                pieces = [(int(lo), int(hi)) for lo, hi in bounds.reshape(-1, 2)]
             for lo, hi in pieces:
-                docs.append(column[lo:hi])
-                scores.append(data[start + lo : start + hi])
-                first.append(np.full(hi - lo, token_id not in seen, dtype=np.int32))
+                if hi > lo:
+                    runs.append(
+                        (column[lo:hi], data[start + lo : start + hi], token_id not in seen)
+                    )
             seen.add(token_id)
-        if not docs:
-            empty = np.zeros(0, dtype=np.int32)
-            return empty, np.zeros(0, dtype=np.float32), empty
-        return np.concatenate(docs), np.concatenate(scores), np.concatenate(first)
+        return runs
+
+    @staticmethod
+    def _summed(
+        runs: list[tuple[np.ndarray, np.ndarray, bool]],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document, summed score, distinct tokens held) of every document in `runs`.
+
+        Scores are added one by one from zero in float32, in query order, as bm25s sums
+        them. Dense postings (many per document of the range they cover) are added into an
+        array over that range, a run at a time (a run holds a document once); sparse ones
+        are merged by a sort, which costs nothing per document of the range.
+        """
+        lo = min(int(d[0]) for d, _, _ in runs)
+        hi = max(int(d[-1]) for d, _, _ in runs) + 1
+        total = sum(d.size for d, _, _ in runs)
+        dtype = runs[0][1].dtype
+        if total * SPARSE_POSTINGS >= hi - lo:
+            summed = np.zeros(hi - lo, dtype=dtype)
+            held = np.zeros(hi - lo, dtype=np.int32)
+            for run_docs, run_scores, first_run in runs:
+                summed[run_docs - lo] += run_scores
+                if first_run:
+                    held[run_docs - lo] += 1
+            found = np.flatnonzero(held)
+            return found + lo, summed[found], held[found]
+        docs = np.concatenate([d for d, _, _ in runs])
+        scores = np.concatenate([s for _, s, _ in runs])
+        first = np.concatenate([np.full(d.size, f, dtype=np.int32) for d, _, f in runs])
+        # Each run is sorted: a stable sort merges them and keeps every document's scores
+        # in query order; `np.add.at` then adds them one by one from zero.
+        order = np.argsort(docs, kind="stable")
+        docs, scores, first = docs[order], scores[order], first[order]
+        new_doc = np.r_[True, docs[1:] != docs[:-1]]
+        starts = np.flatnonzero(new_doc)
+        summed = np.zeros(starts.size, dtype=dtype)
+        np.add.at(summed, np.cumsum(new_doc) - 1, scores)
+        return docs[starts], summed, np.add.reduceat(first, starts)
 
     def top(
         self,
@@ -128,22 +165,12 @@ class LexicalIndex:
             needed = max(1, math.ceil(min_match * len(set(words)) - 1e-9))
         if needed > len(set(token_ids)):
             return []
-        docs, scores, first = self._postings(self.retriever, token_ids, spans)
-        keep = mask[docs]
-        docs, scores, held = docs[keep], scores[keep], first[keep]
-        if not docs.size:
+        runs = self._postings(self.retriever, token_ids, spans)
+        if not runs:
             return []
-        if len(token_ids) > 1:
-            # Each token's documents are sorted: a stable sort merges the runs and keeps
-            # every document's scores in query order. `np.add.at` then adds them one by one
-            # from zero, in float32, as bm25s does (`reduceat` pairs them differently).
-            order = np.argsort(docs, kind="stable")
-            docs, scores, held = docs[order], scores[order], held[order]
-            new_doc = np.r_[True, docs[1:] != docs[:-1]]
-            starts = np.flatnonzero(new_doc)
-            summed = np.zeros(starts.size, dtype=scores.dtype)
-            np.add.at(summed, np.cumsum(new_doc) - 1, scores)
-            docs, scores, held = docs[starts], summed, np.add.reduceat(held, starts)
+        docs, scores, held = self._summed(runs)
+        keep = mask[docs]
+        docs, scores, held = docs[keep], scores[keep], held[keep]
         good = (held >= needed) & (scores > 0)
         docs, scores = docs[good], scores[good]
         if docs.size > depth:
