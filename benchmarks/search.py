@@ -1,5 +1,6 @@
 """Search and ingest benchmark: hybrid search next to a raw Chroma query, ingest next to raw
-`SentenceTransformer.encode`, unchanged re-ingest next to first ingest. Prints ratios.
+`SentenceTransformer.encode`, unchanged re-ingest next to first ingest; memory and disk.
+Prints ratios and writes them to `benchmarks/results/search.json` and `search.md`.
 
     python -m benchmarks.search                      # 10k and 100k items
     python -m benchmarks.search --sizes 10000 --queries 100
@@ -8,19 +9,28 @@ Scale runs do not embed every text with the model (100k texts take many minutes 
 cores): vectors for a pool of real MiniLM embeddings are reused with a small per-text
 perturbation. Query vectors are real. Search latency is timed after the query embedding: the
 same precomputed vector goes to the hybrid search and to the raw Chroma query.
+
+Each size is ingested in a fresh process and then searched in another fresh process that
+opens the index, as a server would after an ingest: each process's peak resident memory is
+its own, and the searching process's is what serving the catalog takes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
+import resource
 import shutil
+import sys
 import tempfile
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +45,9 @@ from retrieval.documents import product_docs
 from retrieval.embeddings import SentenceEmbedder, load_embedder
 from retrieval.search import CatalogIndex
 from retrieval.synthetic import TYPES, catalog_with_items
+
+RESULTS = Path(__file__).with_name("results")
+MB = 1024 * 1024
 
 
 class PooledEmbedder:
@@ -96,6 +109,28 @@ def texts_of(products: list[Product]) -> list[str]:
     return [d.text for p in products for d in product_docs(p)]
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MiB.
+
+    Linux's VmHWM, which starts afresh at exec; `ru_maxrss` keeps the peak of the process
+    that forked a spawned worker (the parent, with the embedding model loaded).
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / MB if sys.platform == "darwin" else peak / 1024
+
+
+def disk_mb(path: Path) -> float:
+    """Bytes of the files under `path` (or of the file), in MiB."""
+    if path.is_file():
+        return path.stat().st_size / MB
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / MB
+
+
 def bench_throughput(
     model: SentenceEmbedder, items: int, workdir: Path
 ) -> tuple[dict[str, float], np.ndarray]:
@@ -125,105 +160,188 @@ def bench_throughput(
     return numbers, np.asarray(vectors, dtype=np.float32)
 
 
-def bench_scale(
-    size: int, pool: np.ndarray, queries: list[str], vectors: np.ndarray, workdir: Path
-) -> dict[str, Any]:
+def ingest_job(size: int, pool: np.ndarray, folder: Path) -> dict[str, Any]:
+    """First ingest and unchanged re-ingest of a `size`-item catalog (run in its own process)."""
     products = catalog_with_items(size, seed=size)
-    embedder = PooledEmbedder(pool)
-    folder = workdir / f"scale-{size}"
-    index = CatalogIndex(make_client(folder / "chroma"), embedder, folder / "lex")
+    index = CatalogIndex(make_client(folder / "chroma"), PooledEmbedder(pool), folder / "lex")
     first = index.ingest(products, batch_size=1024)
     again = index.ingest(products)
     assert again.embedded == 0 and again.unchanged == size
-    # Reopen, as a server would after ingest, so both paths query a settled collection.
-    del index
-    index = CatalogIndex(make_client(folder / "chroma"), embedder, folder / "lex")
+    index.close()
+    return {
+        "products": len(products),
+        "ingest_s": first.seconds,
+        "reingest_s": again.seconds,
+        "ingest_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def search_job(
+    folder: Path, pool: np.ndarray, queries: list[str], vectors: np.ndarray, where_queries: int
+) -> dict[str, Any]:
+    """Open the index and time hybrid search against raw Chroma (run in its own process)."""
+    start = time.perf_counter()
+    index = CatalogIndex(make_client(folder / "chroma"), PooledEmbedder(pool), folder / "lex")
+    open_s = time.perf_counter() - start
     collection = index.collection
     wheres = [index.search(q, k=10, query_embedding=v).filters.chroma_where() for q, v in
               zip(queries, vectors, strict=True)]  # fmt: skip
     for q, v in list(zip(queries, vectors, strict=True))[:20]:  # warm-up
         index.search(q, k=10, query_embedding=v)
         collection.query(query_embeddings=[v], n_results=10, include=["distances"])
-    hybrid, raw, raw_where = [], [], []
+    hybrid: list[float] = []
+    raw: list[float] = []
+    fields = ["metadatas", "distances"]
     for i, (q, v) in enumerate(zip(queries, vectors, strict=True)):
-        runs = [
-            (hybrid, lambda q=q, v=v: index.search(q, k=10, query_embedding=v)),
-            (raw, lambda v=v: collection.query(query_embeddings=[v], n_results=10,
-                                               include=["metadatas", "distances"])),
-            (raw_where, lambda v=v, w=wheres[i]: collection.query(
-                query_embeddings=[v], n_results=10, where=w, include=["metadatas", "distances"])),
-        ]  # fmt: skip
-        for bucket, fn in runs[i % 3 :] + runs[: i % 3]:  # rotate order to spread drift
+        runs: list[tuple[list[float], Callable[[], Any]]] = [
+            (hybrid, partial(index.search, q, k=10, query_embedding=v)),
+            (raw, partial(collection.query, query_embeddings=[v], n_results=10, include=fields)),
+        ]
+        for bucket, fn in runs[i % 2 :] + runs[: i % 2]:  # alternate order to spread drift
             bucket.append(timed(fn))
-    filtered = sum(1 for w in wheres if w)
+    # Chroma's own filtering takes up to seconds a query at scale: timed in a pass of its
+    # own, so that it neither lengthens the run nor disturbs the caches of the pair above.
+    raw_where = [
+        timed(
+            partial(collection.query, query_embeddings=[v], n_results=10, where=w, include=fields)
+        )
+        for v, w in list(zip(vectors, wheres, strict=True))[:where_queries]
+    ]
     index.close()
-    shutil.rmtree(folder, ignore_errors=True)
     return {
-        "items": size,
-        "products": len(products),
-        "filtered_queries": filtered,
+        "filtered_queries": sum(1 for w in wheres if w),
         "hybrid_p50": pct(hybrid, 0.5),
         "hybrid_p95": pct(hybrid, 0.95),
         "raw_p50": pct(raw, 0.5),
         "raw_p95": pct(raw, 0.95),
         "raw_where_p50": pct(raw_where, 0.5),
         "raw_where_p95": pct(raw_where, 0.95),
-        "ingest_s": first.seconds,
-        "reingest_s": again.seconds,
+        "where_queries": len(raw_where),
+        "open_s": open_s,
+        "search_peak_rss_mb": peak_rss_mb(),
     }
 
 
-def print_report(tp: dict[str, float], scales: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-    print(f"\nmachine: {os.cpu_count()} cores, load average at start {meta['load']}")
-    print(f"queries: {meta['queries']} (real MiniLM query vectors, embedded beforehand)")
-    print(f"scale vectors: pool of {meta['pool']} real MiniLM vectors, perturbed per text\n")
-    header = f"| {'measure':<44} |" + "".join(f" {s['items']:>12,} items |" for s in scales)
-    print(header)
-    print("|" + "-" * 46 + "|" + "".join("-" * 20 + "|" for _ in scales))
+def in_fresh_process(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """`fn(*args)` in a new interpreter, so that its peak memory is its own."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(fn, *args).result()
 
-    def row(label: str, fn: Callable[[dict[str, Any]], str]) -> None:
-        print(f"| {label:<44} |" + "".join(f" {fn(s):>18} |" for s in scales))
 
-    row("hybrid search p50 / p95 (ms)", lambda s: f"{s['hybrid_p50']:.1f} / {s['hybrid_p95']:.1f}")
-    row("raw Chroma query p50 / p95 (ms)", lambda s: f"{s['raw_p50']:.1f} / {s['raw_p95']:.1f}")
-    row("raw Chroma, same where, p50 / p95 (ms)",
-        lambda s: f"{s['raw_where_p50']:.1f} / {s['raw_where_p95']:.1f}")  # fmt: skip
-    row("hybrid p95 / raw p95", lambda s: f"{s['hybrid_p95'] / s['raw_p95']:.2f}x")
-    row("hybrid p95 / raw same-where p95",
-        lambda s: f"{s['hybrid_p95'] / s['raw_where_p95']:.2f}x")  # fmt: skip
-    row("queries with filters", lambda s: f"{s['filtered_queries']}/{meta['queries']}")
-    row("first ingest, pooled vectors (s)", lambda s: f"{s['ingest_s']:.1f}")
-    row("unchanged re-ingest (s)", lambda s: f"{s['reingest_s']:.2f}")
-    row("first / unchanged re-ingest", lambda s: f"{s['ingest_s'] / s['reingest_s']:.0f}x")
-    print()
+def bench_scale(
+    size: int,
+    pool: np.ndarray,
+    queries: list[str],
+    vectors: np.ndarray,
+    workdir: Path,
+    where_queries: int,
+    keep: bool = False,
+) -> dict[str, Any]:
+    folder = workdir / f"scale-{size}"
+    numbers: dict[str, Any] = {"items": size}
+    numbers.update(in_fresh_process(ingest_job, size, pool, folder))
+    lexical = folder / "lex"
+    numbers["disk_mb"] = {
+        "chroma": disk_mb(folder / "chroma"),
+        "vectors": disk_mb(lexical / "products.bm25" / "vectors.npy"),
+        "bm25": disk_mb(lexical / "products.bm25" / "bm25"),
+        "catalog_record": sum(disk_mb(f) for f in lexical.glob("products.sqlite*")),
+    }
+    numbers["disk_mb"]["total"] = sum(numbers["disk_mb"].values())
+    numbers.update(in_fresh_process(search_job, folder, pool, queries, vectors, where_queries))
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    return numbers
+
+
+ROWS: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+    ("hybrid search p50 / p95 (ms)", lambda s: f"{s['hybrid_p50']:.1f} / {s['hybrid_p95']:.1f}"),
+    ("raw Chroma query p50 / p95 (ms)", lambda s: f"{s['raw_p50']:.1f} / {s['raw_p95']:.1f}"),
+    ("raw Chroma, same where, p50 / p95 (ms; first queries)",
+     lambda s: f"{s['raw_where_p50']:.1f} / {s['raw_where_p95']:.1f}"),
+    ("hybrid p50 / raw p50", lambda s: f"{s['hybrid_p50'] / s['raw_p50']:.2f}x"),
+    ("hybrid p95 / raw p95", lambda s: f"{s['hybrid_p95'] / s['raw_p95']:.2f}x"),
+    ("hybrid p95 / raw same-where p95",
+     lambda s: f"{s['hybrid_p95'] / s['raw_where_p95']:.2f}x"),
+    ("first ingest, pooled vectors (s)", lambda s: f"{s['ingest_s']:.1f}"),
+    ("unchanged re-ingest (s)", lambda s: f"{s['reingest_s']:.2f}"),
+    ("first / unchanged re-ingest", lambda s: f"{s['ingest_s'] / s['reingest_s']:.0f}x"),
+    ("open the index (s)", lambda s: f"{s['open_s']:.1f}"),
+    ("peak RSS, searching process (MiB)", lambda s: f"{s['search_peak_rss_mb']:,.0f}"),
+    ("peak RSS, ingesting process (MiB)", lambda s: f"{s['ingest_peak_rss_mb']:,.0f}"),
+    ("on disk: Chroma (MiB)", lambda s: f"{s['disk_mb']['chroma']:,.0f}"),
+    ("on disk: vector copy + BM25 (MiB)",
+     lambda s: f"{s['disk_mb']['vectors']:,.0f} + {s['disk_mb']['bm25']:,.0f}"),
+    ("on disk: catalog record (MiB)", lambda s: f"{s['disk_mb']['catalog_record']:,.0f}"),
+    ("on disk: total (MiB)", lambda s: f"{s['disk_mb']['total']:,.0f}"),
+]  # fmt: skip
+
+
+def scale_table(scales: list[dict[str, Any]], meta: dict[str, Any]) -> list[str]:
+    """The scale figures as a markdown table, one column per catalog size."""
+    lines = ["| measure |" + "".join(f" {s['items']:,} items |" for s in scales)]
+    lines.append("|---|" + "---|" * len(scales))
+    filtered = ("queries with filters", lambda s: f"{s['filtered_queries']}/{meta['queries']}")
+    rows = [*ROWS[:6], filtered, *ROWS[6:]]
+    lines += [f"| {label} |" + "".join(f" {fn(s)} |" for s in scales) for label, fn in rows]
+    return lines
+
+
+def throughput_table(tp: dict[str, float]) -> list[str]:
+    """Real-model ingest next to raw encode, as a markdown table."""
     if not tp:
-        return
+        return []
     n = tp["items"]
-    print(f"| ingest throughput, real MiniLM, {n:,} items | items/s | seconds |")
-    print("|---|---|---|")
-    print(f"| raw SentenceTransformer.encode (same texts) | {n / tp['raw_encode_s']:.1f} | "
-          f"{tp['raw_encode_s']:.1f} |")  # fmt: skip
-    print(f"| CatalogIndex.ingest (embed + Chroma + BM25 + state) | {n / tp['ingest_s']:.1f} | "
-          f"{tp['ingest_s']:.1f} |")  # fmt: skip
-    print(f"| ingest / raw encode time | {tp['ingest_s'] / tp['raw_encode_s']:.2f}x | |")
-    print(f"| unchanged re-ingest | | {tp['reingest_s']:.2f} |")
-    print(f"| first / unchanged re-ingest | {tp['ingest_s'] / tp['reingest_s']:.0f}x | |")
+    return [
+        f"| ingest throughput, real MiniLM, {n:,} items | items/s | seconds |",
+        "|---|---|---|",
+        f"| raw SentenceTransformer.encode (same texts) | {n / tp['raw_encode_s']:.1f} | "
+        f"{tp['raw_encode_s']:.1f} |",
+        f"| CatalogIndex.ingest (embed + Chroma + BM25 + state) | {n / tp['ingest_s']:.1f} | "
+        f"{tp['ingest_s']:.1f} |",
+        f"| ingest / raw encode time | {tp['ingest_s'] / tp['raw_encode_s']:.2f}x | |",
+        f"| unchanged re-ingest | | {tp['reingest_s']:.2f} |",
+        f"| first / unchanged re-ingest | {tp['ingest_s'] / tp['reingest_s']:.0f}x | |",
+    ]
+
+
+def report(tp: dict[str, float], scales: list[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """The whole report as markdown text."""
+    head = [
+        f"machine: {meta['cores']} cores, load average at start {meta['load']}, "
+        f"at end {meta['load_end']}",
+        f"queries: {meta['queries']} (real MiniLM query vectors, embedded beforehand); "
+        "hybrid and raw Chroma alternate query by query; Chroma's own `where` is timed "
+        "afterwards on the first queries only",
+        f"scale vectors: pool of {meta['pool']} real MiniLM vectors, perturbed per text",
+        "",
+    ]
+    body = scale_table(scales, meta) if scales else []
+    return "\n".join([*head, *body, "", *throughput_table(tp)]).rstrip() + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--throughput-items", type=int, default=500)
+    parser.add_argument(
+        "--where-queries", type=int, default=50, help="queries timed with Chroma's own where"
+    )
+    parser.add_argument("--throughput-items", type=int, default=500, help="0 skips it")
     parser.add_argument("--pool", type=int, default=500, help="pool size without throughput")
-    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="folder for search.json and search.md"
+    )
     parser.add_argument("--workdir", type=Path, help="scratch folder (default: a temp dir)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep each size's index in --workdir (scale-N)"
+    )
     args = parser.parse_args(argv)
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="shopassist-bench-"))
     model = load_embedder("bundled:all-MiniLM-L6-v2")
     print(f"[1/3] ingest throughput on {args.throughput_items} items ...", flush=True)
-    # (0 skips it)
     if args.throughput_items > 0:
         tp, pool = bench_throughput(model, args.throughput_items, workdir)
     else:  # scale runs only: a pool of real vectors is still needed
@@ -234,11 +352,28 @@ def main(argv: list[str] | None = None) -> None:
     scales = []
     for size in args.sizes:
         print(f"[3/3] scale {size:,} items ...", flush=True)
-        scales.append(bench_scale(size, pool, queries, vectors, workdir))
-    meta = {"load": load, "queries": len(queries), "pool": len(pool)}
-    print_report(tp, scales, meta)
-    if args.json:
-        args.json.write_text(json.dumps({"throughput": tp, "scales": scales, **meta}, indent=2))
+        scales.append(
+            bench_scale(size, pool, queries, vectors, workdir, args.where_queries, args.keep)
+        )
+    meta = {
+        "cores": os.cpu_count(),
+        "load": load,
+        "load_end": "/".join(f"{x:.1f}" for x in os.getloadavg()),
+        "queries": len(queries),
+        "pool": len(pool),
+    }
+    text = report(tp, scales, meta)
+    print("\n" + text)
+    args.results.mkdir(parents=True, exist_ok=True)
+    payload = {"throughput": tp, "scales": scales, **meta}
+    (args.results / "search.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (args.results / "search.md").write_text(
+        "# Search benchmark\n\n`python -m benchmarks.search "
+        + " ".join(argv if argv is not None else sys.argv[1:])
+        + "`\n\n"
+        + text
+    )
+    print(f"figures written to {args.results / 'search.json'} and search.md")
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
 

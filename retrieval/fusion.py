@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 RRF_K = 60
 
+Item = TypeVar("Item", bound=Hashable)
 
-def ranks_with_ties(scored: Sequence[tuple[Hashable, float]]) -> list[tuple[Hashable, int]]:
+
+def ranks_with_ties(scored: Sequence[tuple[Item, float]]) -> list[tuple[Item, int]]:
     """1-based ranks of best-first (item, score) pairs; equal scores share the best rank.
 
     Lexical scores tie often (variants differing only in an option the query does not
     name): a tie carries no order, so it must not push one variant above its siblings.
     """
-    out: list[tuple[Hashable, int]] = []
+    out: list[tuple[Item, int]] = []
     previous: float | None = None
     rank = 0
     for position, (item, score) in enumerate(scored, start=1):
@@ -24,15 +27,15 @@ def ranks_with_ties(scored: Sequence[tuple[Hashable, float]]) -> list[tuple[Hash
 
 
 def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[tuple[Hashable, int]]],
+    rankings: Sequence[Sequence[tuple[Item, int]]],
     weights: Sequence[float] | None = None,
     k: int = RRF_K,
-) -> list[tuple[Hashable, float]]:
+) -> list[tuple[Item, float]]:
     """Fuse rankings given as (item, rank): score = Σ w / (k + rank), best first.
 
     Equal fused scores keep the order in which items were first seen.
     """
-    scores: dict[Hashable, float] = {}
+    scores: dict[Item, float] = {}
     for i, ranking in enumerate(rankings):
         weight = 1.0 if weights is None else weights[i]
         for item, rank in ranking:

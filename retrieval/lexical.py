@@ -1,13 +1,15 @@
 """BM25 over the variant documents with `bm25s`, persisted next to Chroma.
 
-Scores are computed for the whole corpus (a sparse sum, cheap), then the filter mask is
-applied and only then the top-k taken: filtered-out documents never take a slot.
+Scores are summed from the postings of the query's words alone (within the filter's row
+spans), the filter mask is applied to them and only then the top-k taken: filtered-out
+documents never take a slot, and the work follows the postings read, not the catalog size.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 
 import bm25s
 import numpy as np
@@ -15,6 +17,10 @@ import numpy as np
 from retrieval.text import SpellIndex, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# Postings are summed into an array over the documents they span when there is at least
+# one posting per this many documents of that range (a sort merges sparser ones).
+SPARSE_POSTINGS = 16
 
 
 class LexicalIndex:
@@ -61,8 +67,79 @@ class LexicalIndex:
             counts[indices[indptr[token_id] : indptr[token_id + 1]]] += 1
         return counts
 
+    @staticmethod
+    def _postings(
+        retriever: bm25s.BM25, token_ids: list[int], spans: Sequence[tuple[int, int]] | None
+    ) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+        """(documents, scores, first occurrence of the token) of each run of postings of
+        `token_ids` inside `spans`, token by token in query order.
+
+        A token's postings are sorted by document (bm25s builds its matrix column by column
+        from a sort on (token, document)), so a span is two binary searches away.
+        """
+        postings = retriever.scores
+        indices, data, indptr = postings["indices"], postings["data"], postings["indptr"]
+        runs: list[tuple[np.ndarray, np.ndarray, bool]] = []
+        seen: set[int] = set()
+        for token_id in token_ids:
+            start, end = int(indptr[token_id]), int(indptr[token_id + 1])
+            column = indices[start:end]
+            pieces = [(0, end - start)]
+            if spans is not None:
+                bounds = np.searchsorted(column, np.asarray(spans).ravel())
+                pieces = [(int(lo), int(hi)) for lo, hi in bounds.reshape(-1, 2)]
+            for lo, hi in pieces:
+                if hi > lo:
+                    runs.append(
+                        (column[lo:hi], data[start + lo : start + hi], token_id not in seen)
+                    )
+            seen.add(token_id)
+        return runs
+
+    @staticmethod
+    def _summed(
+        runs: list[tuple[np.ndarray, np.ndarray, bool]],
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document, summed score, distinct tokens held) of every document in `runs`.
+
+        Scores are added one by one from zero in float32, in query order, as bm25s sums
+        them. Dense postings (many per document of the range they cover) are added into an
+        array over that range, a run at a time (a run holds a document once); sparse ones
+        are merged by a sort, which costs nothing per document of the range.
+        """
+        lo = min(int(d[0]) for d, _, _ in runs)
+        hi = max(int(d[-1]) for d, _, _ in runs) + 1
+        total = sum(d.size for d, _, _ in runs)
+        dtype = runs[0][1].dtype
+        if total * SPARSE_POSTINGS >= hi - lo:
+            summed = np.zeros(hi - lo, dtype=dtype)
+            held = np.zeros(hi - lo, dtype=np.int32)
+            for run_docs, run_scores, first_run in runs:
+                summed[run_docs - lo] += run_scores
+                if first_run:
+                    held[run_docs - lo] += 1
+            found = np.flatnonzero(held)
+            return found + lo, summed[found], held[found]
+        docs = np.concatenate([d for d, _, _ in runs])
+        scores = np.concatenate([s for _, s, _ in runs])
+        first = np.concatenate([np.full(d.size, f, dtype=np.int32) for d, _, f in runs])
+        # Each run is sorted: a stable sort merges them and keeps every document's scores
+        # in query order; `np.add.at` then adds them one by one from zero.
+        order = np.argsort(docs, kind="stable")
+        docs, scores, first = docs[order], scores[order], first[order]
+        new_doc = np.r_[True, docs[1:] != docs[:-1]]
+        starts = np.flatnonzero(new_doc)
+        summed = np.zeros(starts.size, dtype=dtype)
+        np.add.at(summed, np.cumsum(new_doc) - 1, scores)
+        return docs[starts], summed, np.add.reduceat(first, starts)
+
     def top(
-        self, query: str, mask: np.ndarray, depth: int, min_match: float = 0.0
+        self,
+        query: str,
+        mask: np.ndarray,
+        depth: int,
+        min_match: float = 0.0,
+        spans: Sequence[tuple[int, int]] | None = None,
     ) -> list[tuple[int, float]]:
         """(position, score) of the best `depth` documents allowed by `mask`, best first.
 
@@ -71,20 +148,35 @@ class LexicalIndex:
         distinct words (unknown words count, and are never held), before the top-k is taken:
         Lucene's "minimum should match". "a bag with room for my camera" then leaves out the
         air purifiers ("room size") and the cameras, which hold one word of three.
+
+        Only the postings of the query's words are read (inside `spans`, when given: row
+        ranges outside which `mask` allows nothing), never the whole corpus. Scores equal
+        bm25s' own (`BM25.get_scores`, the lucene variant this index is built with); equal
+        scores rank by position.
         """
         if self.retriever is None or depth <= 0:
             return []
         words, tokens = self._read(query)
         if not tokens:
             return []
-        scores = self.retriever.get_scores(tokens)
+        token_ids = self.retriever.get_tokens_ids(tokens)  # repeats kept: they add up
+        needed = 1
         if min_match > 0:
-            needed = math.ceil(min_match * len(set(words)) - 1e-9)
-            mask = mask & (self.match_counts(tokens) >= needed)
-        scores = np.where(mask, scores, 0.0)
-        candidates = np.flatnonzero(scores > 0)
-        if candidates.size > depth:
-            part = np.argpartition(-scores[candidates], depth - 1)[:depth]
-            candidates = candidates[part]
-        order = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(int(i), float(scores[i])) for i in order]
+            needed = max(1, math.ceil(min_match * len(set(words)) - 1e-9))
+        if needed > len(set(token_ids)):
+            return []
+        runs = self._postings(self.retriever, token_ids, spans)
+        if not runs:
+            return []
+        docs, scores, held = self._summed(runs)
+        keep = mask[docs]
+        docs, scores, held = docs[keep], scores[keep], held[keep]
+        good = (held >= needed) & (scores > 0)
+        docs, scores = docs[good], scores[good]
+        if docs.size > depth:
+            # The depth-th best score, then every document scoring above it or tied with it.
+            cut = np.partition(scores, docs.size - depth)[docs.size - depth]
+            above = scores >= cut
+            docs, scores = docs[above], scores[above]
+        order = np.lexsort((docs, -scores))[:depth]
+        return [(int(docs[i]), float(scores[i])) for i in order]

@@ -125,7 +125,9 @@ def _fill(template: str, type_name: str, plural: str, options: dict[str, str]) -
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _option_choices(variant: Variant, product: Product, count: int, rng: random.Random):
+def _option_choices(
+    variant: Variant, product: Product, count: int, rng: random.Random
+) -> dict[str, str]:
     """Up to `count` option values of `variant` that not every sibling shares (they select)."""
     selective = [
         k

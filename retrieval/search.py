@@ -21,7 +21,6 @@ from pydantic import BaseModel, Field
 from retrieval.catalog import Product
 from retrieval.chroma import batched_size, open_collection
 from retrieval.dense import DenseStrategy, dense_search
-from retrieval.documents import chroma_metadata
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
 from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
@@ -33,6 +32,7 @@ from retrieval.reranker import RelevanceScorer
 from retrieval.snapshot import load_snapshot, save_snapshot
 from retrieval.state import CatalogState
 from retrieval.table import DocTable, Vocabulary
+from retrieval.writes import write_plan
 
 SearchMode = Literal["hybrid", "dense", "bm25"]
 
@@ -72,7 +72,6 @@ class _Snapshot:
     table: DocTable
     lexical: LexicalIndex
     vectors: np.ndarray  # row i is the embedding of table.doc_ids[i]
-    texts: list[str]  # row i is the indexed text of table.doc_ids[i] (the re-ranker reads it)
 
 
 class CatalogIndex:
@@ -134,32 +133,35 @@ class CatalogIndex:
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._snapshot: _Snapshot | None = None
-        self._snapshot = self._load()
+        self._snapshot = self._load(None)
 
     # ----------------------------------------------------------------- loading
 
     def _load(
-        self, rebuild: bool = False, new_vectors: dict[str, np.ndarray] | None = None
+        self,
+        previous: _Snapshot | None,
+        rebuild: bool = False,
+        new_vectors: dict[str, np.ndarray] | None = None,
     ) -> _Snapshot:
-        rows = self._state.docs()
         # Grouped by product type: a type filter then reads one contiguous block of vectors.
-        rows.sort(key=lambda r: (r.meta["type_norm"], r.doc_id))
-        ids = [r.doc_id for r in rows]
+        rows = self._state.doc_metas_by_type()
+        ids = [doc_id for doc_id, _ in rows]
         loaded = None if rebuild else load_snapshot(self._lexical_folder)
         if loaded is not None and loaded[0].doc_ids == ids:
             lexical, vectors = loaded
         else:
-            lexical = LexicalIndex.build(ids, [r.text for r in rows])
-            vectors = self._assemble_vectors(ids, new_vectors or {})
+            texts = self._state.doc_texts()
+            lexical = LexicalIndex.build(ids, [texts[doc_id] for doc_id in ids])
+            del texts
+            vectors = self._assemble_vectors(ids, new_vectors or {}, previous)
             save_snapshot(self._lexical_folder, lexical, vectors)
-        texts = [r.text for r in rows]
-        return _Snapshot(DocTable(ids, [r.meta for r in rows]), lexical, vectors, texts)
+        return _Snapshot(DocTable(ids, [meta for _, meta in rows]), lexical, vectors)
 
-    def _assemble_vectors(self, ids: list[str], new: dict[str, np.ndarray]) -> np.ndarray:
+    def _assemble_vectors(
+        self, ids: list[str], new: dict[str, np.ndarray], old: _Snapshot | None
+    ) -> np.ndarray:
         """Vectors in `ids` order: just embedded, else from the previous snapshot, else Chroma."""
         out = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
-        old = self._snapshot
         missing: list[int] = []
         for row, doc_id in enumerate(ids):
             if doc_id in new:
@@ -257,6 +259,7 @@ class CatalogIndex:
             stored = self._state.product_hashes()
             kept = {pid for pid in keep if pid in stored}
             products = [p for p in products if p.product_id not in kept]
+            fresh = self.collection.count() == 0
             missing = self._reconcile()
             force_products = (
                 {r.product_id for r in self._state.docs() if r.doc_id in missing}
@@ -271,43 +274,21 @@ class CatalogIndex:
                 force_docs=missing,
                 force_products=force_products,
             )
-            step = min(batch_size, batched_size(self.client))
-            total = len(plan.embed)
-            new_vectors: dict[str, np.ndarray] = {}
-            for begin in range(0, total, step):
-                batch = plan.embed[begin : begin + step]
-                vectors = self.embedder.encode([d.text for d in batch])
-                new_vectors.update(zip((d.doc_id for d in batch), vectors, strict=True))
-                metadatas = []
-                for doc in batch:
-                    meta = chroma_metadata(doc.meta)
-                    old = plan.previous.get(doc.doc_id)
-                    if old is not None:  # upsert merges metadata: clear fields now gone
-                        meta.update({k: None for k in chroma_metadata(old.meta) if k not in meta})
-                    metadatas.append(meta)
-                self.collection.upsert(
-                    ids=[d.doc_id for d in batch], embeddings=vectors, metadatas=metadatas
-                )
-                report("embed", min(begin + step, total), total)
-            chunk = batched_size(self.client)
-            for begin in range(0, len(plan.update_meta), chunk):
-                pairs = plan.update_meta[begin : begin + chunk]
-                metadatas = []
-                for doc, old in pairs:
-                    meta = chroma_metadata(doc.meta)
-                    meta.update({k: None for k in chroma_metadata(old.meta) if k not in meta})
-                    metadatas.append(meta)
-                self.collection.update(ids=[d.doc_id for d, _ in pairs], metadatas=metadatas)
-                report("update", min(begin + chunk, len(plan.update_meta)), len(plan.update_meta))
-            for begin in range(0, len(plan.remove_docs), chunk):
-                self.collection.delete(ids=plan.remove_docs[begin : begin + chunk])
-                report("delete", min(begin + chunk, len(plan.remove_docs)), len(plan.remove_docs))
+            new_vectors = write_plan(
+                self.collection,
+                self.embedder,
+                plan,
+                embed_batch=batch_size,
+                write_batch=batched_size(self.client),
+                fresh=fresh,
+                report=report,
+            )
             if not plan.empty:
                 self._state.apply(
                     plan.product_rows, plan.remove_products, plan.store_docs, plan.remove_docs
                 )
                 report("lexical", 0, 1)
-                self._snapshot = self._load(rebuild=plan.changes_text, new_vectors=new_vectors)
+                self._snapshot = self._load(self._snapshot, plan.changes_text, new_vectors)
                 report("lexical", 1, 1)
         return IngestSummary(
             added=plan.added,
@@ -335,9 +316,10 @@ class CatalogIndex:
         return vector
 
     def _stats(self, table: DocTable, filters: SearchFilters) -> tuple[int, float]:
-        mask = table.mask(filters)
-        count = int(mask.sum())
-        return count, float(table.price[mask].min()) if count else 0.0
+        selection = table.select(filters)
+        if not selection.count:
+            return 0, 0.0
+        return selection.count, float(table.price[selection.rows()].min())
 
     def understand(self, query: str) -> ParsedQuery:
         """The filters and ranking text read from `query` with this catalog's vocabulary."""
@@ -374,16 +356,16 @@ class CatalogIndex:
             parse_query(query, table.vocabulary) if parse else ParsedQuery(query, SearchFilters())
         )
         applied = (filters or SearchFilters()).merged(parsed.filters)
-        mask = table.mask(applied)
+        selection = table.select(applied)
         note: str | None = None
-        if not mask.any() and len(table):
+        if not selection.count and len(table):
             found = relax(applied, lambda f: self._stats(table, f)) if allow_relaxation else None
             described = ", ".join(c.describe(applied) for c in constraints(applied))
             if found is None:
                 note = f"No items match all of: {described}."
             else:
-                applied, mask, note = found.filters, table.mask(found.filters), found.message
-        if not mask.any() or k <= 0:
+                applied, selection, note = found.filters, table.select(found.filters), found.message
+        if not selection.count or k <= 0:
             return SearchResult(
                 hits=[], filters=applied, relaxation=note, understood=parsed.understood
             )
@@ -401,7 +383,7 @@ class CatalogIndex:
                 snap.vectors,
                 table,
                 applied,
-                mask,
+                selection,
                 vector,
                 depth,
                 self.dense_strategy,
@@ -411,23 +393,32 @@ class CatalogIndex:
         if mode in ("hybrid", "bm25"):
             hybrid = mode == "hybrid"
             min_match = self.lexical_min_match if hybrid else 0.0
-            rankings.append(ranks_with_ties(snap.lexical.top(text, mask, depth, min_match)))
+            lexical = snap.lexical.top(text, selection.mask, depth, min_match, selection.spans)
+            rankings.append(ranks_with_ties(lexical))
             weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:shortlist]
         if reranker is not None and fused:
-            fused = self._rerank(reranker, text, snap, fused)
+            fused = self._rerank(reranker, text, table, fused)
         fused = fused[:k]
-        hits = [self._hit(table.metas[pos], score) for pos, score in fused]
+        hits = [self._hit(table.meta(pos), score) for pos, score in fused]
         return SearchResult(
             hits=hits, filters=applied, relaxation=note, understood=parsed.understood
         )
 
-    @staticmethod
     def _rerank(
-        reranker: RelevanceScorer, text: str, snap: _Snapshot, fused: list[tuple[Any, float]]
-    ) -> list[tuple[Any, float]]:
-        """The shortlist ordered by the re-ranker's scores (ties keep the fused order)."""
-        scores = reranker.score(text, [snap.texts[pos] for pos, _ in fused])
+        self,
+        reranker: RelevanceScorer,
+        text: str,
+        table: DocTable,
+        fused: list[tuple[int, float]],
+    ) -> list[tuple[int, float]]:
+        """The shortlist ordered by the re-ranker's scores (ties keep the fused order).
+
+        The shortlist's texts are read from the catalog record: holding every indexed text
+        in memory would cost hundreds of MB at a million items, for twenty reads a query.
+        """
+        by_id = self._state.texts_of([table.doc_ids[pos] for pos, _ in fused])
+        scores = reranker.score(text, [by_id[table.doc_ids[pos]] for pos, _ in fused])
         order = sorted(range(len(fused)), key=lambda i: (-float(scores[i]), i))
         return [(fused[i][0], float(scores[i])) for i in order]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,36 @@ class CatalogState:
                         chunk,
                     ).fetchall()
         return [DocRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+
+    def doc_metas_by_type(self) -> list[tuple[str, str]]:
+        """(doc_id, metadata JSON) of every stored document, by product type, then id.
+
+        The order the index keeps rows in (a type's rows form one block). SQLite compares
+        text by its UTF-8 bytes, which orders as Python orders the strings.
+        """
+        with self._lock:
+            return self._db.execute(
+                "SELECT doc_id, meta FROM docs ORDER BY json_extract(meta, '$.type_norm'), doc_id"
+            ).fetchall()
+
+    def doc_texts(self) -> dict[str, str]:
+        """doc_id to text of every stored document."""
+        with self._lock:
+            return dict(self._db.execute("SELECT doc_id, text FROM docs"))
+
+    def texts_of(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """doc_id to text of the given stored documents (unknown ids are left out)."""
+        out: dict[str, str] = {}
+        with self._lock:
+            for start in range(0, len(doc_ids), 500):
+                chunk = list(doc_ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                out.update(
+                    self._db.execute(
+                        f"SELECT doc_id, text FROM docs WHERE doc_id IN ({marks})", chunk
+                    )
+                )
+        return out
 
     def doc_ids(self) -> list[str]:
         """Every stored document id."""

@@ -7,7 +7,9 @@ understanding which product types, brands and option values exist.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,54 +29,89 @@ class Vocabulary:
     type_keys: dict[str, set[str]] = field(default_factory=dict)  # type norm -> option keys
 
     @classmethod
-    def from_metas(cls, metas: list[dict[str, Any]]) -> Vocabulary:
+    def from_metas(cls, metas: Iterable[dict[str, Any]]) -> Vocabulary:
         """Collect the vocabulary of a list of document metadata."""
         vocab = cls()
-        values: dict[str, Counter[str]] = defaultdict(Counter)
-        type_keys: dict[str, set[str]] = defaultdict(set)
         for meta in metas:
-            type_norm = normalize(meta["product_type"])
-            vocab.product_types.setdefault(type_norm, meta["product_type"])
-            if meta.get("brand"):
-                vocab.brands.setdefault(normalize(meta["brand"]), meta["brand"])
-            for key, value in meta["options"].items():
-                values[normalize(key)][normalize(value)] += 1
-                type_keys[type_norm].add(normalize(key))
-        vocab.option_values = dict(values)
-        vocab.type_keys = dict(type_keys)
+            vocab.add(meta)
         return vocab
+
+    def add(self, meta: dict[str, Any]) -> None:
+        """Count one more document's type, brand and option values."""
+        type_norm = normalize(meta["product_type"])
+        self.product_types.setdefault(type_norm, meta["product_type"])
+        if meta.get("brand"):
+            self.brands.setdefault(normalize(meta["brand"]), meta["brand"])
+        for key, value in meta["options"].items():
+            key = normalize(key)
+            self.option_values.setdefault(key, Counter())[normalize(value)] += 1
+            self.type_keys.setdefault(type_norm, set()).add(key)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The documents one filter allows.
+
+    `mask` covers every row; `spans` are sorted, disjoint row ranges outside which the mask
+    is all False, so a channel can restrict its work to them (a type's block of rows).
+    """
+
+    mask: np.ndarray
+    spans: tuple[tuple[int, int], ...]
+    count: int
+
+    def rows(self) -> np.ndarray:
+        """Positions of the allowed rows, ascending."""
+        if not self.spans:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.flatnonzero(self.mask[a:b]) + a for a, b in self.spans])
 
 
 class DocTable:
     """Columns of the documents, in the lexical index's order."""
 
-    def __init__(self, doc_ids: list[str], metas: list[dict[str, Any]]) -> None:
+    def __init__(self, doc_ids: list[str], metas: Sequence[str]) -> None:
+        """Build the columns.
+
+        Args:
+            doc_ids: Document ids, in index order.
+            metas: Each document's metadata as JSON text, as the catalog record stores it.
+                Kept as text (a tenth of the memory of parsed dicts) and parsed again only
+                for the rows a search returns.
+        """
         self.doc_ids = doc_ids
-        self.metas = metas
+        self._metas = list(metas)
         self.position = {d: i for i, d in enumerate(doc_ids)}
         n = len(doc_ids)
-        self.price = np.fromiter((m["price"] for m in metas), dtype=np.float64, count=n)
-        self.available = np.fromiter((m["available"] for m in metas), dtype=bool, count=n)
-        self._types = self._codes([m["type_norm"] for m in metas])
-        self._brands = self._codes([m.get("brand_norm", "") for m in metas])
+        self.price = np.empty(n, dtype=np.float64)
+        self.available = np.empty(n, dtype=bool)
+        types, type_codes = np.empty(n, dtype=np.int32), dict[str, int]()
+        brands, brand_codes = np.empty(n, dtype=np.int32), dict[str, int]()
         options: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for i, meta in enumerate(metas):
+        self.vocabulary = Vocabulary()
+        for i, text in enumerate(self._metas):  # one pass; each parsed dict is dropped
+            meta = json.loads(text)
+            self.price[i] = meta["price"]
+            self.available[i] = meta["available"]
+            types[i] = type_codes.setdefault(meta["type_norm"], len(type_codes))
+            brands[i] = brand_codes.setdefault(meta.get("brand_norm", ""), len(brand_codes))
             for key, value in meta["options"].items():
                 options[normalize(key)][normalize(value)].append(i)
+            self.vocabulary.add(meta)
+        self._types = (type_codes, types)
+        self._brands = (brand_codes, brands)
         self._options = {
-            key: {value: np.asarray(pos, dtype=np.int64) for value, pos in vals.items()}
+            key: {value: np.asarray(pos, dtype=np.int32) for value, pos in vals.items()}
             for key, vals in options.items()
         }
-        self.vocabulary = Vocabulary.from_metas(metas)
         self._blocks = self._type_blocks()
+        everything = np.ones(n, dtype=bool)
+        everything.flags.writeable = False
+        self._everything = Selection(everything, ((0, n),) if n else (), n)
 
-    @staticmethod
-    def _codes(values: list[str]) -> tuple[dict[str, int], np.ndarray]:
-        codes: dict[str, int] = {}
-        column = np.fromiter(
-            (codes.setdefault(v, len(codes)) for v in values), dtype=np.int32, count=len(values)
-        )
-        return codes, column
+    def meta(self, position: int) -> dict[str, Any]:
+        """The metadata of the document at `position`."""
+        return json.loads(self._metas[position])
 
     def _type_blocks(self) -> dict[int, tuple[int, int]] | None:
         codes = self._types[1]
@@ -100,31 +137,81 @@ class DocTable:
     def __len__(self) -> int:
         return len(self.doc_ids)
 
-    def _in(self, coded: tuple[dict[str, int], np.ndarray], wanted: list[str]) -> np.ndarray:
-        codes, column = coded
-        ids = [codes[normalize(w)] for w in wanted if normalize(w) in codes]
-        return np.isin(column, ids) if ids else np.zeros(len(column), dtype=bool)
+    @staticmethod
+    def _wanted_codes(codes: dict[str, int], wanted: list[str]) -> list[int]:
+        return sorted({codes[normalize(w)] for w in wanted if normalize(w) in codes})
+
+    @staticmethod
+    def _in_codes(column: np.ndarray, ids: list[int], size: int) -> np.ndarray:
+        """`column` holds one of `ids`: an equality for one id, a lookup table for more
+        (`np.isin` sorts, about 100x slower on a million rows)."""
+        if len(ids) == 1:
+            return column == ids[0]
+        table = np.zeros(size, dtype=bool)
+        table[ids] = True
+        return table[column]
+
+    def select(self, filters: SearchFilters | None) -> Selection:
+        """The documents satisfying `filters`, and the row spans that hold them.
+
+        With a product-type filter only the types' row blocks are read (rows are grouped by
+        type), so the cost follows the size of those types, not of the catalog.
+        """
+        n = len(self.doc_ids)
+        if filters is None or filters.is_empty():
+            return self._everything
+        spans: list[tuple[int, int]] = [(0, n)] if n else []
+        type_codes: list[int] | None = None
+        if filters.product_types:
+            codes, _ = self._types
+            blocks = self.type_blocks(filters.product_types)
+            if blocks is not None:
+                spans = blocks
+            else:
+                type_codes = self._wanted_codes(codes, filters.product_types)
+                if not type_codes:
+                    spans = []
+        brand_codes: list[int] | None = None
+        if filters.brands:
+            brand_codes = self._wanted_codes(
+                self._brands[0], [b for b in filters.brands if normalize(b)]
+            )
+            if not brand_codes:
+                spans = []
+        mask = np.zeros(n, dtype=bool)
+        for a, b in spans:
+            rows = mask[a:b]  # a view: the conditions are and-ed into the mask in place
+            rows[:] = True
+            if filters.min_price is not None:
+                rows &= self.price[a:b] >= filters.min_price
+            if filters.max_price is not None:
+                rows &= self.price[a:b] <= filters.max_price
+            if filters.available is not None:
+                rows &= self.available[a:b] == filters.available
+            if type_codes is not None:
+                rows &= self._in_codes(self._types[1][a:b], type_codes, len(self._types[0]))
+            if brand_codes is not None:
+                rows &= self._in_codes(self._brands[1][a:b], brand_codes, len(self._brands[0]))
+            for key, values in filters.options.items():
+                rows &= self._option_rows(key, values, a, b)
+        kept = tuple(
+            (a, b) for a, b in spans if b > a and mask[a:b].any()
+        )  # spans left empty by the other conditions are dropped
+        mask.flags.writeable = False  # shared by both channels: neither may change it
+        return Selection(mask, kept, int(np.count_nonzero(mask)))
+
+    def _option_rows(self, key: str, values: list[str], a: int, b: int) -> np.ndarray:
+        """Rows a..b whose option `key` has one of `values`."""
+        allowed = np.zeros(b - a, dtype=bool)
+        by_value = self._options.get(key, {})
+        for value in values:
+            positions = by_value.get(value)
+            if positions is None:
+                continue
+            lo, hi = np.searchsorted(positions, (a, b))
+            allowed[positions[lo:hi] - a] = True
+        return allowed
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray:
         """Boolean mask of the documents satisfying `filters`."""
-        mask = np.ones(len(self.doc_ids), dtype=bool)
-        if filters is None:
-            return mask
-        if filters.min_price is not None:
-            mask &= self.price >= filters.min_price
-        if filters.max_price is not None:
-            mask &= self.price <= filters.max_price
-        if filters.available is not None:
-            mask &= self.available == filters.available
-        if filters.product_types:
-            mask &= self._in(self._types, filters.product_types)
-        if filters.brands:
-            mask &= self._in(self._brands, [b for b in filters.brands if normalize(b)])
-        for key, values in filters.options.items():
-            allowed = np.zeros(len(self.doc_ids), dtype=bool)
-            by_value = self._options.get(key, {})
-            for value in values:
-                if value in by_value:
-                    allowed[by_value[value]] = True
-            mask &= allowed
-        return mask
+        return self.select(filters).mask

@@ -17,19 +17,22 @@ FILTERS = [
 
 
 @pytest.mark.parametrize(
-    ("exact_rows", "gather_rows", "broad_share"),
+    ("exact_rows", "gather_cost", "broad_share"),
     [
-        (10**9, 10**9, 0.05),  # exact scans (type blocks or gathered rows)
-        (0, 0, 0.0),  # HNSW with a candidate list sized from the selectivity
-        (0, 0, 2.0),  # neither: exact fallback
+        (10**9, 2.0, 0.05),  # exact scans, whole blocks or gathered rows as planned
+        (10**9, 0.0, 0.05),  # exact scans, allowed rows always gathered
+        (10**9, 10.0**9, 0.05),  # exact scans, spans always read whole
+        (0, 2.0, 0.0),  # HNSW with a candidate list sized from the selectivity
+        (0, 2.0, 2.0),  # neither: exact fallback
     ],
 )
 def test_paths_agree_with_chroma_where(
-    make_index, small_catalog, monkeypatch, exact_rows, gather_rows, broad_share
+    make_index, small_catalog, monkeypatch, exact_rows, gather_cost, broad_share
 ) -> None:
     monkeypatch.setattr(dense, "EXACT_ROWS", exact_rows)
-    monkeypatch.setattr(dense, "GATHER_ROWS", gather_rows)
+    monkeypatch.setattr(dense, "GATHER_COST", gather_cost)
     monkeypatch.setattr(dense, "BROAD_SHARE", broad_share)
+    monkeypatch.setattr(dense, "GATHER_CHUNK", 2)  # several chunks even on a small catalog
     index = make_index()
     index.ingest(small_catalog)
     for filters in FILTERS:
@@ -50,6 +53,4 @@ def test_type_rows_are_contiguous(make_index, small_catalog) -> None:
     blocks = table.type_blocks(["T-Shirt", "Backpack", "Unknown"])
     assert blocks is not None and len(blocks) == 2
     rows = [r for a, b in blocks for r in range(a, b)]
-    assert (
-        sorted(table.metas[r]["product_type"] for r in rows) == ["Backpack"] * 2 + ["T-Shirt"] * 4
-    )
+    assert sorted(table.meta(r)["product_type"] for r in rows) == ["Backpack"] * 2 + ["T-Shirt"] * 4

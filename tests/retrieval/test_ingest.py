@@ -7,6 +7,7 @@ from pathlib import Path
 from retrieval_support import shopify_rows, write_csv
 
 from retrieval.catalog import Product
+from retrieval.filters import SearchFilters
 from retrieval.importers import ingest_path
 
 
@@ -130,3 +131,43 @@ def test_progress_is_reported(make_index, small_catalog) -> None:
     embed = [s for s in seen if s[0] == "embed"]
     assert embed == [("embed", 4, 10), ("embed", 8, 10), ("embed", 10, 10)]
     assert seen[-1] == ("lexical", 1, 1)
+
+
+def test_chroma_holds_the_filter_fields_only(make_index, small_catalog) -> None:
+    index = make_index()
+    index.ingest(small_catalog)
+    got = index.collection.get(ids=["p-shoe/r1"], include=["metadatas"])["metadatas"][0]
+    assert got == {
+        "type_norm": "running shoes",
+        "brand_norm": "stride",
+        "price": 120.0,
+        "available": True,
+        "opt_color": "white",
+        "opt_size": "9",
+        "opt_material": "mesh",
+    }
+    # A price change reaches Chroma's copy, which the `where` strategy filters on.
+    shoe = small_catalog[1]
+    cheaper = shoe.model_copy(
+        update={"variants": [shoe.variants[0].model_copy(update={"price": 99.0}), shoe.variants[1]]}
+    )
+    index.ingest([small_catalog[0], cheaper, *small_catalog[2:]])
+    got = index.collection.get(ids=["p-shoe/r1"], include=["metadatas"])["metadatas"][0]
+    assert got["price"] == 99.0
+    index.dense_strategy = "where"
+    wanted = SearchFilters(product_types=["Running Shoes"], max_price=100)
+    hits = index.search("shoes", wanted, k=5, mode="dense", parse=False).hits
+    assert [h.item_id for h in hits] == ["r1"] and hits[0].name == "Running Shoes"
+
+
+def test_emptied_collection_is_refilled(make_index, embedder, small_catalog) -> None:
+    index = make_index()
+    index.ingest(small_catalog)
+    everything = index.collection.get(include=[])["ids"]
+    index.collection.delete(ids=everything)
+    summary = index.ingest(small_catalog)
+    assert summary.embedded == 10 and index.collection.count() == 10
+    again = index.ingest(small_catalog)
+    assert again.embedded == 0 and index.collection.count() == 10
+    hits = index.search("running shoes", k=2, mode="dense", parse=False).hits
+    assert {h.item_id for h in hits} == {"r1", "r2"}

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+import itertools
+import math
+from unittest import mock
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrieval import lexical
 from retrieval.lexical import LexicalIndex
 
 TEXTS = {
@@ -58,3 +65,70 @@ def test_the_share_is_applied_before_the_top_k() -> None:
 
     assert first(0.0) == ["heater"]  # "room" four times in a short text outscores two words
     assert first(0.5) == ["bag"]  # the heater, one word of three, is out before the cut
+
+
+WORDS = ["red", "blue", "shirt", "bag", "camera", "room", "lamp", "desk", "soft", "cotton"]
+
+
+def _reference(
+    index: LexicalIndex, query: str, mask: np.ndarray, depth: int, min_match: float
+) -> list[tuple[int, float]]:
+    """The whole-corpus computation: bm25s' own scores, word counts, mask, then top-k."""
+    words, tokens = index._read(query)
+    if not tokens:
+        return []
+    scores = index.retriever.get_scores(tokens)
+    allowed = mask.copy()
+    if min_match > 0:
+        needed = math.ceil(min_match * len(set(words)) - 1e-9)
+        allowed &= index.match_counts(tokens) >= needed
+    ranked = sorted((-float(scores[i]), i) for i in np.flatnonzero(allowed) if scores[i] > 0)[
+        :depth
+    ]
+    return [(i, -s) for s, i in ranked]
+
+
+@st.composite
+def lexical_cases(draw):
+    texts = draw(
+        st.lists(
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join),
+            min_size=1,
+            max_size=40,
+        )
+    )
+    n = len(texts)
+    mask = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    # Spans: cut points splitting the rows; a span is kept only if it holds allowed rows,
+    # as `DocTable.select` gives them.
+    cuts = sorted(set(draw(st.lists(st.integers(0, n), max_size=4))) | {0, n})
+    spans = [(a, b) for a, b in itertools.pairwise(cuts) if mask[a:b].any()]
+    query = " ".join(draw(st.lists(st.sampled_from([*WORDS, "suitcase"]), max_size=4)))
+    depth = draw(st.integers(1, 12))
+    min_match = draw(st.sampled_from([0.0, 0.5, 0.67, 1.0]))
+    return texts, mask, spans, query, depth, min_match
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=lexical_cases())
+def test_postings_top_equals_whole_corpus_scoring(case) -> None:
+    texts, mask, spans, query, depth, min_match = case
+    index = LexicalIndex.build([f"d{i}" for i in range(len(texts))], texts)
+    expected = _reference(index, query, mask, depth, min_match)
+    # Both ways of summing postings: into an array over their range, and by a sorted merge.
+    for sparse in (0, 10**9):
+        with mock.patch.object(lexical, "SPARSE_POSTINGS", sparse):
+            assert index.top(query, mask, depth, min_match) == expected
+            assert index.top(query, mask, depth, min_match, spans) == expected
+
+
+def test_postings_are_sorted_by_document() -> None:
+    """`LexicalIndex.top` binary-searches a token's postings: bm25s must keep them sorted."""
+    texts = [
+        " ".join(WORDS[(i * 7 + j) % len(WORDS)] for j in range(i % 5 + 1)) for i in range(300)
+    ]
+    postings = LexicalIndex.build([str(i) for i in range(300)], texts).retriever.scores
+    indices, indptr = postings["indices"], postings["indptr"]
+    for token in range(len(indptr) - 1):
+        column = indices[indptr[token] : indptr[token + 1]]
+        assert np.all(column[1:] > column[:-1])
