@@ -18,7 +18,7 @@ from retrieval.table import Vocabulary
 from retrieval.text import SpellIndex, normalize, same_size, singular
 
 _IN_STOCK = re.compile(
-    r"\b(?:in[\s-]stock|available now|available|ships now|right now|ready to ship|"
+    r"\b(?:in[\s-]stock|available now|available|ships? now|right now|ready to ship|"
     r"(?:buy|order|get) (?:\w+ )?today)\b",
     re.IGNORECASE,
 )
@@ -29,7 +29,10 @@ _NOT_OUT = re.compile(
     re.IGNORECASE,
 )
 """"don't show me sold-out ones": a wish for what is in stock."""
-_NEGATIONS = frozenset({"no", "not", "without", "except", "dont", "nor"})
+_NEGATIONS = frozenset(
+    {"no", "not", "without", "except", "dont", "nor", "hate", "hates", "dislike", "dislikes"}
+    | {"avoid", "never"}
+)
 """A product type after one of these is one the shopper does not want ("no earbuds")."""
 
 # Generic shopping words for catalog types; used only when the target type exists.
@@ -310,8 +313,18 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
         if e.kind == "type"
         for t in e.targets
     }
+    # "he hates charcoal, only electric": an option value after a negation is not wanted.
     matches = [
-        (start, end, [e for e in entries if e.kind != "type" or not set(e.targets) & unwanted])
+        (
+            start,
+            end,
+            [
+                e
+                for e in entries
+                if not (e.kind == "type" and set(e.targets) & unwanted)
+                and not (e.kind == "option" and start > 0 and tokens[start - 1] in _NEGATIONS)
+            ],
+        )
         for start, end, entries in matches
     ]
     matches = [m for m in matches if m[2]]

@@ -27,6 +27,8 @@ class Vocabulary:
     brands: dict[str, str] = field(default_factory=dict)  # norm -> display
     option_values: dict[str, Counter[str]] = field(default_factory=dict)  # key -> value counts
     type_keys: dict[str, set[str]] = field(default_factory=dict)  # type norm -> option keys
+    type_values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    """type norm -> option key -> the values items of that type have."""
 
     @classmethod
     def from_metas(cls, metas: Iterable[dict[str, Any]]) -> Vocabulary:
@@ -46,6 +48,7 @@ class Vocabulary:
             key = normalize(key)
             self.option_values.setdefault(key, Counter())[normalize(value)] += 1
             self.type_keys.setdefault(type_norm, set()).add(key)
+            self.type_values.setdefault(type_norm, {}).setdefault(key, set()).add(normalize(value))
 
 
 @dataclass(frozen=True)

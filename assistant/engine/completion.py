@@ -15,6 +15,7 @@ from typing import Any
 from retrieval.query import parse_query
 from retrieval.sorting import sort_from_text
 from retrieval.table import Vocabulary
+from retrieval.text import normalize
 
 MODEL_LEAVES_OUT: dict[str, tuple[str, ...]] = {"search_products": ("filters", "sort")}
 """Arguments the engine completes from the shopper's words, left out of what the model writes
@@ -25,6 +26,14 @@ def _single(values: Sequence[str]) -> str | None:
     return values[0] if len(values) == 1 else None
 
 
+def _refines(arguments: Mapping[str, Any], earlier: Mapping[str, Any] | None) -> bool:
+    """The search narrows the one before it: its query starts with the earlier query (the
+    engine wrote it so for a follow-up that names no new kind of product)."""
+    if earlier is None or not earlier.get("query"):
+        return False
+    return str(arguments.get("query", "")).lower().startswith(str(earlier["query"]).lower())
+
+
 def complete_search(
     arguments: Mapping[str, Any],
     shopper_text: str,
@@ -32,6 +41,10 @@ def complete_search(
     earlier: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The search arguments with the constraints of `shopper_text` filled in.
+
+    A search that refines the one before it keeps that search's constraints the shopper did
+    not restate ("only electric ones" keeps the $1000 budget; "the two cheapest" keeps
+    "robotic").
 
     Args:
         arguments: The model's (validated) `search_products` arguments.
@@ -41,27 +54,51 @@ def complete_search(
     """
     parsed = parse_query(shopper_text, vocabulary).filters
     filters = dict(arguments.get("filters") or {})
-    if filters.get("min_price") is None and parsed.min_price is not None:
-        filters["min_price"] = parsed.min_price
-    if filters.get("max_price") is None and parsed.max_price is not None:
-        filters["max_price"] = parsed.max_price
-    if filters.get("in_stock") is None and parsed.available is not None:
-        filters["in_stock"] = parsed.available
+    before = dict((earlier or {}).get("filters") or {}) if _refines(arguments, earlier) else {}
+    if before.get("product_type") and not parsed.product_types:
+        # Read the follow-up as about the product it refines: "only electric ones" (grills).
+        in_context = parse_query(f"{before['product_type']} {shopper_text}", vocabulary).filters
+        parsed = parsed.model_copy(update={"options": in_context.options})
+    said_price = parsed.min_price is not None or parsed.max_price is not None
+    for key, value in (("min_price", parsed.min_price), ("max_price", parsed.max_price)):
+        if filters.get(key) is None:
+            filters[key] = value if said_price else before.get(key)
+    if filters.get("in_stock") is None:
+        stated = parsed.available
+        filters["in_stock"] = stated if stated is not None else before.get("in_stock")
     if not filters.get("product_type"):
         kind = _single(parsed.product_types) or _single(
             parse_query(str(arguments.get("query", "")), vocabulary).filters.product_types
         )
         if kind is None and earlier is not None and (parsed.options or parsed.max_price):
             kind = (earlier.get("filters") or {}).get("product_type")
+        kind = kind or before.get("product_type")
         if kind:
             filters["product_type"] = kind
-    options = dict(filters.get("options") or {})
+    options = {**(before.get("options") or {}), **dict(filters.get("options") or {})}
     for key, values in parsed.options.items():
-        if key not in options and (value := _single(values)) is not None:
-            options[key] = value
+        if key in (filters.get("options") or {}):
+            continue
+        chosen = _single(values) or _of_type(values, key, filters.get("product_type"), vocabulary)
+        if chosen is not None:
+            options[key] = chosen
+    filters = {k: v for k, v in filters.items() if v is not None}
     if options:
         filters["options"] = options
     completed = {**arguments, "filters": filters or None}
     if arguments.get("sort", "relevance") == "relevance":
         completed["sort"] = sort_from_text(shopper_text)
+        if completed["sort"] == "relevance" and before:
+            completed["sort"] = (earlier or {}).get("sort", "relevance")
     return completed
+
+
+def _of_type(
+    values: Sequence[str], key: str, product_type: str | None, vocabulary: Vocabulary
+) -> str | None:
+    """The one of several readings of an option ("small": S or small) the product type has."""
+    if not product_type:
+        return None
+    have = vocabulary.type_values.get(normalize(product_type), {}).get(key, set())
+    fitting = [v for v in values if v.lower() in have]
+    return fitting[0] if len(fitting) == 1 else None

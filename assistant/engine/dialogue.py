@@ -26,6 +26,7 @@ from assistant.engine.choice import (
     auto_tool_choice,
     offered_tools,
 )
+from assistant.engine.completion import MODEL_LEAVES_OUT
 from assistant.engine.gate import Gate
 from assistant.engine.grounding import verify
 from assistant.engine.history import evidence_from_turns, last_turns, messages_from_turns
@@ -437,6 +438,8 @@ class DialogueEngine:
                     "tool_calls": [{"id": call_id, "type": "function", "function": call}],
                 }
             )
+        if outcome.status == "ok" and outcome.name in MODEL_LEAVES_OUT:
+            _record_completed(history, call_id, outcome.arguments)
         history.append({"role": "tool", "tool_call_id": call_id, "content": outcome.message})
         turn.records.append(outcome.record())
         turn.called.append(outcome.name)
@@ -512,3 +515,13 @@ def _shown_args(raw: str) -> dict[str, Any] | str:
     except ValueError:
         return raw
     return value if isinstance(value, dict) else raw
+
+
+def _record_completed(history: list[Message], call_id: str, arguments: Any) -> None:
+    """Keep the arguments a call ran with (a search's filters completed from the shopper's
+    words) in its message, so a later refinement starts from what was searched."""
+    for message in reversed(history):
+        for part in message.get("tool_calls") or []:
+            if part.get("id") == call_id:
+                part["function"]["arguments"] = json.dumps(arguments)
+                return

@@ -32,6 +32,26 @@ from assistant.tools.registry import Tool, ToolRegistry
 from retrieval.query import parse_query
 
 _VOCAB_WORD = re.compile(r"[a-z][a-z0-9-]+")
+_TURNED_DOWN = re.compile(
+    r"\b(?:don'?t|do not|dont|no need to|please don'?t|not going to|won'?t)\s+(?:\w+\s+){0,2}?"
+    r"(?P<verb>cancel|return|exchange|swap|change|switch|modify|do (?:it|that|this))\b"
+    r"|\b(?:leave|keep) (?:it|the order|everything) (?:as it is|as is|the way it is)\b",
+    re.IGNORECASE,
+)
+"""A change the shopper turns down in words ("don't cancel it, leave it as is")."""
+_VERB_KINDS = {"cancel": "cancel", "return": "return", "exchange": "swap", "swap": "swap"}
+
+
+def turned_down(text: str, requests: Requests) -> Requests:
+    """The requests with a change the shopper turns down in words read as a decline: the
+    change named after the negation is not asked for ("don't cancel it")."""
+    found = list(_TURNED_DOWN.finditer(text))
+    if not found:
+        return requests
+    negated = {_VERB_KINDS.get((m.group("verb") or "").lower(), "") for m in found}
+    kinds = (requests.kinds - negated) | {"decline"}
+    ordered = (*(k for k in requests.ordered if k not in negated), "decline")
+    return Requests(frozenset(kinds), requests.scores, tuple(dict.fromkeys(ordered)))
 
 
 class Gate:
@@ -80,7 +100,7 @@ class Gate:
             c.name in self.registry and self.registry.get(c.name).identifies for c in answered
         )
         flow = open_flow(earlier, done, self.registry, unserved)
-        now = self.with_catalog(text, self.detect(text))
+        now = turned_down(own_words(text), self.with_catalog(text, self.detect(text)))
         if "decline" in now.kinds:
             # "Don't cancel it": the change the shopper turns down is not asked for again; a
             # change the flow did not hold ("no, exchange it instead") still is.
@@ -172,16 +192,20 @@ class Gate:
 
 
 def _last_search(history: Sequence[Message]) -> dict[str, Any] | None:
-    """The arguments of the last search call in the conversation."""
+    """The arguments of the search before the one being completed (the history's last search
+    call is that one: a round's calls join the history before they run)."""
     import json
 
-    for message in reversed(history):
-        for call in message.get("tool_calls") or []:
-            function = call.get("function", {})
-            if function.get("name") == "search_products":
-                try:
-                    value = json.loads(function.get("arguments") or "{}")
-                except ValueError:
-                    return None
-                return value if isinstance(value, dict) else None
-    return None
+    searches = [
+        call.get("function", {})
+        for message in history
+        for call in message.get("tool_calls") or []
+        if call.get("function", {}).get("name") == "search_products"
+    ]
+    if len(searches) < 2:
+        return None
+    try:
+        value = json.loads(searches[-2].get("arguments") or "{}")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

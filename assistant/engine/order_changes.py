@@ -33,6 +33,13 @@ def _named(value: str, said: str) -> bool:
     return any(re.search(rf"(?<!too )(?<![\w.]){re.escape(f)}(?![\w.])", said) for f in forms)
 
 
+def _kept(value: str, said: str) -> bool:
+    """Whether the shopper asks to keep the option value ("in the same red", "keep the M")."""
+    keep = r"\b(?:same|keep(?:ing)?(?: the| it)?(?: in)?|still)\s+(?:\w+\s+)?"
+    forms = [value.lower(), *same_size(value)]
+    return any(re.search(rf"{keep}{re.escape(f)}\b", said) for f in forms)
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -108,6 +115,9 @@ def wanted_variants(
             if item_id == item.item_id:
                 continue
             changed = [str(v) for k, v in new.items() if v != old.get(k)]
+            wish = latest or said
+            if any(_kept(str(old[k]), wish) for k, v in new.items() if k in old and v != old[k]):
+                continue  # changes what the shopper asked to keep
             now = sum(1 for v in changed if latest and _named(v, latest))
             asked = sum(1 for v in changed if _named(v, said))
             kept = sum(1 for k, v in new.items() if v == old.get(k))

@@ -93,13 +93,30 @@ def _order_with_items(s: Situation, text: str) -> str | None:
     return None
 
 
+def _order_of_kind(s: Situation) -> str | None:
+    """The one order read so far holding a product of a type the latest message names ("the
+    one with the bike": a Bicycle)."""
+    kinds = {k.lower() for k in s.kinds_named}
+    holding = [
+        order_id
+        for order_id in _theirs(s, list(s.facts.orders))
+        if any(i.name.lower() in kinds for i in s.facts.orders[order_id].items)
+    ]
+    return holding[0] if len(holding) == 1 else None
+
+
+def _latest_order(s: Situation) -> str | None:
+    """The order the latest message names by an item in it, by name or by type."""
+    return _order_with_items(s, s.text.lower()) or _order_of_kind(s)
+
+
 def _named_order(s: Situation) -> str | None:
     """The order the shopper means: one the latest message names by id or by an item in it,
     else one named by id earlier, else by an item earlier."""
     latest = _theirs(s, ids_in("order_id", s.text))
     if latest:
         return latest[0]
-    if (by_item := _order_with_items(s, s.text.lower())) is not None:
+    if (by_item := _latest_order(s)) is not None:
         return by_item
     earlier = _theirs(s, list(reversed(ids_in("order_id", s.typed))))
     return earlier[0] if earlier else _order_with_items(s, s.said)
@@ -151,7 +168,7 @@ def _looking_further(s: Situation) -> Step | None:
     with the thermostat"): read the shopper's other orders first."""
     if ids_in("order_id", s.text) or not s.kinds_named:
         return None
-    if _order_with_items(s, s.text.lower()) is not None:
+    if _latest_order(s) is not None:
         return None
     if s.facts.user is None:
         return Step("get_user_details", {"user_id": s.session.user_id})
@@ -304,6 +321,8 @@ def _swap(s: Situation, order: Order) -> Step | None:
     for item in items:
         asked = wanted_variants([item], stock, s.said, s.text.lower())
         wanted = sorted(asked - {i.item_id for i in order.items})
+        if len(wanted) != 1 and (gone := _sold_out(s, item)) is not None:
+            return Step(reply=gone)
         if len(wanted) != 1:
             others = [
                 f"{', '.join(o.values())} (item {i})"
@@ -327,3 +346,22 @@ def _swap(s: Situation, order: Order) -> Step | None:
         "payment_method_id": _refund_method(s, order),
     }
     return Step(tool, arguments)
+
+
+def _sold_out(s: Situation, item: OrderItem) -> str | None:
+    """Why the variant the shopper asks for cannot be had: it exists, but is out of stock."""
+    product = s.facts.products.get(item.product_id)
+    if product is None:
+        return None
+    every = {item.product_id: {v.item_id: dict(v.options) for v in product.variants.values()}}
+    asked = wanted_variants([item], every, s.said, s.text.lower())
+    if len(asked) != 1:
+        return None
+    variant = product.variants[next(iter(asked))]
+    if variant.available:
+        return None
+    options = ", ".join(str(v) for v in variant.options.values())
+    return (
+        f"Sorry, the {item.name} in {options} (item {variant.item_id}) is out of stock, so I "
+        "can't exchange for it. Would another option work for you?"
+    )

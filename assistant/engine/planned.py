@@ -26,6 +26,7 @@ from assistant.presentation import ReplyEvent, TurnEvent
 from assistant.presentation.replies import planned_reply
 from assistant.store.models import SessionState
 from assistant.tools.registry import ToolKind
+from assistant.tools.results import FaqAnswer
 
 if TYPE_CHECKING:
     from assistant.engine.dialogue import DialogueEngine, _Turn
@@ -106,7 +107,10 @@ def planned_rounds(
         if waiting is not None and (step.reply is not None or _is_change(engine, step)):
             break
         if step.reply is not None:
-            return ReplyEvent(step.reply, source="rendered")
+            # The questions answered beside ("also, do you ship to PO boxes?") stay answered.
+            beside = [o for o in turn.outputs if isinstance(o.result, FaqAnswer)]
+            text = f"{step.reply}\n\n{planned_reply(beside)}" if beside else step.reply
+            return ReplyEvent(text, source="rendered")
         assert step.tool is not None
         if step.arguments is not None:
             call = ToolCall(f"engine_{n}", step.tool, json.dumps(step.arguments))

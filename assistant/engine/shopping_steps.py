@@ -17,6 +17,15 @@ def _pointed_products(s: Situation) -> list[str]:
     return [s.shown.product_of.get(i, i) for i in s.shown.pointed if not i.startswith("#")]
 
 
+_MEASURE = re.compile(r"\d{1,4}(?:[.,]\d+)?[a-z\"'-]{0,6}", re.IGNORECASE)
+"""A number or a measure ("6", "6-inch", "32GB"): not a product id."""
+
+
+def _typed_products(text: str) -> list[str]:
+    """The product ids the shopper typed, measures aside."""
+    return [i for i in ids_in("product_id", text) if not _MEASURE.fullmatch(i)]
+
+
 def search(s: Situation) -> Step | None:
     if ran(s, "search_products"):
         return None
@@ -32,7 +41,7 @@ def _searched_now(s: Situation) -> bool:
 def product_info(s: Situation) -> Step | None:
     if ran(s, "get_product"):
         return None
-    products = _pointed_products(s) or ids_in("product_id", s.text)
+    products = _pointed_products(s) or _typed_products(s.text)
     if products:
         return Step("get_product", {"product_id": products[0]})
     if not _searched_now(s):
@@ -46,7 +55,7 @@ def product_info(s: Situation) -> Step | None:
 def similar(s: Situation) -> Step | None:
     if ran(s, "similar_products"):
         return None
-    products = _pointed_products(s) or ids_in("product_id", s.text)
+    products = _pointed_products(s) or _typed_products(s.text)
     if not products and not _searched_now(s):
         return search(s)
     if not products:

@@ -78,6 +78,24 @@ def test_end_state_names_what_changed() -> None:
     assert problems == ["order #W2 changed", "cart is {'9': 1}, expected {}"]
 
 
+def test_a_refund_to_the_owners_gift_card_is_not_an_unexpected_change() -> None:
+    before = {
+        "orders": {"#W1": {"status": "pending", "user_id": "u", "items": [], "address": {}}},
+        "users": {
+            "u": {"address": {"zip": "1"}, "payment_methods": {"gift_card_1": {"balance": 10.0}}},
+            "v": {"address": {"zip": "2"}, "payment_methods": {"gift_card_2": {"balance": 10.0}}},
+        },
+    }
+    after = copy.deepcopy(before)
+    after["orders"]["#W1"]["status"] = "cancelled"
+    after["users"]["u"]["payment_methods"]["gift_card_1"]["balance"] = 60.0
+    final = FinalState.model_validate({"orders": {"#W1": {"status": "cancelled"}}})
+    assert state_problems(final, before, after, []) == []
+    after["users"]["u"]["address"]["zip"] = "9"
+    after["users"]["v"]["payment_methods"] = {"gift_card_2": {"balance": 0.0}}
+    assert state_problems(final, before, after, []) == ["user u changed", "user v changed"]
+
+
 def test_invented_arguments_have_no_source_in_the_conversation() -> None:
     said = Transcript(shopper=["my wife loves yoga, any ideas for her birthday?"])
     lookup = {"first_name": "wife", "last_name": "Lind", "zip": "456"}
