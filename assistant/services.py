@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from assistant.copy.desk import CopyDesk
     from assistant.engine import DialogueEngine
     from assistant.engine.requests import RequestDetector
     from assistant.llm.types import ChatModel
@@ -76,6 +77,32 @@ class Services:
         return personal_ranker(self.store, catalog) if catalog.count() else None
 
     @cached_property
+    def copy_desk(self) -> CopyDesk:
+        """Product listings for the merchant: written, checked, kept as drafts, approved."""
+        from assistant.copy.desk import CopyDesk
+
+        catalog, _ = self.indexes
+        return CopyDesk(self.model, catalog, self.store)
+
+    @cached_property
+    def merchant_engine(self) -> DialogueEngine:
+        """The merchant's assistant: the shopper's tools plus product copy."""
+        from assistant.tools import merchant_registry
+
+        catalog, faq = self.indexes
+        return make_engine(
+            self.settings,
+            self.model,
+            self.store,
+            merchant_registry(),
+            catalog,
+            faq,
+            self.requests,
+            self.personal,
+            self.copy_desk,
+        )
+
+    @cached_property
     def engine(self) -> DialogueEngine:
         """The dialogue engine over all of the above."""
         catalog, faq = self.indexes
@@ -100,6 +127,7 @@ def make_engine(
     faq: Any,
     requests: RequestDetector | None = None,
     personal: Any | None = None,
+    copywriter: Any | None = None,
 ) -> DialogueEngine:
     """A dialogue engine configured by `settings` over the given parts (evals give each
     dialogue its own store)."""
@@ -112,6 +140,7 @@ def make_engine(
         catalog=catalog,
         faq=faq,
         personal=personal,
+        copywriter=copywriter,
         max_tool_rounds=settings.max_tool_rounds,
         hold_arguments=settings.llm_constrain_ids,
         requests=requests,

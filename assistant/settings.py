@@ -96,6 +96,11 @@ class Settings(BaseSettings):
         description="When set, the storefront API's /v1 routes require it "
         "(Authorization: Bearer <key>).",
     )
+    merchant_key: str | None = Field(
+        default=None,
+        description="The merchant's key: the API's /v1/merchant routes (product copy) need it "
+        "and answer 403 while it is unset.",
+    )
     api_host: str = Field(default="127.0.0.1", description="Host the storefront API binds.")
     api_port: int = Field(default=8000, description="Port the storefront API binds.")
     mcp_host: str = Field(default="127.0.0.1", description="Host the MCP HTTP server binds.")

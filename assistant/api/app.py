@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from assistant.api import openai_compat, sessions, tools
+from assistant.api import merchant, openai_compat, sessions, tools
 from assistant.api.deps import ApiState
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
@@ -32,6 +32,7 @@ def create_api(
     services: Any,
     *,
     api_key: str | None = None,
+    merchant_key: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> FastAPI:
     """Build the storefront API over `services` (not served).
@@ -41,6 +42,8 @@ def create_api(
             turns and tool calls.
         api_key: When set, every `/v1` route needs it (`Authorization: Bearer <key>` or
             `X-API-Key`). Defaults to the settings' `api_key` field when there is one.
+        merchant_key: The key of the `/v1/merchant` routes (off without one); defaults to
+            the settings' `merchant_key`.
         max_body_bytes: Larger request bodies get 413.
     """
     if api_key is None:
@@ -53,14 +56,18 @@ def create_api(
             {"name": "sessions", "description": "Conversations and their messages."},
             {"name": "tools", "description": "Direct tool calls under the store policy."},
             {"name": "openai", "description": "OpenAI-compatible facade."},
+            {"name": "merchant", "description": "Product copy drafts: write, list, approve."},
         ],
     )
-    app.state.shop = ApiState(services=services, api_key=api_key)
+    if merchant_key is None:
+        merchant_key = services.settings.merchant_key
+    app.state.shop = ApiState(services=services, api_key=api_key, merchant_key=merchant_key)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.include_router(sessions.router)
     app.include_router(tools.router)
     app.include_router(openai_compat.router)
+    app.include_router(merchant.router)
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health(request: Request) -> dict[str, Any]:

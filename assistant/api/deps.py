@@ -56,6 +56,7 @@ class ApiState:
 
     services: Any
     api_key: str | None
+    merchant_key: str | None = None
     locks: SessionLocks = field(default_factory=SessionLocks)
 
     @property
@@ -87,6 +88,22 @@ def require_api_key(
         raise ApiError(401, "missing_api_key", "send the API key as 'Authorization: Bearer <key>'")
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise ApiError(401, "invalid_api_key", "the API key is not valid")
+
+
+def require_merchant_key(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    header: Annotated[str | None, Depends(_header)],
+) -> None:
+    """Check the merchant's key (Bearer token or X-API-Key); routes are off without one."""
+    expected = state(request).merchant_key
+    if not expected:
+        raise ApiError(
+            403, "merchant_routes_off", "merchant routes need SHOPASSIST_MERCHANT_KEY to be set"
+        )
+    given = header or (bearer.credentials if bearer is not None else None)
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ApiError(401, "invalid_merchant_key", "send the merchant's key as a Bearer token")
 
 
 def existing_session(request: Request, session_id: str) -> str:

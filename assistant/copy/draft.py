@@ -111,7 +111,11 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 
 
 def _json_text(text: str) -> str:
-    """The JSON object inside `text`: fenced block first, else the outermost braces."""
+    """The JSON object inside `text`: the text itself when it is one (fences may sit inside
+    its strings), else a fenced block, else the outermost braces."""
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        return stripped
     fenced = _FENCE.search(text)
     if fenced:
         return fenced.group(1).strip()

@@ -14,8 +14,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.copy.draft import COPY_FIELDS, CopyDraft, CopyRequest, DraftError, parse_draft
 from assistant.copy.findings import Finding
 from assistant.copy.messages import build_messages, describe_findings, feedback_message
-from assistant.llm.types import ChatModel, Message
+from assistant.llm.types import CallRules, ChatModel, Message
 from retrieval.catalog import Product
+
+
+def draft_rules(request: CopyRequest) -> CallRules:
+    """Rules that hold a constraining server (vLLM) to the draft's JSON, asked fields filled."""
+    schema = CopyDraft.model_json_schema()
+    properties = schema["properties"]
+    limits = {"title": 80, "short_description": 400, "meta_description": 160}
+    for name in request.fields:
+        if name == "bullets":
+            properties[name].update(minItems=3, maxItems=5)
+            properties[name]["items"] = {"type": "string", "minLength": 8, "maxLength": 120}
+        else:
+            properties[name].update(minLength=10, maxLength=limits[name])
+    schema["required"] = list(request.fields)
+    return CallRules(reply_schema=schema)
+
 
 Checker = Callable[[Product, CopyDraft], list[Finding]]
 """Returns the unsupported statements of a draft (`CopyChecker` is one)."""
@@ -86,8 +102,9 @@ def write_copy(
         raise ValueError(f"max_attempts must be at least 1, not {max_attempts}")
     messages: list[Message] = build_messages(product, request)
     attempts: list[Attempt] = []
+    rules = draft_rules(request)
     for number in range(1, max_attempts + 1):
-        reply = model.chat(messages, tools=None, tool_choice="none")
+        reply = model.chat(messages, tools=None, tool_choice="none", rules=rules)
         text = reply.content or ""
         try:
             if not text.strip() and reply.tool_calls:

@@ -125,6 +125,8 @@ class DialogueEngine:
         catalog: Product search index handed to tools as `ctx.catalog`.
         faq: FAQ passage index handed to tools as `ctx.faq`.
         personal: The personal ranker handed to tools as `ctx.personal`.
+        copywriter: The copy desk handed to tools as `ctx.copywriter` (the merchant's
+            assistant; shoppers have none).
         system_prompt: Replaces `prompts/system.md`.
         max_tool_rounds: Model calls per turn that may ask for tools.
         tool_choice: Strategy choosing `tool_choice` for each model call.
@@ -150,6 +152,7 @@ class DialogueEngine:
         catalog: Any | None = None,
         faq: Any | None = None,
         personal: Any | None = None,
+        copywriter: Any | None = None,
         system_prompt: str | None = None,
         max_tool_rounds: int = 4,
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
@@ -170,6 +173,7 @@ class DialogueEngine:
         self.catalog = catalog
         self.faq = faq
         self.personal = personal
+        self.copywriter = copywriter
         self.system_prompt = system_prompt if system_prompt is not None else default_system_prompt()
         self.policy = Policy(self._order_owner, max_tool_rounds=max_tool_rounds)
         self.tool_choice = tool_choice
@@ -192,6 +196,7 @@ class DialogueEngine:
             catalog=self.catalog,
             faq=self.faq,
             personal=self.personal,
+            copywriter=self.copywriter,
             now=self.now,
         )
 

@@ -15,7 +15,7 @@ from assistant.engine.shown import results_in
 from assistant.llm.types import Message
 from assistant.store.models import Order, Product, User
 from assistant.tools.registry import ToolRegistry
-from assistant.tools.results import Cart, CatalogProduct, SearchResults
+from assistant.tools.results import Cart, CatalogProduct, ProductCopy, SearchResults
 
 
 @dataclass
@@ -29,6 +29,8 @@ class Facts:
     catalog_products: dict[str, CatalogProduct] = field(default_factory=dict)
     search: SearchResults | None = None
     cart: Cart | None = None
+    copy: ProductCopy | None = None
+    """The latest listing written for the merchant."""
     read_now: set[str] = field(default_factory=set)
     """Ids of the orders, products and profile read in the current turn."""
     called_now: list[str] = field(default_factory=list)
@@ -54,6 +56,8 @@ class Facts:
             self.search = result
         elif isinstance(result, Cart):
             self.cart = result
+        elif isinstance(result, ProductCopy):
+            self.copy, key = result, result.product_id
         if now and key is not None:
             self.read_now.add(key)
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.engine.addresses import address_in
+from assistant.engine.merchant_steps import write_copy
 from assistant.engine.order_steps import (
     ASK_ADDRESS,
     ASK_IDENTITY,
@@ -120,7 +121,7 @@ HANDLERS: dict[str, Handler] = {
     "handoff": _handoff,
     "account": _account,
     "user_address": _user_address,
-    "copy": _lookup("write_product_copy"),
+    "copy": write_copy,
     "out_of_scope": _out_of_scope,
     "decline": _decline,
     **{kind: order_request(kind) for kind in ORDER_KINDS},

@@ -21,7 +21,7 @@ _MEASURE = re.compile(r"\d{1,4}(?:[.,]\d+)?[a-z\"'-]{0,6}", re.IGNORECASE)
 """A number or a measure ("6", "6-inch", "32GB"): not a product id."""
 
 
-def _typed_products(text: str) -> list[str]:
+def typed_products(text: str) -> list[str]:
     """The product ids the shopper typed, measures aside."""
     return [i for i in ids_in("product_id", text) if not _MEASURE.fullmatch(i)]
 
@@ -41,21 +41,23 @@ def _searched_now(s: Situation) -> bool:
 def product_info(s: Situation) -> Step | None:
     if ran(s, "get_product"):
         return None
-    products = _pointed_products(s) or _typed_products(s.text)
+    products = _pointed_products(s) or typed_products(s.text)
     if products:
-        return Step("get_product", {"product_id": products[0]})
+        return Step("get_product", {"product_id": products[0], "wanted": s.text})
     if not _searched_now(s):
         return search(s)
     assert s.facts.search is not None
     if not s.facts.search.results:
         return None
-    return Step("get_product", {"product_id": s.facts.search.results[0].product_id})
+    return Step(
+        "get_product", {"product_id": s.facts.search.results[0].product_id, "wanted": s.text}
+    )
 
 
 def similar(s: Situation) -> Step | None:
     if ran(s, "similar_products"):
         return None
-    products = _pointed_products(s) or _typed_products(s.text)
+    products = _pointed_products(s) or typed_products(s.text)
     if not products and not _searched_now(s):
         return search(s)
     if not products:

@@ -72,6 +72,11 @@ class OpenAIChatModel:
                     request["tool_choice"] = "none"
                 else:
                     request["response_format"] = tag
+        elif rules is not None and rules.reply_schema is not None:
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": dict(rules.reply_schema)},
+            }
         return request
 
     def chat(

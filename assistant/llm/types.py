@@ -68,6 +68,8 @@ class CallRules:
     """Names of the tools that may be called; None: every tool offered."""
     holds: Mapping[str, ArgumentHold] = field(default_factory=dict)
     """Holds by argument name, for every tool that has that argument."""
+    reply_schema: Mapping[str, Any] | None = None
+    """JSON schema a text reply must match (a listing draft, say); None: free text."""
 
 
 @dataclass

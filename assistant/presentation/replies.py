@@ -21,6 +21,7 @@ from assistant.tools.results import (
     CatalogProduct,
     Comparison,
     FaqAnswer,
+    ProductCopy,
     SearchResults,
     Suggestions,
     Transfer,
@@ -74,9 +75,10 @@ def _variants(name: str, product_id: str, prices: Sequence[float], in_stock: int
 @lead.register
 def _(result: CatalogProduct) -> str:
     prices = [v.price for v in result.variants]
-    return _variants(
+    line = _variants(
         result.name, result.product_id, prices, sum(v.available for v in result.variants)
     )
+    return f"{line} Listed: {result.matching}." if result.matching else line
 
 
 @lead.register
@@ -112,6 +114,20 @@ def _(result: FaqAnswer) -> str:
         return "I found nothing about that in the store's help pages."
     best = result.passages[0]
     return f"From our help pages ({best.heading}):\n{best.text}"
+
+
+@lead.register
+def _(result: ProductCopy) -> str:
+    checked = (
+        "it states nothing the catalog does not back"
+        if result.passed
+        else f"the check still finds {len(result.problems)} problem(s), marked below"
+    )
+    return (
+        f"Draft {result.draft_id} for {result.name} (product {result.product_id}), "
+        f"{result.tone}, {result.length}, for {result.audience}: {checked}. It is kept as a "
+        "draft until you approve it."
+    )
 
 
 @lead.register

@@ -22,6 +22,7 @@ from assistant.tools.results import (
     CatalogProduct,
     Comparison,
     FaqAnswer,
+    ProductCopy,
     ProductHit,
     SearchResults,
     Suggestions,
@@ -120,6 +121,20 @@ def _(result: Product) -> str:
     ]
     head = f"**{result.name}** (product {result.product_id})"
     return "\n".join([head, "\n".join(lines) or "No variants listed."])
+
+
+@render_text.register
+def _(result: ProductCopy) -> str:
+    parts = [f"**Title:** {result.title}"] if result.title else []
+    if result.short_description:
+        parts.append(result.short_description)
+    parts += [f"- {b}" for b in result.bullets]
+    if result.meta_description:
+        parts.append(f"**Meta description:** {result.meta_description}")
+    if result.problems:
+        parts.append("**Not backed by the catalog:**")
+        parts += [f"- {p}" for p in result.problems]
+    return "\n".join(parts)
 
 
 def _cell(label: str, value: Any) -> str:

@@ -242,3 +242,17 @@ class SessionState:
     """The signed-in shopper, set once by a successful identity lookup."""
     pending_action: dict[str, Any] | None = None
     """A change (`{"name", "arguments"}`) waiting for the shopper's explicit yes."""
+
+
+class StoredCopy(BaseModel):
+    """A product listing kept for the merchant (`copy_drafts`)."""
+
+    draft_id: int
+    product_id: str
+    request: dict[str, Any] = Field(description="Tone, length, audience and fields asked for.")
+    draft: dict[str, Any] = Field(description="Title, short description, bullets, meta.")
+    findings: list[dict[str, Any]] = Field(description="Unsupported statements found.")
+    passed: bool = Field(description="The faithfulness check found nothing unsupported.")
+    attempts: int = Field(description="Completions it took (1: passed first time).")
+    status: str = Field(description="`draft`, `approved` or `superseded`.")
+    created_at: datetime

@@ -255,3 +255,24 @@ class TurnRow(Base):
     completion_tokens: Mapped[int] = mapped_column(Integer)
     grounding_failed: Mapped[bool] = mapped_column(Boolean, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CopyDraftRow(Base):
+    """A product listing written for the merchant: a draft until they approve it."""
+
+    __tablename__ = "copy_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[str] = mapped_column(ID, index=True)
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Tone, length, audience and fields asked for."""
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """Title, short description, bullets and meta description."""
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """What the faithfulness check found unsupported (empty when it passed)."""
+    passed: Mapped[bool] = mapped_column(Boolean)
+    attempts: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """`draft`, `approved` or `superseded` (another draft of the product was approved)."""
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -16,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 
 from assistant.store.conversations import Conversations
 from assistant.store.convert import order_of, product_of, user_of, variant_of
+from assistant.store.copy_drafts import CopyDrafts
 from assistant.store.models import Order, Product, User, Variant
 from assistant.store.schema import (
     Base,
@@ -62,7 +63,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
-class Store(Conversations):
+class Store(Conversations, CopyDrafts):
     """Products, users, orders, carts, sessions and turn logs in one SQL database.
 
     Args:

@@ -12,3 +12,10 @@ def default_registry() -> ToolRegistry:
     from assistant.tools.suggestions import SUGGESTION_TOOLS
 
     return ToolRegistry([*RETAIL_TOOLS, *SHOPPING_TOOLS, *SUGGESTION_TOOLS])
+
+
+def merchant_registry() -> ToolRegistry:
+    """The merchant's assistant: every shopper tool plus product copy."""
+    from assistant.tools.merchant import MERCHANT_TOOLS
+
+    return ToolRegistry([*default_registry(), *MERCHANT_TOOLS])

@@ -30,4 +30,6 @@ class ToolContext:
     """FAQ passage index (`retrieval`), when loaded."""
     personal: Any | None = None
     """The personal ranker (`retrieval.personal.PersonalRanker`), when fitted."""
+    copywriter: Any | None = None
+    """The copy desk (`assistant.copy.CopyDesk`) of the merchant's assistant, if any."""
     now: Callable[[], datetime] = field(default=utc_now)

@@ -54,6 +54,9 @@ class CatalogProduct(BaseModel):
     brand: str | None = None
     description: str | None = None
     variants: list[ProductVariant]
+    matching: str | None = Field(
+        default=None, description="Which variants are listed, when the shopper narrowed them."
+    )
 
 
 class ComparisonRow(BaseModel):
@@ -133,3 +136,24 @@ class Suggestions(BaseModel):
 
     about: str = Field(description="For whom or what: a shopper, or the product compared to.")
     results: list[Suggestion]
+
+
+class ProductCopy(BaseModel):
+    """A product listing written for the merchant, kept as a draft until approved."""
+
+    draft_id: int = Field(description="The stored draft, to approve, edit or rewrite.")
+    product_id: str
+    name: str = Field(description="The product's name in the catalog.")
+    title: str = ""
+    short_description: str = ""
+    bullets: list[str] = Field(default_factory=list)
+    meta_description: str = ""
+    passed: bool = Field(description="The faithfulness check found nothing unsupported.")
+    problems: list[str] = Field(
+        default_factory=list, description="What the check found unsupported, field by field."
+    )
+    attempts: int = Field(description="Completions it took (1: passed first time).")
+    status: str = Field(description="`draft`, `approved` or `superseded`.")
+    tone: str = Field(default="friendly", description="The voice asked for.")
+    length: str = Field(default="medium", description="short, medium or long.")
+    audience: str = Field(default="online shoppers", description="Who it speaks to.")

@@ -160,16 +160,47 @@ def _not_a_product(ctx: ToolContext, product_id: str) -> ToolError:
     shows=True,
     offered_for=("search", "product_info", "compare", "similar", "cart_add", "swap"),
 )
-def get_product(ctx: ToolContext, product_id: str) -> CatalogProduct:
-    """Get one product with its description and every variant item (options, price, stock).
+def get_product(ctx: ToolContext, product_id: str, wanted: str | None = None) -> CatalogProduct:
+    """Get one product with its description and its variant items (options, price, stock).
 
     Args:
         product_id: The product id, a 10-digit number such as '6086499569'. It is not an item id.
+        wanted: The shopper's words about which variants they want, e.g. 'a leather band
+            under $330'; only the variants that fit are listed (all of them when none do).
     """
     product = _product(ctx, product_id.strip())
     if product is None:
         raise _not_a_product(ctx, product_id.strip())
+    if wanted and wanted.strip() and ctx.catalog is not None:
+        product = _fitting(product, ctx.catalog.understand(f"{product.product_type} {wanted}"))
     return product
+
+
+def _fitting(product: CatalogProduct, parsed: Any) -> CatalogProduct:
+    """The product with only the variants that meet the constraints read from the words."""
+    wanted = parsed.filters
+    keys = {k for v in product.variants for k in v.options}
+    options = {k: set(vs) for k, vs in wanted.options.items() if k in keys}
+
+    def fits(v: ProductVariant) -> bool:
+        if wanted.min_price is not None and v.price < wanted.min_price:
+            return False
+        if wanted.max_price is not None and v.price > wanted.max_price:
+            return False
+        if wanted.available is not None and v.available != wanted.available:
+            return False
+        return all(v.options.get(k, "").lower() in vs for k, vs in options.items())
+
+    constrained = options or wanted.min_price is not None or wanted.max_price is not None
+    if not constrained and wanted.available is None:
+        return product
+    fitting = [v for v in product.variants if fits(v)]
+    said = " and ".join(c for c in parsed.understood if not c.startswith("type "))
+    if not fitting:
+        note = f"none of its {len(product.variants)} variants is {said}; all are listed"
+        return product.model_copy(update={"matching": note})
+    note = f"{len(fitting)} of its {len(product.variants)} variants: {said}"
+    return product.model_copy(update={"variants": fitting, "matching": note})
 
 
 def _price_range(prices: Sequence[float]) -> str | float:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.copy.desk import CopyDesk
 from assistant.engine import DialogueEngine, ToolCallEvent, ToolResultEvent, TurnOutcome
 from assistant.llm.types import ChatModel
 from assistant.presentation.turns import final_reply, reply_text
@@ -25,6 +26,7 @@ from assistant.services import Services, make_engine
 from assistant.settings import Settings
 from assistant.store import Store
 from assistant.store.models import SessionState
+from assistant.tools import merchant_registry
 from assistant.tools.registry import ToolKind
 from evals.dialogues.checks import Call, state_problems, turn_problems, wrong_writes
 from evals.dialogues.invented import Transcript, inventions
@@ -85,19 +87,22 @@ class Bench:
             store.close()
             path.unlink(missing_ok=True)
 
-    def engine(self, store: Store) -> DialogueEngine:
-        """An engine over `store`, configured as the product configures its own."""
+    def engine(self, store: Store, merchant: bool = False) -> DialogueEngine:
+        """An engine over `store`, configured as the product configures its own: the
+        merchant's assistant (with product copy) for a merchant's dialogue."""
         catalog, faq = self.services.indexes
         services = self.services
+        desk = CopyDesk(self.model, catalog, store) if merchant else None
         return make_engine(
             self.settings,
             self.model,
             store,
-            services.registry,
+            merchant_registry() if merchant else services.registry,
             catalog,
             faq,
             services.requests,
             services.personal,
+            desk,
         )
 
     @property
@@ -174,7 +179,7 @@ def run_dialogue(bench: Bench, dialogue: Dialogue, trial: int) -> DialogueResult
     with bench.fresh_store(dialogue.store, session_id) as store:
         if dialogue.shopper is not None:
             store.save_session(SessionState(session_id, user_id=dialogue.shopper))
-        engine = bench.engine(store)
+        engine = bench.engine(store, merchant=dialogue.role == "merchant")
         # The storefront's signed-in shopper is a fact of the session, as the engine shows it.
         transcript = Transcript(shown=[dialogue.shopper] if dialogue.shopper else [])
         try:

@@ -66,6 +66,25 @@ def test_get_product_and_item_id_mixup(store: Store, catalog: CatalogIndex) -> N
         run("get_product", ctx(store, catalog), product_id=item)
 
 
+def test_get_product_lists_only_the_variants_the_shopper_wants(
+    store: Store, catalog: CatalogIndex
+) -> None:
+    shoes = next(p for p in store.products() if p.name == "Running Shoes")
+    every = list(shoes.variants.values())
+    cap = sorted(v.price for v in every)[len(every) // 2]
+    out = run(
+        "get_product",
+        ctx(store, catalog),
+        product_id=shoes.product_id,
+        wanted=f"is there one for under ${cap:.0f}?",
+    )
+    wanted = {v.item_id for v in every if v.price <= float(f"{cap:.0f}")}
+    assert {v["item_id"] for v in out["variants"]} == wanted
+    assert out["matching"].startswith(f"{len(wanted)} of its {len(every)} variants")
+    none = run("get_product", ctx(store, catalog), product_id=shoes.product_id, wanted="under $1")
+    assert len(none["variants"]) == len(every) and none["matching"].startswith("none of its")
+
+
 def test_compare_products_and_items(store: Store, catalog: CatalogIndex) -> None:
     shoes = next(p for p in store.products() if p.name == "Running Shoes")
     lamp = next(p for p in store.products() if p.name == "Desk Lamp")

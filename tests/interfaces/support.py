@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from assistant.engine.sources import need_words
 from assistant.llm.scripted import ChatRequest, ScriptedModel, call
 from assistant.llm.types import ChatResult
 from assistant.services import Services
@@ -25,6 +27,12 @@ SHOPPER_A = {
     "email": "raj.sanchez2046@example.com",
     "pending": "#W4566809",
 }
+SHOPPER_C = {
+    "user_id": "sofia_rossi_8776",
+    "email": "sofia.rossi2645@example.com",
+    "pending": "#W5918442",
+}
+"""A shopper only the direct-call tests change (the store is shared across the session)."""
 SHOPPER_B = {
     "user_id": "sofia_li_9219",
     "email": "sofia.li7352@example.com",
@@ -32,6 +40,17 @@ SHOPPER_B = {
 }
 PRODUCTS = ("T-Shirt", "Water Bottle", "Running Shoes", "Backpack", "Desk Lamp")
 SUMMARY = "Here is what I found in the store."
+
+
+LISTING = json.dumps(
+    {
+        "title": "A store favourite",
+        "short_description": "A dependable pick for every day.",
+        "bullets": ["Easy to choose", "Ready for daily use", "A favourite of our shoppers"],
+        "meta_description": "A dependable pick for every day, from our store.",
+    }
+)
+"""What the script writes when asked for a product listing."""
 
 
 class ShopScript:
@@ -49,6 +68,8 @@ class ShopScript:
 
     def __call__(self, request: ChatRequest) -> ChatResult | str:
         last = request.messages[-1]
+        if request.rules is not None and request.rules.reply_schema is not None:
+            return LISTING
         if last["role"] == "tool":
             return SUMMARY
         text = str(last.get("content") or "")
@@ -62,7 +83,8 @@ class ShopScript:
             return call("get_order_details", order_id=order.group())
         if "policy" in text:
             return call("answer_faq", question=text)
-        return call("search_products", query=text)
+        # The grammar holds a query to the shopper's words that say what is wanted.
+        return call("search_products", query=" ".join(need_words(text)))
 
 
 def open_test_indexes(data_dir: Path) -> tuple[Any, Any]:

@@ -21,7 +21,6 @@ from tests.interfaces.support import (
     SHOPPER_B,
     SUMMARY,
     ShopScript,
-    in_stock_items,
     uvicorn_server,
 )
 
@@ -185,23 +184,33 @@ def test_direct_tool_calls_and_their_errors(client: httpx.Client, store: Any) ->
 
 def test_write_tool_waits_for_confirmation(client: httpx.Client, store: Any) -> None:
     sid = new_session(client)
-    item = in_stock_items(store)[0]
-    asked = client.post(f"/v1/sessions/{sid}/tools/add_to_cart", json={"item_id": item})
+    sign_in(client, sid, SHOPPER_A)
+    user = SHOPPER_A["user_id"]
+    before = store.user(user).address
+    address = {
+        "user_id": user,
+        "address1": "1 Harbour Road",
+        "address2": "",
+        "city": "Portland",
+        "state": "ME",
+        "country": "USA",
+        "zip": "04101",
+    }
+    url = f"/v1/sessions/{sid}/tools/modify_user_address"
+    asked = client.post(url, json=address)
     assert asked.status_code == 202
     action = asked.json()
-    assert action["status"] == "confirmation_needed" and item in action["summary"]
-    assert client.post(f"/v1/sessions/{sid}/tools/view_cart", json={}).json()["data"]["items"] == []
-    # view_cart dropped the pending change, as any other call does: ask again.
-    action = client.post(f"/v1/sessions/{sid}/tools/add_to_cart", json={"item_id": item}).json()
+    assert action["status"] == "confirmation_needed" and "04101" in action["summary"]
+    assert store.user(user).address == before
     pending = client.get(f"/v1/sessions/{sid}/pending").json()
     assert pending["action_id"] == action["action_id"] and pending["summary"] == action["summary"]
     wrong = client.post(f"/v1/sessions/{sid}/confirm", json={"action_id": "0" * 16})
     assert_error(wrong, 409, "action_mismatch")
+    assert store.user(user).address == before
     done = client.post(f"/v1/sessions/{sid}/confirm", json={"action_id": action["action_id"]})
     assert done.status_code == 200, done.text
-    assert [i["item_id"] for i in done.json()["data"]["items"]] == [item]
+    assert store.user(user).address.zip == "04101"
     assert_error(client.post(f"/v1/sessions/{sid}/confirm"), 409, "nothing_pending")
-    assert [i.item_id for i in store.cart_items(sid)] == [item]
 
 
 def test_cancel_order_through_chat_then_confirm(client: httpx.Client, store: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from assistant.engine.direct import call_tool, confirm, pending_action
 from assistant.services import Services
-from tests.interfaces.support import SHOPPER_A, SHOPPER_B, in_stock_items
+from tests.interfaces.support import SHOPPER_A, SHOPPER_B, SHOPPER_C, in_stock_items
 
 
 def new_session() -> str:
@@ -70,9 +70,9 @@ def _cancel(engine: Any, sid: str, shopper: dict[str, str] = SHOPPER_A) -> Any:
 
 def test_change_needs_confirmation_and_runs_exactly_once(services: Services, store: Any) -> None:
     engine, sid = services.engine, new_session()
-    sign_in(engine, sid, SHOPPER_A)
-    order = SHOPPER_A["pending"]
-    first = _cancel(engine, sid)
+    sign_in(engine, sid, SHOPPER_C)
+    order = SHOPPER_C["pending"]
+    first = _cancel(engine, sid, SHOPPER_C)
     assert first.status == "confirmation_needed" and order in first.summary
     assert store.order(order).status == "pending"
     assert pending_action(engine, sid)["action_id"] == first.action_id

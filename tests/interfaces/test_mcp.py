@@ -51,13 +51,26 @@ async def check_policy(client: Client, store: Any) -> None:
     bad = await client.call_tool("search_products", {"query": "x", "filters": {"max_price": -1}})
     assert bad.is_error and bad.structured_content["status"] == "invalid_arguments"
     item = in_stock_items(store)[3]
-    asked = await client.call_tool("add_to_cart", {"item_id": item})
+    added = await client.call_tool("add_to_cart", {"item_id": item})  # reversible: runs at once
+    assert not added.is_error and item in [
+        i["item_id"] for i in added.structured_content["data"]["items"]
+    ]
+    address = {
+        "user_id": SHOPPER_A["user_id"],
+        "address1": "2 Quay Street",
+        "address2": "",
+        "city": "Bristol",
+        "state": "RI",
+        "country": "USA",
+        "zip": "02809",
+    }
+    asked = await client.call_tool("modify_user_address", address)
     assert asked.structured_content["status"] == "confirmation_needed"
-    assert item in asked.structured_content["summary"]
+    assert "02809" in asked.structured_content["summary"]
     action = asked.structured_content["action_id"]
     done = await client.call_tool(CONFIRM_TOOL, {"action_id": action})
     assert not done.is_error, done.structured_content
-    assert [i["item_id"] for i in done.structured_content["data"]["items"]] == [item]
+    assert store.user(SHOPPER_A["user_id"]).address.zip == "02809"
     again = await client.call_tool(CONFIRM_TOOL, {})
     assert again.is_error and again.structured_content["status"] == "nothing_pending"
     with pytest.raises(MCPError, match="unknown tool"):
