@@ -134,8 +134,20 @@ class CatalogIndex:
         self._lock = threading.RLock()
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._snapshot = self._load(None)
+        self._version = self._state.version()
 
     # ----------------------------------------------------------------- loading
+
+    def refresh(self) -> bool:
+        """Load what another process (an import) wrote since this index was loaded; True if
+        anything had changed. Searches call it, so a running API or UI picks up imports."""
+        version = self._state.version()
+        if version == self._version:
+            return False
+        with self._lock:
+            self._snapshot = self._load(self._snapshot)
+            self._version = self._state.version()
+        return True
 
     def _load(
         self,
@@ -187,6 +199,7 @@ class CatalogIndex:
 
     def count(self) -> int:
         """Number of indexed items (variants)."""
+        self.refresh()
         return len(self._snapshot.table)
 
     def get_product(self, product_id: str) -> Product | None:
@@ -350,6 +363,7 @@ class CatalogIndex:
             query_embedding: A precomputed query vector (skips the embedding model).
             rerank: Let the index's re-ranker (if it has one) order the fused shortlist.
         """
+        self.refresh()
         snap = self._snapshot
         table = snap.table
         parsed = (

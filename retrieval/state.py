@@ -62,6 +62,12 @@ class CatalogState:
         """Close the database."""
         self._db.close()
 
+    def version(self) -> int:
+        """SQLite's `data_version`: it changes when another connection (another process's
+        import) commits to the file, so a reader knows its loaded view is stale."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def product_hashes(self) -> dict[str, str]:
         """Product id to content hash."""
         with self._lock:

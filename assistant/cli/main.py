@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import copy, data, evals, finetune, llm, model, run
+from assistant.cli import copy, data, evals, finetune, imports, llm, model, run
 
 app = typer.Typer(
     help="shopassist: a self-hostable shopping and customer-service assistant.",
@@ -17,6 +17,7 @@ app.add_typer(data.app, name="data")
 app.add_typer(finetune.app, name="finetune")
 app.add_typer(evals.app, name="eval")
 app.add_typer(copy.app, name="copy")
+app.add_typer(imports.app, name="import")
 run.register(app)
 
 

@@ -16,10 +16,10 @@ def register(app: typer.Typer) -> None:
     """Add the run commands to the top-level CLI."""
     app.command("demo")(demo)
     app.command("ui")(ui)
-    from assistant.cli.data import ingest
+    from assistant.cli.imports import catalog
     from assistant.cli.serve import register as register_interfaces
 
-    app.command("ingest")(ingest)
+    app.command("ingest", help="Same as `shopassist import catalog`.")(catalog)
     register_interfaces(app)
 
 

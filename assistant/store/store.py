@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from assistant.store.catalog_sync import CatalogSync
 from assistant.store.conversations import Conversations
 from assistant.store.convert import order_of, product_of, user_of, variant_of
 from assistant.store.copy_drafts import CopyDrafts
@@ -63,7 +64,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
-class Store(Conversations, CopyDrafts):
+class Store(Conversations, CopyDrafts, CatalogSync):
     """Products, users, orders, carts, sessions and turn logs in one SQL database.
 
     Args:

@@ -25,12 +25,10 @@ from tests.support import tau2_cache
 FAQ_DIR = Path(__file__).resolve().parents[2] / "assistant" / "demo" / "faq"
 
 
-@pytest.fixture(scope="session")
-def shop_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir holding the store (τ² world) and search indexes over a few products."""
+def build_shop(data_dir: Path) -> Path:
+    """Fill `data_dir` with the store (τ² world) and search indexes over a few products."""
     from retrieval.importers.tau2 import import_tau2
 
-    data_dir = tmp_path_factory.mktemp("shop")
     cache = tau2_cache(data_dir / "cache")
     db = json.loads(read_member(RETAIL_DATA + "db.json", cache))
     store = Store(f"sqlite:///{data_dir / 'store.sqlite'}")
@@ -41,6 +39,12 @@ def shop_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     catalog.ingest([p for p in import_tau2(db).products if p.name in PRODUCTS])
     faq.ingest_pages(sorted(FAQ_DIR.glob("*.md")))
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def shop_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding the store (τ² world) and search indexes over a few products."""
+    return build_shop(tmp_path_factory.mktemp("shop"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,102 @@
+"""A merchant's catalog file into the store and search, upsert by default.
+
+Products in the file are added or replaced in the store (carts and orders read items there)
+and in search; with `sync` the file is the whole catalog and products it lacks are removed.
+The store's part runs in one transaction first, so a file the store refuses (an item id that
+belongs to another product, say) changes nothing anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.store.catalog_sync import CatalogChange, CatalogEntry, CatalogLine
+from retrieval.importers import import_path
+from retrieval.importers.report import ImportReport
+
+
+class CatalogImportError(ValueError):
+    """The file cannot be imported; nothing was changed."""
+
+
+@dataclass
+class CatalogImport:
+    """What an import read and did."""
+
+    report: ImportReport
+    store: CatalogChange
+    search: Any
+    """The search index's `IngestSummary`."""
+
+
+def products_to_remove(services: Any, report: ImportReport) -> set[str]:
+    """The stored products a sync with this file would remove (those the file lacks).
+
+    Raises:
+        CatalogImportError: A rejected row names no product, so what the file lacks is unknown.
+    """
+    if report.unattributed:
+        raise CatalogImportError(
+            f"{report.unattributed} rejected row(s) name no product, so what the file lacks "
+            "cannot be told; fix them or import without sync"
+        )
+    index, _ = services.indexes
+    in_file = {p.product_id for p in report.products} | report.incomplete
+    known = set(services.store.product_ids()) | {p.product_id for p in index.products()}
+    return known - in_file
+
+
+def import_catalog(
+    services: Any,
+    path: Path,
+    *,
+    sync: bool = False,
+    confirm_removal: Callable[[int], bool] = lambda count: True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CatalogImport:
+    """Import a catalog file (Shopify CSV, JSONL or JSON) into the store and search.
+
+    Args:
+        services: The composition root (`assistant.services.Services`).
+        path: The file.
+        sync: Remove stored products the file lacks.
+        confirm_removal: Asked with the number of products a sync would remove; False stops
+            the import before anything changes.
+        progress: Called as `progress(stage, done, total)` while indexing.
+
+    Raises:
+        CatalogImportError: The file is unreadable, has no good product, the store refuses it,
+            or the removal was not confirmed; nothing changed.
+    """
+    from assistant.store.errors import StoreError
+
+    try:
+        report = import_path(path)
+    except (ValueError, FileNotFoundError) as err:
+        raise CatalogImportError(str(err)) from err
+    if not report.products:
+        raise CatalogImportError(f"{path} has no product that could be read")
+    remove = products_to_remove(services, report) if sync else set()
+    if remove and not confirm_removal(len(remove)):
+        raise CatalogImportError("the removal was not confirmed")
+    entries = [
+        CatalogEntry(
+            p.product_id,
+            p.name,
+            [CatalogLine(v.item_id, dict(v.options), v.price, v.available) for v in p.variants],
+        )
+        for p in report.products
+        if p.product_id not in report.incomplete
+    ]
+    try:
+        change = services.store.upsert_products(entries, remove=sorted(remove))
+    except StoreError as err:
+        raise CatalogImportError(str(err)) from err
+    index, _ = services.indexes
+    summary = index.ingest(
+        report.products, remove_missing=sync, progress=progress, keep=report.incomplete
+    )
+    return CatalogImport(report=report, store=change, search=summary)
