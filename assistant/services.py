@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assistant.copy.desk import CopyDesk
     from assistant.engine import DialogueEngine
     from assistant.engine.requests import RequestDetector
+    from assistant.identity.gate import IdentityGate
     from assistant.llm.types import ChatModel
     from assistant.store import Store
     from assistant.tools.registry import ToolRegistry
@@ -77,6 +78,21 @@ class Services:
         return personal_ranker(self.store, catalog) if catalog.count() else None
 
     @cached_property
+    def identity(self) -> IdentityGate | None:
+        """How shoppers sign in; None in `lookup` mode (τ²'s rule, the engine's default).
+
+        `verify` sends codes through a file sender: `<data dir>/outbox/codes.jsonl`.
+        """
+        from assistant.identity.codes import FileSender
+        from assistant.identity.gate import IdentityGate
+
+        mode = self.settings.identity
+        if mode == "lookup":
+            return None
+        sender = FileSender(self.settings.data_dir / "outbox" / "codes.jsonl")
+        return IdentityGate(mode, self.store, sender if mode == "verify" else None)
+
+    @cached_property
     def copy_desk(self) -> CopyDesk:
         """Product listings for the merchant: written, checked, kept as drafts, approved."""
         from assistant.copy.desk import CopyDesk
@@ -100,6 +116,7 @@ class Services:
             self.requests,
             self.personal,
             self.copy_desk,
+            self.identity,
         )
 
     @cached_property
@@ -115,6 +132,7 @@ class Services:
             faq,
             self.requests,
             self.personal,
+            identity=self.identity,
         )
 
 
@@ -128,6 +146,7 @@ def make_engine(
     requests: RequestDetector | None = None,
     personal: Any | None = None,
     copywriter: Any | None = None,
+    identity: IdentityGate | None = None,
 ) -> DialogueEngine:
     """A dialogue engine configured by `settings` over the given parts (evals give each
     dialogue its own store)."""
@@ -141,6 +160,7 @@ def make_engine(
         faq=faq,
         personal=personal,
         copywriter=copywriter,
+        identity=identity,
         max_tool_rounds=settings.max_tool_rounds,
         hold_arguments=settings.llm_constrain_ids,
         requests=requests,

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+IdentityMode = Literal["lookup", "verify", "storefront"]
+"""How shoppers sign in (see `assistant.identity`)."""
 
 
 def _default_data_dir() -> Path:
@@ -95,6 +99,16 @@ class Settings(BaseSettings):
         default=None,
         description="When set, the storefront API's /v1 routes require it "
         "(Authorization: Bearer <key>).",
+    )
+    identity: IdentityMode = Field(
+        default="lookup",
+        description="How shoppers sign in: `storefront` (the shop vouches: an API-key call or "
+        "a signed token), `verify` (an email starts a one-time-code check), `lookup` "
+        "(τ²'s rule: an email or name and zip signs in; the demo's default).",
+    )
+    identity_secret: str | None = Field(
+        default=None,
+        description="HMAC secret (32+ characters) the storefront signs shopper tokens with.",
     )
     merchant_key: str | None = Field(
         default=None,

@@ -106,6 +106,40 @@ def require_merchant_key(
         raise ApiError(401, "invalid_merchant_key", "send the merchant's key as a Bearer token")
 
 
+def vouched_user(shop: ApiState, body: Any) -> str | None:
+    """The shopper a new session opens signed in for (`SessionIn`), checked.
+
+    A `user_id` needs the API key to be configured (so only the storefront's server, which
+    sent it, can vouch); a `token` must be signed with the identity secret and unexpired.
+    """
+    from assistant.identity.tokens import TokenError, read_token
+
+    if body.user_id is not None and body.token is not None:
+        raise ApiError(422, "invalid_request", "give user_id or token, not both")
+    settings = shop.services.settings
+    if body.token is not None:
+        if not settings.identity_secret:
+            raise ApiError(403, "tokens_off", "shopper tokens need SHOPASSIST_IDENTITY_SECRET")
+        try:
+            user_id = read_token(body.token, settings.identity_secret)
+        except TokenError as err:
+            raise ApiError(401, "invalid_token", str(err)) from err
+    elif body.user_id is not None:
+        if not shop.api_key:
+            raise ApiError(
+                403,
+                "vouching_off",
+                "opening a session for a user id needs SHOPASSIST_API_KEY (the storefront's "
+                "server sends it)",
+            )
+        user_id = body.user_id
+    else:
+        return None
+    if shop.engine.store.user(user_id) is None:
+        raise ApiError(404, "user_not_found", f"no shopper {user_id!r} in the store")
+    return user_id
+
+
 def existing_session(request: Request, session_id: str) -> str:
     """The session id, or 404 when no such session exists."""
     if state(request).engine.store.load_session(session_id) is None:

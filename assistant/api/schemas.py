@@ -10,6 +10,20 @@ SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 MAX_MESSAGE_CHARS = 4000
 
 
+class SessionIn(BaseModel):
+    """Who the storefront vouches for, if anyone: a user id (the storefront's server, with the
+    API key) or the signed token its page was given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str | None = Field(
+        default=None, max_length=128, description="The shopper the storefront signed in."
+    )
+    token: str | None = Field(
+        default=None, max_length=4096, description="A shopper token signed by the storefront."
+    )
+
+
 class SessionCreated(BaseModel):
     """A new conversation."""
 

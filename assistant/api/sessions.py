@@ -6,16 +6,17 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from assistant.api.deps import existing_session, require_api_key, state
+from assistant.api.deps import existing_session, require_api_key, state, vouched_user
 from assistant.api.errors import ERROR_RESPONSES
 from assistant.api.schemas import (
     SESSION_ID_PATTERN,
     MessageIn,
     SessionCreated,
+    SessionIn,
     SessionInfo,
     TurnReply,
 )
@@ -34,10 +35,18 @@ SessionId = Annotated[str, Path(pattern=SESSION_ID_PATTERN, description="The ses
 
 
 @router.post("", status_code=201, response_model=SessionCreated)
-def create_session(request: Request) -> dict[str, str]:
-    """Start a conversation; its id is a secret of the shopper's browser."""
+def create_session(
+    request: Request, body: Annotated[SessionIn, Body()] | None = None
+) -> dict[str, str]:
+    """Start a conversation; its id is a secret of the shopper's browser.
+
+    With `user_id` (the storefront's server, holding the API key) or a valid `token`, the
+    session opens signed in for that shopper.
+    """
+    shop = state(request)
+    user_id = vouched_user(shop, body) if body is not None else None
     session_id = uuid.uuid4().hex
-    state(request).engine.store.save_session(SessionState(session_id))
+    shop.engine.store.save_session(SessionState(session_id, user_id=user_id))
     return {"session_id": session_id}
 
 

@@ -50,6 +50,12 @@ def api(
     start_model: bool = typer.Option(
         True, help="Start the local model server when it is not running."
     ),
+    allow_lookup: bool = typer.Option(
+        False,
+        "--allow-lookup",
+        help="Serve beyond loopback although SHOPASSIST_IDENTITY=lookup (anyone who knows an "
+        "email could sign in as its owner).",
+    ),
 ) -> None:
     """Serve the storefront API (OpenAPI docs at /docs) under uvicorn."""
     import uvicorn
@@ -59,8 +65,16 @@ def api(
 
     settings = get_settings()
     host, port = host or settings.api_host, port or settings.api_port
+    public = host not in ("127.0.0.1", "localhost", "::1")
+    if public and settings.identity == "lookup" and not allow_lookup:
+        typer.echo(
+            "error: SHOPASSIST_IDENTITY=lookup signs in whoever names an email; beyond loopback "
+            "use storefront or verify (or pass --allow-lookup)",
+            err=True,
+        )
+        raise typer.Exit(2)
     started = ensure_model_server(settings, start_model)
-    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_key:
+    if public and not settings.api_key:
         typer.echo("warning: serving beyond loopback without SHOPASSIST_API_KEY", err=True)
     app = create_api(build_services(settings))
     typer.echo(f"storefront API at http://{host}:{port}/ (docs: /docs)", err=True)

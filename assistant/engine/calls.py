@@ -16,11 +16,13 @@ from typing import Any, Literal
 
 from assistant.engine.offer import breaks
 from assistant.engine.policy import Policy
+from assistant.identity.gate import IdentityGate
 from assistant.llm.quoting import quote_tool_error, quote_tool_result, to_jsonable
 from assistant.llm.types import CallRules
 from assistant.store.models import SessionState, ToolCallRecord
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolRegistry
+from assistant.tools.results import VerificationSent
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class ToolRunner:
         registry: The tools the model may call.
         policy: The store policy every call passes.
         make_context: Builds the `ToolContext` for a session.
+        identity: How a found account signs the shopper in; None: at once (τ²'s rule).
     """
 
     def __init__(
@@ -106,7 +109,9 @@ class ToolRunner:
         policy: Policy,
         make_context: Callable[[SessionState], ToolContext],
         clock: Callable[[], float] = time.perf_counter,
+        identity: IdentityGate | None = None,
     ) -> None:
+        self.identity = identity
         self.registry = registry
         self.policy = policy
         self.make_context = make_context
@@ -180,5 +185,9 @@ class ToolRunner:
             identity = self.policy.check_identity(str(data), session)
             if not identity.allowed:
                 return CallOutcome(name, clean, "refused", error=identity.reason)
+            if self.identity is not None and not self.identity.lookups_sign_in:
+                # `verify`: the account is only named; a code must come back first.
+                told = VerificationSent(self.identity.start(session, str(data)))
+                return CallOutcome(name, clean, "ok", data=told.root, result=told)
             self.policy.authenticate(session, str(data))
         return CallOutcome(name, clean, "ok", data=data, result=result)

@@ -35,6 +35,7 @@ from assistant.engine.outcome import TurnOutcome
 from assistant.engine.planned import planned_rounds
 from assistant.engine.policy import Policy
 from assistant.engine.requests import RequestDetector
+from assistant.identity.gate import IdentityGate
 from assistant.llm.quoting import DATA_NOTE, defang
 from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolCall, ToolChoice
 from assistant.presentation import (
@@ -127,6 +128,7 @@ class DialogueEngine:
         personal: The personal ranker handed to tools as `ctx.personal`.
         copywriter: The copy desk handed to tools as `ctx.copywriter` (the merchant's
             assistant; shoppers have none).
+        identity: How shoppers sign in (`assistant.identity`); None: τ²'s lookup rule.
         system_prompt: Replaces `prompts/system.md`.
         max_tool_rounds: Model calls per turn that may ask for tools.
         tool_choice: Strategy choosing `tool_choice` for each model call.
@@ -153,6 +155,7 @@ class DialogueEngine:
         faq: Any | None = None,
         personal: Any | None = None,
         copywriter: Any | None = None,
+        identity: IdentityGate | None = None,
         system_prompt: str | None = None,
         max_tool_rounds: int = 4,
         tool_choice: ToolChoiceStrategy = auto_tool_choice,
@@ -175,7 +178,12 @@ class DialogueEngine:
         self.personal = personal
         self.copywriter = copywriter
         self.system_prompt = system_prompt if system_prompt is not None else default_system_prompt()
-        self.policy = Policy(self._order_owner, max_tool_rounds=max_tool_rounds)
+        self.identity = identity
+        self.policy = Policy(
+            self._order_owner,
+            max_tool_rounds=max_tool_rounds,
+            lookups_allowed=identity is None or identity.mode != "storefront",
+        )
         self.tool_choice = tool_choice
         self.history_turns = history_turns
         self.history_chars = history_chars
@@ -183,7 +191,7 @@ class DialogueEngine:
         self.now = now
         self.clock = clock
         self.tools = list(_schemas(tuple(registry)))
-        self.runner = ToolRunner(registry, self.policy, self._context, clock)
+        self.runner = ToolRunner(registry, self.policy, self._context, clock, identity)
 
     def _order_owner(self, order_id: str) -> str | None:
         order = self.store.order(order_id)
@@ -220,6 +228,12 @@ class DialogueEngine:
         session_id = turn.outcome.session_id
         session = self.store.load_session(session_id) or SessionState(session_id)
         past = self._past_turns(session_id)
+        checked = self.identity.check(session, turn.text) if self.identity else None
+        if checked is not None:  # a one-time code given back: answered here, never sent on
+            reply = ReplyEvent(checked, source="rendered")
+            self._finish(turn, session, reply)
+            yield turn.emit(reply)
+            return
         try:
             reply = yield from self._body(turn, session, past)
         except GeneratorExit:

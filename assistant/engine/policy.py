@@ -25,12 +25,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.identity.gate import SIGN_IN_ON_STORE
 from assistant.store.models import SessionState
 from assistant.tools.registry import Tool, ToolKind
 
 NOT_AUTHENTICATED = (
     "refused by store policy: the shopper is not authenticated yet. Ask for their email "
     "address (or first name, last name and zip code) and look up their user id first."
+)
+NOT_SIGNED_IN_ON_STORE = (
+    "refused by store policy: the shopper is not signed in. Ask them to sign in on the store's "
+    "website; this chat cannot look accounts up."
 )
 NOT_YOURS = (
     "refused by store policy: no such {what} is available for the authenticated shopper in "
@@ -82,13 +87,22 @@ class Policy:
         order_owner: Returns the user id an order belongs to, or None when there is no such
             order. Used for the ownership rule.
         max_tool_rounds: Model calls that may ask for tools in one turn.
+        lookups_allowed: Whether the chat may look accounts up at all (not in `storefront`
+            identity mode, where the shop signs its shoppers in).
     """
 
-    def __init__(self, order_owner: Callable[[str], str | None], max_tool_rounds: int = 4):
+    def __init__(
+        self,
+        order_owner: Callable[[str], str | None],
+        max_tool_rounds: int = 4,
+        lookups_allowed: bool = True,
+    ):
         if max_tool_rounds < 1:
             raise ValueError(f"max_tool_rounds must be at least 1, got {max_tool_rounds}")
         self.order_owner = order_owner
         self.max_tool_rounds = max_tool_rounds
+        self.lookups_allowed = lookups_allowed
+        self.not_authenticated = NOT_AUTHENTICATED if lookups_allowed else NOT_SIGNED_IN_ON_STORE
 
     def check_call(
         self,
@@ -107,9 +121,9 @@ class Policy:
             confirmed: True only when the shopper has just said yes to exactly this call.
         """
         if tool.identifies:
-            return ALLOW
+            return ALLOW if self.lookups_allowed else refuse(SIGN_IN_ON_STORE)
         if (tool.needs_auth or tool.owner is not None) and session.user_id is None:
-            return refuse(NOT_AUTHENTICATED)
+            return refuse(self.not_authenticated)
         subject = arguments.get(tool.owner) if tool.owner is not None else None
         if tool.owner == "user_id" and subject != session.user_id:
             return refuse(NOT_YOURS.format(what="user"))

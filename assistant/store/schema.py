@@ -276,3 +276,15 @@ class CopyDraftRow(Base):
     """`draft`, `approved` or `superseded` (another draft of the product was approved)."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class VerificationRow(Base):
+    """A one-time code sent for a session (`verify` identity mode): only its hash is kept."""
+
+    __tablename__ = "verifications"
+
+    session_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tries: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,6 +28,7 @@ from assistant.store.schema import (
     VariantRow,
 )
 from assistant.store.tau2_io import dump_retail, load_retail, validate_retail
+from assistant.store.verifications import Verifications
 
 
 def _utc_now() -> datetime:
@@ -64,7 +65,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
-class Store(Conversations, CopyDrafts, CatalogSync):
+class Store(Conversations, CopyDrafts, CatalogSync, Verifications):
     """Products, users, orders, carts, sessions and turn logs in one SQL database.
 
     Args:

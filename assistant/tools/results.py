@@ -108,6 +108,10 @@ class Calculation(RootModel[str]):
     """The result of an arithmetic expression, rounded to cents, as text."""
 
 
+class VerificationSent(RootModel[str]):
+    """An account was named and a one-time code sent; nothing about it is shown yet."""
+
+
 class Transfer(RootModel[str]):
     """The confirmation that the conversation went to a person."""
 

@@ -15,8 +15,11 @@ import gradio as gr
 
 from assistant.engine.direct import call_tool
 from assistant.health import model_health
+from assistant.identity.gate import CODE_SENT
+from assistant.identity.tokens import TokenError, read_token
 from assistant.presentation.turns import reply_text, turn_messages
 from assistant.services import Services
+from assistant.store.models import SessionState
 
 EXAMPLES = [
     "show me blue cotton t-shirts under $55",
@@ -51,6 +54,8 @@ def health_banner(services: Services) -> dict[str, Any]:
 
 def sign_in_message(result: Any) -> str:
     """The sign-in panel's text for a direct identity lookup."""
+    if result.ok and result.data == CODE_SENT:
+        return "We sent a one-time code to the email on your account: type it in the chat."
     if result.ok:
         return f"Signed in as **{result.data}**. You can now ask about your orders."
     if result.status == "refused":
@@ -63,9 +68,37 @@ def sign_in_message(result: Any) -> str:
     return "No account matches those details. Check them and try again."
 
 
+SIGN_IN_LABELS = {
+    "lookup": "Sign in (demo rule: naming an account's email signs you in)",
+    "verify": "Sign in (we email you a one-time code)",
+    "storefront": "Sign in",
+}
+
+
 def create_app(services: Services) -> gr.Blocks:
-    """Build the shop UI over `services.engine` (not launched; launch it local-only)."""
+    """Build the shop UI over `services.engine` (not launched; launch it local-only).
+
+    Embedded in a shop's page as `...?token=<signed shopper token>`, the chat opens signed in
+    for the shopper the storefront vouches for (`SHOPASSIST_IDENTITY_SECRET`).
+    """
     engine = services.engine
+    settings = services.settings
+
+    def from_token(request: gr.Request) -> tuple[str, str]:
+        token = request.query_params.get("token") if request is not None else None
+        if not token:
+            return "", SIGNED_OUT
+        if not settings.identity_secret:
+            return "", "This chat does not accept store sign-in links."
+        try:
+            user_id = read_token(token, settings.identity_secret)
+        except TokenError as err:
+            return "", f"Not signed in: {err}."
+        if engine.store.user(user_id) is None:
+            return "", "Not signed in: the store does not know that account."
+        session_id = new_session_id()
+        engine.store.save_session(SessionState(session_id, user_id=user_id))
+        return session_id, f"Signed in through the store as **{user_id}**."
 
     def respond(text: str, chat: Chat, session_id: str) -> Iterator[tuple[Chat, Chat, str, str]]:
         text = (text or "").strip()
@@ -119,7 +152,12 @@ def create_app(services: Services) -> gr.Blocks:
                 )
                 gr.Examples(EXAMPLES, inputs=box)
             with gr.Column(scale=1, min_width=260):
-                with gr.Accordion("Sign in", open=True, elem_id="signin"):
+                with gr.Accordion(
+                    SIGN_IN_LABELS[settings.identity],
+                    open=True,
+                    elem_id="signin",
+                    visible=settings.identity != "storefront",
+                ):
                     email = gr.Textbox(label="Email", elem_id="signin-email")
                     gr.Markdown("or")
                     first = gr.Textbox(label="First name", elem_id="signin-first")
@@ -127,6 +165,7 @@ def create_app(services: Services) -> gr.Blocks:
                     zip_code = gr.Textbox(label="Zip code", elem_id="signin-zip")
                     sign_in_button = gr.Button("Sign in", elem_id="signin-button")
                     status = gr.Markdown(SIGNED_OUT, elem_id="signin-status")
+                token_status = gr.Markdown(elem_id="token-status")
                 new_button = gr.Button("New conversation", variant="secondary")
 
         box.submit(
@@ -145,6 +184,7 @@ def create_app(services: Services) -> gr.Blocks:
             new_conversation, None, [chatbot, chat_state, session, status], api_visibility="private"
         )
         app.load(lambda: health_banner(services), None, banner, api_visibility="private")
+        app.load(from_token, None, [session, token_status], api_visibility="private")
 
         api_in = gr.Textbox(visible=False)
         api_session = gr.Textbox(visible=False)
