@@ -158,10 +158,18 @@ def _check(turn: Turn, outcome: TurnOutcome) -> None:
         )
 
 
+# Results that show other products than the last search's: "the first one" is no longer its.
+_LISTINGS = frozenset({"compare_products", "get_product", "recommend_for_user", "similar_products"})
+
+
 def _track(conv: Conversation, outcome: TurnOutcome) -> None:
     for event in outcome.events:
-        if isinstance(event, ToolResultEvent) and event.ok and event.name == "search_products":
+        if not (isinstance(event, ToolResultEvent) and event.ok):
+            continue
+        if event.name == "search_products":
             conv.hits = [h.model_dump() for h in event.result.results]
+        elif event.name in _LISTINGS:
+            conv.hits = []
 
 
 def run_dialogue(

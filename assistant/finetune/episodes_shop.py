@@ -11,6 +11,7 @@ import math
 import random
 from typing import Any
 
+from assistant.engine.sources import need_words
 from assistant.finetune import answers
 from assistant.finetune.oracle import Observation
 from assistant.finetune.phrasebook import FAQ_QUESTIONS
@@ -20,7 +21,6 @@ from assistant.finetune.scenarios import (
     Episode,
     Turn,
     answer_with,
-    confirm_or_decline,
     ok_data,
 )
 
@@ -67,7 +67,8 @@ def search(conv: Conversation) -> Episode:
     phrase = conv.slot_noise(product_phrase(conv.rng.choice(conv.world.products), conv.rng))
     text, family = conv.say("search", phrase=phrase)
     steps = [
-        conv.call("search_products", query=phrase),
+        # The grammar holds a query to the words that say what is wanted.
+        conv.call("search_products", query=" ".join(need_words(phrase))),
         answer_with(lambda obs: answers.search_answer(ok_data(obs, "search_products"))),
     ]
     yield Turn(text, steps, "search", family)
@@ -112,8 +113,13 @@ def compare(conv: Conversation) -> Episode:
     yield Turn(text, steps, "compare", family)
 
 
+def _cart_done(name: str) -> Any:
+    """The reply after a cart change, which runs without a confirmation."""
+    return answer_with(lambda obs: answers.change_done(name, obs.last.result, obs.last.error))
+
+
 def cart_add(conv: Conversation) -> Episode:
-    """Add a search result (or a known item) to the cart; the engine asks to confirm."""
+    """Add a search result (or a known item) to the cart; it runs at once (undo offered)."""
     shown = [h for h in _shown_hits(conv) if h["available"]]
     quantity = conv.rng.choice((1, 1, 2, 3))
     qty_text = str(quantity) if conv.rng.random() < 0.7 else _QUANTITY_WORDS[quantity]
@@ -129,11 +135,12 @@ def cart_add(conv: Conversation) -> Episode:
     text, family, used = conv.phrase("cart_add", **slots)
     if "quantity" not in used:
         quantity = 1
-    outcome = yield Turn(
-        text, [conv.call("add_to_cart", item_id=item_id, quantity=quantity)], "cart_add", family
-    )
-    if (yield from confirm_or_decline(conv, outcome, "add_to_cart")):
-        conv.cart.append(item_id)
+    steps = [
+        conv.call("add_to_cart", item_id=item_id, quantity=quantity),
+        _cart_done("add_to_cart"),
+    ]
+    yield Turn(text, steps, "cart_add", family)
+    conv.cart.append(item_id)
 
 
 def cart_view(conv: Conversation) -> Episode:
@@ -150,15 +157,11 @@ def cart_remove(conv: Conversation) -> Episode:
     """Remove an item the shopper added earlier (adding one first when the cart is empty)."""
     if not conv.cart:
         yield from cart_add(conv)
-        if not conv.cart:  # the shopper declined the addition
-            return
     item_id = conv.rng.choice(conv.cart)
     text, family = conv.say("cart_remove", item_id=item_id)
-    outcome = yield Turn(
-        text, [conv.call("remove_from_cart", item_id=item_id)], "cart_remove", family
-    )
-    if (yield from confirm_or_decline(conv, outcome, "remove_from_cart")):
-        conv.cart = [i for i in conv.cart if i != item_id]
+    steps = [conv.call("remove_from_cart", item_id=item_id), _cart_done("remove_from_cart")]
+    yield Turn(text, steps, "cart_remove", family)
+    conv.cart = [i for i in conv.cart if i != item_id]
 
 
 def product_types(conv: Conversation) -> Episode:

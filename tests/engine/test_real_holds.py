@@ -47,7 +47,8 @@ def test_a_misspelled_need_may_be_fixed_from_the_catalog(finetuned_vllm_server: 
     text = "any wireles headphnes?"
     query = str(_forced(finetuned_vllm_server, text, "search_products")["query"])
     allowed = {"any", "wireles", "headphnes", "headphones"}
-    assert set(query.lower().split()) <= allowed, query
+    # The hold lets a query end with the shopper's question mark or full stop.
+    assert set(query.lower().rstrip("?.!").split()) <= allowed, query
 
 
 def test_a_name_and_zip_come_from_the_message(finetuned_vllm_server: VllmServer) -> None:

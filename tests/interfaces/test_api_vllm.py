@@ -33,6 +33,8 @@ def storefront(
         llm_model=server.settings.llm_model,
         force_tool_first=force_tool_first,
         llm_request_timeout=300,
+        # The model drives these turns: no request detector decides the steps in code.
+        offer_by_request=False,
     )
     services = Services(settings)
     services.indexes = open_test_indexes(data_dir)
