@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from assistant.api import merchant, openai_compat, sessions, tools
+from assistant.api import events, merchant, openai_compat, sessions, tools
 from assistant.api.deps import ApiState
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
@@ -22,6 +22,8 @@ The shop assistant for storefronts and other services.
 * **Tools** are the assistant's own typed tools, callable directly under the same store
   policy: sign-in authenticates the session, order tools reach only that shopper's data,
   and changes need `/confirm`.
+* **Events** are what shoppers saw, clicked, put in the cart and bought on the storefront,
+  for the click-through report (`shopassist report ctr`).
 * **/v1/chat/completions** speaks the OpenAI format (model `shopassist`).
 
 Errors always have the body `{"error": {"code", "message", "details"}}`.
@@ -55,6 +57,7 @@ def create_api(
         openapi_tags=[
             {"name": "sessions", "description": "Conversations and their messages."},
             {"name": "tools", "description": "Direct tool calls under the store policy."},
+            {"name": "events", "description": "Shopper events for the click-through report."},
             {"name": "openai", "description": "OpenAI-compatible facade."},
             {"name": "merchant", "description": "Product copy drafts: write, list, approve."},
         ],
@@ -66,6 +69,7 @@ def create_api(
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.include_router(sessions.router)
     app.include_router(tools.router)
+    app.include_router(events.router)
     app.include_router(openai_compat.router)
     app.include_router(merchant.router)
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 from assistant.engine.calls import NOT_RUN_AFTER_PENDING, CallOutcome, ToolRunner
@@ -35,6 +35,7 @@ from assistant.engine.outcome import TurnOutcome
 from assistant.engine.planned import planned_rounds
 from assistant.engine.policy import Policy
 from assistant.engine.requests import RequestDetector
+from assistant.engine.shopper_events import turn_events
 from assistant.identity.gate import IdentityGate
 from assistant.llm.quoting import DATA_NOTE, defang
 from assistant.llm.types import CallRules, ChatModel, ChatResult, Message, ToolCall, ToolChoice
@@ -504,7 +505,7 @@ class DialogueEngine:
         )
 
     def _finish(self, turn: _Turn, session: SessionState, reply: ReplyEvent) -> None:
-        """Save the session and log the turn."""
+        """Save the session, log the turn and record what the shopper was shown."""
         outcome = turn.outcome
         outcome.reply = reply.text
         outcome.pending_action = session.pending_action
@@ -526,6 +527,11 @@ class DialogueEngine:
                 grounding_failed=outcome.grounding_failed,
             )
         )
+        try:
+            earlier = partial(self.store.events, session.session_id)
+            self.store.record_events(turn_events(turn.outputs, session, earlier))
+        except Exception:  # the click-through log must not cost the shopper the turn
+            log.exception("shopper events of session %s not recorded", session.session_id)
 
 
 def _shown_args(raw: str) -> dict[str, Any] | str:

@@ -25,6 +25,9 @@ Public API (`from assistant.store import Store`):
   `cart_clear(session_id) -> int`. Unknown, out-of-stock or absent items raise `StoreError`.
 - Turn logs: `log_turn(TurnRecord) -> TurnRecord` (fills `turn_index`, `created_at`),
   `turns(session_id) -> list[TurnRecord]`, `grounding_failures(session_id=None) -> int`.
+- Shopper events (impressions, clicks, cart adds, purchases by source):
+  `record_events(list[Event]) -> int` (all checked first, `StoreError` on a bad one),
+  `events(session_id=None, since=None) -> list[Event]`.
 
 The ORM tables (`assistant.store.schema`) are for code that changes retail rows inside a
 transaction, such as the customer-service tools.
@@ -34,6 +37,7 @@ from assistant.store.errors import StoreError
 from assistant.store.models import (
     CartItem,
     CreditCard,
+    Event,
     GiftCard,
     Order,
     OrderFulfillment,
@@ -55,6 +59,7 @@ from assistant.store.store import Store
 __all__ = [
     "CartItem",
     "CreditCard",
+    "Event",
     "GiftCard",
     "Order",
     "OrderFulfillment",

@@ -1,4 +1,5 @@
-"""Typed records the store returns: the τ²-bench retail shapes, cart lines and turn logs.
+"""Typed records the store returns: the τ²-bench retail shapes, cart lines, turn logs and
+shopper events.
 
 The retail models mirror τ²'s `data_model.py` field for field (names, order, optional fields)
 so that `Store.dump_tau2()` has exactly the shape of τ²'s `db.json` and tool results read the
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class _Record(BaseModel):
@@ -256,3 +257,44 @@ class StoredCopy(BaseModel):
     attempts: int = Field(description="Completions it took (1: passed first time).")
     status: str = Field(description="`draft`, `approved` or `superseded`.")
     created_at: datetime
+
+
+EventKind = Literal["impression", "click", "cart_add", "purchase"]
+EventSource = Literal["search", "recommendation", "similar", "other"]
+EVENT_KINDS: tuple[EventKind, ...] = ("impression", "click", "cart_add", "purchase")
+EVENT_SOURCES: tuple[EventSource, ...] = ("search", "recommendation", "similar", "other")
+
+
+class Event(BaseModel):
+    """Something a shopper was shown or did with a product, for the click-through report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str = Field(
+        min_length=1, max_length=128, description="The conversation or storefront visit."
+    )
+    user_id: str | None = Field(
+        default=None, max_length=128, description="The signed-in shopper, when known."
+    )
+    kind: EventKind = Field(
+        description="`impression` (shown), `click`, `cart_add` (put in the cart) or `purchase`."
+    )
+    product_id: str = Field(min_length=1, max_length=128, description="The product.")
+    item_id: str | None = Field(
+        default=None, max_length=128, description="The variant, when one was shown or chosen."
+    )
+    source: EventSource = Field(
+        default="other",
+        description="Where the product was shown: `search`, `recommendation`, `similar` "
+        "(products like another) or `other`.",
+    )
+    query: str | None = Field(
+        default=None, max_length=1000, description="The search query, for search results."
+    )
+    position: int | None = Field(
+        default=None, ge=1, description="Place in the list shown, 1 for the first."
+    )
+    created_at: AwareDatetime | None = Field(
+        default=None,
+        description="When it happened (with a time zone); the store sets now if empty.",
+    )

@@ -288,3 +288,23 @@ class VerificationRow(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     tries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventRow(Base):
+    """Something a shopper was shown or did with a product: the click-through log."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_source_kind", "source", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ID, index=True)
+    user_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """`impression`, `click`, `cart_add` or `purchase`."""
+    item_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    product_id: Mapped[str] = mapped_column(ID)
+    source: Mapped[str] = mapped_column(String(16))
+    """Where the product was shown: `search`, `recommendation`, `similar` or `other`."""
+    query: Mapped[str | None] = mapped_column(Text, nullable=True)
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

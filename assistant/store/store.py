@@ -18,6 +18,7 @@ from assistant.store.catalog_sync import CatalogSync
 from assistant.store.conversations import Conversations
 from assistant.store.convert import order_of, product_of, user_of, variant_of
 from assistant.store.copy_drafts import CopyDrafts
+from assistant.store.events import Events
 from assistant.store.models import Order, Product, User, Variant
 from assistant.store.schema import (
     Base,
@@ -65,8 +66,9 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
-class Store(Conversations, CopyDrafts, CatalogSync, Verifications):
-    """Products, users, orders, carts, sessions and turn logs in one SQL database.
+class Store(Conversations, CopyDrafts, Events, CatalogSync, Verifications):
+    """Products, users, orders, carts, sessions, turn logs and shopper events in one SQL
+    database.
 
     Args:
         url: SQLAlchemy URL, e.g. `sqlite:///path/store.sqlite` or

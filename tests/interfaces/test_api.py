@@ -74,6 +74,7 @@ def test_health_and_openapi(client: httpx.Client) -> None:
         "/v1/tools",
         "/v1/sessions/{session_id}/tools/{name}",
         "/v1/sessions/{session_id}/confirm",
+        "/v1/events",
         "/v1/chat/completions",
     ):
         assert path in paths, path
