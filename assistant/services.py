@@ -43,7 +43,8 @@ class Services:
         from retrieval import open_indexes
 
         s = self.settings
-        return open_indexes(s.data_dir, s.embedding_model, s.chroma_url)
+        reranker = s.data_dir / "models" / "reranker" if s.rerank else None
+        return open_indexes(s.data_dir, s.embedding_model, s.chroma_url, reranker)
 
     @cached_property
     def registry(self) -> ToolRegistry:

@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         default=None,
         description="HMAC secret (32+ characters) the storefront signs shopper tokens with.",
     )
+    rerank: bool = Field(
+        default=False,
+        description="Order search results with the fine-tuned re-ranker in "
+        "<data dir>/models/reranker (`shopassist train reranker`) after the filters.",
+    )
     merchant_key: str | None = Field(
         default=None,
         description="The merchant's key: the API's /v1/merchant routes (product copy) need it "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli import copy, data, evals, finetune, imports, llm, model, report, run
+from assistant.cli import copy, data, evals, finetune, imports, llm, model, report, run, train
 
 app = typer.Typer(
     help="shopassist: a self-hostable shopping and customer-service assistant.",
@@ -18,6 +18,7 @@ app.add_typer(finetune.app, name="finetune")
 app.add_typer(evals.app, name="eval")
 app.add_typer(copy.app, name="copy")
 app.add_typer(imports.app, name="import")
+app.add_typer(train.app, name="train")
 app.add_typer(report.app, name="report")
 run.register(app)
 

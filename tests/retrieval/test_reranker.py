@@ -95,3 +95,19 @@ def test_the_reranker_never_sees_filtered_out_items(tiny_model, small_catalog, m
 def test_a_folder_without_a_model_is_refused(tmp_path) -> None:
     with pytest.raises(FileNotFoundError, match="holds no model"):
         Reranker(tmp_path)
+
+
+@pytest.mark.slow
+def test_the_data_dir_model_is_used_when_the_setting_asks(tiny_model, tmp_path) -> None:
+    import shutil
+
+    from assistant.services import Services
+    from assistant.settings import Settings
+
+    folder, _ = tiny_model
+    shutil.copytree(folder, tmp_path / "models" / "reranker")
+    catalog, _ = Services(Settings(data_dir=tmp_path, rerank=True)).indexes
+    assert isinstance(catalog.reranker, Reranker)
+    assert Services(Settings(data_dir=tmp_path)).indexes[0].reranker is None
+    with pytest.raises(FileNotFoundError, match="holds no model"):
+        _ = Services(Settings(data_dir=tmp_path / "empty", rerank=True)).indexes
