@@ -74,35 +74,35 @@ _bearer = HTTPBearer(auto_error=False, description="The API key as a bearer toke
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key.")
 
 
-def require_api_key(
-    request: Request,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    header: Annotated[str | None, Depends(_header)],
-) -> None:
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Header = Annotated[str | None, Depends(_header)]
+
+
+def _key_matches(bearer: HTTPAuthorizationCredentials | None, header: str | None, key: str) -> bool:
+    """Whether the request sent `key` (X-API-Key or Bearer), compared in constant time."""
+    given = header or (bearer.credentials if bearer is not None else None)
+    return given is not None and hmac.compare_digest(given.encode(), key.encode())
+
+
+def require_api_key(request: Request, bearer: Bearer, header: Header) -> None:
     """Check the API key when one is configured (Bearer token or X-API-Key header)."""
     expected = state(request).api_key
     if not expected:
         return
-    given = header or (bearer.credentials if bearer is not None else None)
-    if given is None:
+    if header is None and bearer is None:
         raise ApiError(401, "missing_api_key", "send the API key as 'Authorization: Bearer <key>'")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
+    if not _key_matches(bearer, header, expected):
         raise ApiError(401, "invalid_api_key", "the API key is not valid")
 
 
-def require_merchant_key(
-    request: Request,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    header: Annotated[str | None, Depends(_header)],
-) -> None:
+def require_merchant_key(request: Request, bearer: Bearer, header: Header) -> None:
     """Check the merchant's key (Bearer token or X-API-Key); routes are off without one."""
     expected = state(request).merchant_key
     if not expected:
         raise ApiError(
             403, "merchant_routes_off", "merchant routes need SHOPASSIST_MERCHANT_KEY to be set"
         )
-    given = header or (bearer.credentials if bearer is not None else None)
-    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+    if not _key_matches(bearer, header, expected):
         raise ApiError(401, "invalid_merchant_key", "send the merchant's key as a Bearer token")
 
 
