@@ -163,9 +163,11 @@ def compare(a: EvalRun, b: EvalRun) -> str:
         elif sb < sa:
             worse.append(line)
     only = sorted(set(ra) ^ set(rb))
+    splits = sorted({r.split for r in a.results} & {r.split for r in b.results})
     parts = [
         f"# {a.label} → {b.label}",
         summary_table([a, b]),
+        *(f"## {split} split\n\n" + summary_table([a, b], split) for split in splits),
         f"## Better ({len(better)})\n\n" + ("\n".join(better) or "none"),
         f"## Worse ({len(worse)})\n\n" + ("\n".join(worse) or "none"),
     ]

@@ -83,3 +83,14 @@ def test_figures_by_category_and_tag() -> None:
     assert groups["search"]["pass^1"] == 1.0 and groups["cancel"]["pass^1"] == 0.0
     assert by_group(_run(), "tags")["typo"]["dialogues"] == 1
     assert percentile([], 50) is None
+
+
+def test_a_comparison_shows_both_runs_split_by_split() -> None:
+    from evals.dialogues.report import compare
+
+    before = _run()
+    after = before.model_copy(update={"label": "u", "results": before.results[:2]})
+    text = compare(before, after)
+    assert "| measure | t (k=2) | u (k=2) |" in text
+    assert "## dev split" in text and "## test split" not in text  # "u" ran no test dialogue
+    assert "In one run only\n\n`b`" in text
