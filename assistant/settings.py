@@ -117,8 +117,8 @@ class Settings(BaseSettings):
     )
     merchant_key: str | None = Field(
         default=None,
-        description="The merchant's key: the API's /v1/merchant routes (product copy) need it "
-        "and answer 403 while it is unset.",
+        description="The merchant's key: the API's /v1/merchant routes (product copy) and the "
+        "UI's Merchant tab need it; the routes answer 403 and the tab is off while it is unset.",
     )
     api_host: str = Field(default="127.0.0.1", description="Host the storefront API binds.")
     api_port: int = Field(default=8000, description="Port the storefront API binds.")

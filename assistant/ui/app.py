@@ -1,8 +1,9 @@
 """The Gradio shop UI. `create_app()` builds the Blocks without launching, so tests can drive it.
 
 Layout: a "Shop" tab holding the streaming chat (tool trace per turn, product cards and
-comparison tables under replies) beside a sign-in panel. More tabs can be added to the same
-`gr.Tabs` by later features. A banner says so when the model server is unreachable.
+comparison tables under replies) beside a sign-in panel, and a "Merchant" tab (behind the
+merchant's key: `assistant.ui.merchant`) where product listings are written and approved.
+A banner says so when the model server is unreachable.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assistant.identity.tokens import TokenError, read_token
 from assistant.presentation.turns import reply_text, turn_messages
 from assistant.services import Services
 from assistant.store.models import SessionState
+from assistant.ui.merchant import build_merchant_tab
 
 EXAMPLES = [
     "show me blue cotton t-shirts under $55",
@@ -141,32 +143,34 @@ def create_app(services: Services) -> gr.Blocks:
         gr.Markdown("## shopassist\nAsk about products, store policies or your orders.")
         session = gr.State("")
         chat_state = gr.State([])
-        with gr.Tabs(), gr.Tab("Shop", id="shop"), gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=560, buttons=["copy"], elem_id="chat")
-                box = gr.Textbox(
-                    placeholder="Ask the store…",
-                    show_label=False,
-                    autofocus=True,
-                    elem_id="message",
-                )
-                gr.Examples(EXAMPLES, inputs=box)
-            with gr.Column(scale=1, min_width=260):
-                with gr.Accordion(
-                    SIGN_IN_LABELS[settings.identity],
-                    open=True,
-                    elem_id="signin",
-                    visible=settings.identity != "storefront",
-                ):
-                    email = gr.Textbox(label="Email", elem_id="signin-email")
-                    gr.Markdown("or")
-                    first = gr.Textbox(label="First name", elem_id="signin-first")
-                    last = gr.Textbox(label="Last name", elem_id="signin-last")
-                    zip_code = gr.Textbox(label="Zip code", elem_id="signin-zip")
-                    sign_in_button = gr.Button("Sign in", elem_id="signin-button")
-                    status = gr.Markdown(SIGNED_OUT, elem_id="signin-status")
-                token_status = gr.Markdown(elem_id="token-status")
-                new_button = gr.Button("New conversation", variant="secondary")
+        with gr.Tabs():
+            with gr.Tab("Shop", id="shop"), gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Chat", height=560, buttons=["copy"], elem_id="chat")
+                    box = gr.Textbox(
+                        placeholder="Ask the store…",
+                        show_label=False,
+                        autofocus=True,
+                        elem_id="message",
+                    )
+                    gr.Examples(EXAMPLES, inputs=box)
+                with gr.Column(scale=1, min_width=260):
+                    with gr.Accordion(
+                        SIGN_IN_LABELS[settings.identity],
+                        open=True,
+                        elem_id="signin",
+                        visible=settings.identity != "storefront",
+                    ):
+                        email = gr.Textbox(label="Email", elem_id="signin-email")
+                        gr.Markdown("or")
+                        first = gr.Textbox(label="First name", elem_id="signin-first")
+                        last = gr.Textbox(label="Last name", elem_id="signin-last")
+                        zip_code = gr.Textbox(label="Zip code", elem_id="signin-zip")
+                        sign_in_button = gr.Button("Sign in", elem_id="signin-button")
+                        status = gr.Markdown(SIGNED_OUT, elem_id="signin-status")
+                    token_status = gr.Markdown(elem_id="token-status")
+                    new_button = gr.Button("New conversation", variant="secondary")
+            build_merchant_tab(services)
 
         box.submit(
             respond,

@@ -115,6 +115,18 @@ def shop_services(data_dir: Path, script: Any = None) -> Services:
     return services
 
 
+MERCHANT_KEY = "merchant-key-of-the-test-shop"
+
+
+def merchant_services(services: Services, key: str = MERCHANT_KEY) -> Services:
+    """The same shop (store, indexes and model shared) with the merchant's key set."""
+    keyed = Services(services.settings.model_copy(update={"merchant_key": key}))
+    keyed.store = services.store
+    keyed.indexes = services.indexes
+    keyed.model = services.model
+    return keyed
+
+
 def in_stock_items(store: Any) -> list[str]:
     """Item ids that can be bought now, in a stable order."""
     return sorted(

