@@ -19,7 +19,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 MODEL_STAMP := $(SHOPASSIST_DATA_DIR)/models/smollm2-135m-instruct/shopassist-prepared.json
 DEMO_STAMP := $(SHOPASSIST_DATA_DIR)/demo-loaded.json
 
-.PHONY: setup model data demo test check lint bench eval browser clean
+.PHONY: setup model data demo test check lint bench eval browser postgres clean
 
 setup: $(SETUP_STAMP)
 
@@ -47,7 +47,7 @@ $(DEMO_STAMP): $(SETUP_STAMP)
 demo: model data
 	$(SHOPASSIST) demo
 
-test: model browser
+test: model browser postgres
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Lint, then the tests that start no server (no vLLM, uvicorn, Gradio, browser).
@@ -69,6 +69,11 @@ eval: model data
 # Debian's Chromium for the browser test (Playwright's own browser download is not used).
 browser:
 	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+# PostgreSQL's server programs for the scale-out test, which starts its own throwaway server.
+postgres:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		(apt-get update -q && apt-get install -y -q postgresql)
 
 clean:
 	rm -rf $(SHOPASSIST_DATA_DIR)

@@ -191,9 +191,10 @@ def confirm(engine: DialogueEngine, session_id: str, expected: str | None = None
     """
     started = time.perf_counter()
     store = engine.store
-    # Read and clear in one transaction: two confirmations cannot both run the change.
+    # Read and clear in one transaction, the session's row locked: two confirmations, in this
+    # process or another one over the same database, cannot both run the change.
     with store.transaction():
-        session = store.load_session(session_id)
+        session = store.load_session(session_id, lock=True)
         pending = session.pending_action if session is not None else None
         if session is None or pending is None:
             user = session.user_id if session is not None else None

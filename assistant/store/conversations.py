@@ -53,10 +53,19 @@ class Conversations:
 
     # -- sessions ---------------------------------------------------------------------
 
-    def load_session(self, session_id: str) -> SessionState | None:
-        """The saved state of a conversation, or None if it was never saved."""
+    def load_session(self, session_id: str, *, lock: bool = False) -> SessionState | None:
+        """The saved state of a conversation, or None if it was never saved.
+
+        Args:
+            session_id: The conversation.
+            lock: Hold the session's row until the enclosing transaction ends, so another
+                process reading it the same way waits and then sees what this one wrote
+                (PostgreSQL's row lock; SQLite's transactions are serialised already).
+        """
         with self.transaction() as s:
-            row = s.get(SessionRow, session_id)
+            row = s.get(
+                SessionRow, session_id, with_for_update=lock or None, populate_existing=lock
+            )
             if row is None:
                 return None
             return SessionState(
