@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from assistant.api import events, merchant, openai_compat, sessions, tools
+from assistant.api import events, merchant, openai_compat, sessions, suggest, tools
 from assistant.api.deps import ApiState
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
@@ -72,6 +72,7 @@ def create_api(
     app.include_router(events.router)
     app.include_router(openai_compat.router)
     app.include_router(merchant.router)
+    app.include_router(suggest.router)
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health(request: Request) -> dict[str, Any]:

@@ -75,10 +75,21 @@ def test_health_and_openapi(client: httpx.Client) -> None:
         "/v1/sessions/{session_id}/tools/{name}",
         "/v1/sessions/{session_id}/confirm",
         "/v1/events",
+        "/v1/suggest",
         "/v1/chat/completions",
     ):
         assert path in paths, path
     assert client.get("/docs").status_code == 200
+
+
+def test_suggestions_complete_what_was_typed(client: httpx.Client) -> None:
+    # The test shop's catalog holds T-Shirts, Water Bottles, Running Shoes, Backpacks, Lamps.
+    typed = client.get("/v1/suggest", params={"q": "wat"}).json()
+    assert typed["q"] == "wat" and typed["suggestions"][0] == "water bottle"
+    assert all(s.startswith("wat") for s in typed["suggestions"])
+    after = client.get("/v1/suggest", params={"q": "red wat", "limit": 2}).json()["suggestions"]
+    assert after and len(after) <= 2 and all(s.startswith("red wat") for s in after)
+    assert_error(client.get("/v1/suggest", params={"q": ""}), 422, "invalid_request")
 
 
 def test_session_lifecycle(client: httpx.Client) -> None:
