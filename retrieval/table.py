@@ -29,6 +29,9 @@ class Vocabulary:
     type_keys: dict[str, set[str]] = field(default_factory=dict)  # type norm -> option keys
     type_values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     """type norm -> option key -> the values items of that type have."""
+    ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Every item id and product id, lower-cased -> (the id as stored, its product id), so
+    an id the shopper types is known whatever its form (`2323972008`, `BL-SCL-WHT`)."""
 
     @classmethod
     def from_metas(cls, metas: Iterable[dict[str, Any]]) -> Vocabulary:
@@ -39,9 +42,12 @@ class Vocabulary:
         return vocab
 
     def add(self, meta: dict[str, Any]) -> None:
-        """Count one more document's type, brand and option values."""
+        """Count one more document's type, brand and option values, and note its ids."""
         type_norm = normalize(meta["product_type"])
         self.product_types.setdefault(type_norm, meta["product_type"])
+        product_id = meta["product_id"]
+        self.ids.setdefault(product_id.lower(), (product_id, product_id))
+        self.ids.setdefault(meta["item_id"].lower(), (meta["item_id"], product_id))
         if meta.get("brand"):
             self.brands.setdefault(normalize(meta["brand"]), meta["brand"])
         for key, value in meta["options"].items():

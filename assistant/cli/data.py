@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import typer
 
 from assistant.settings import get_settings
@@ -9,11 +11,30 @@ from assistant.settings import get_settings
 app = typer.Typer(help="Load store data.", no_args_is_help=True)
 
 
+class DemoStore(StrEnum):
+    """The demo stores `data demo` can load."""
+
+    tau2 = "tau2"
+    beanleaf = "beanleaf"
+
+
 @app.command("demo")
-def demo() -> None:
-    """Load the τ²-bench retail demo store (users, orders, catalog, policy and FAQ pages)."""
+def demo(
+    store: DemoStore = typer.Option(
+        DemoStore.tau2,
+        "--store",
+        help="tau2: the τ²-bench retail world; beanleaf: Bean & Leaf, a generated coffee "
+        "and tea shop.",
+    ),
+) -> None:
+    """Load a demo store (users, orders, catalog, policy and FAQ pages)."""
     import time
 
+    if store is DemoStore.beanleaf:
+        from assistant.demo.beanleaf import load_beanleaf
+
+        load_beanleaf(get_settings(), progress=typer.echo)
+        return
     from assistant.demo.loader import load_demo
     from assistant.services import build_services
 

@@ -25,6 +25,9 @@ def run(
     k: int = typer.Option(1, min=1, help="Trials per dialogue; pass^k is reported for this k."),
     only: str | None = typer.Option(None, help="Run only this category or dialogue id."),
     split: str | None = typer.Option(None, help="Run only the dev or the test split."),
+    store: str | None = typer.Option(
+        None, help="Run only the dialogues of this demo store (tau2 or beanleaf)."
+    ),
     label: str | None = typer.Option(None, help="Name of the run in reports."),
     workers: int = typer.Option(4, min=1, help="Dialogue trials run at once."),
     out: Path = typer.Option(Path("evals/reports"), help="Folder for the JSON and markdown."),
@@ -51,9 +54,14 @@ def run(
     if model:
         updates["llm_model"] = model
     settings = settings.model_copy(update=updates)
-    dialogues = [d for d in select(load_dialogues(), only) if split is None or d.split == split]
+    dialogues = [
+        d
+        for d in select(load_dialogues(), only)
+        if (split is None or d.split == split) and (store is None or d.store == store)
+    ]
     if not dialogues:
-        raise typer.BadParameter(f"no dialogue in split {split!r}")
+        wanted = " and ".join(f"{k} {v!r}" for k, v in (("split", split), ("store", store)) if v)
+        raise typer.BadParameter(f"no dialogue with {wanted}")
     started = ensure_model_server(settings, start_model)
     try:
         url = settings.llm_base_url or VllmServer(settings).base_url

@@ -6,10 +6,13 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.demo import tau2_data
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from retrieval.faq import FaqIndex
 
 FAQ_DIR = Path(__file__).resolve().parent / "faq"
 STAMP_NAME = "demo-loaded.json"
@@ -43,14 +46,16 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
         raise RuntimeError(f"the demo catalog has bad rows: {report.errors[:3]}")
     variants = sum(len(p.variants) for p in report.products)
     progress(f"[3/4] indexing {len(report.products)} products ({variants} variants)")
-    summary = catalog.ingest(report.products, progress=_bar(progress))
+    summary = catalog.ingest(report.products, progress=ingest_progress(progress))
 
     pages = sorted(FAQ_DIR.glob("*.md"))
     progress(f"[4/4] indexing the store policy and {len(pages)} FAQ pages")
     faq_summary = faq.ingest_text("policy.md", tau2_data.retail_policy())
     if pages:
         faq.ingest_pages(pages)
+    drop_other_pages(faq, {"policy.md", *(p.name for p in pages)})
     counts = {
+        "store": "tau2",
         "users": len(db["users"]),
         "orders": len(db["orders"]),
         "products": len(report.products),
@@ -69,7 +74,16 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
     return counts
 
 
-def _bar(progress: Callable[[str], None]) -> Callable[[str, int, int], None]:
+def drop_other_pages(faq: FaqIndex, keep: set[str]) -> list[str]:
+    """Remove every FAQ page not in `keep` (another demo store's pages); returns their names."""
+    stale = sorted(set(faq.sources()) - keep)
+    for source in stale:
+        faq.remove_page(source)
+    return stale
+
+
+def ingest_progress(progress: Callable[[str], None]) -> Callable[[str, int, int], None]:
+    """A catalog-ingest progress callback that reports each stage about every quarter."""
     last: dict[str, int] = {}
 
     def report(stage: str, done: int, total: int) -> None:

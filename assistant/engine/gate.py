@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.engine.catalog_ids import CatalogIdMap
 from assistant.engine.completion import complete_search
 from assistant.engine.confirm import Verdict, judge
 from assistant.engine.offer import (
@@ -149,6 +150,10 @@ class Gate:
             self._words = (id(vocab), frozenset(words))
         return self._words[1]
 
+    def catalog_ids(self) -> CatalogIdMap:
+        """The catalog's item and product ids (none without a catalog)."""
+        return self.catalog.vocabulary.ids if self.catalog is not None else {}
+
     def kinds_named(self, text: str) -> tuple[str, ...]:
         """The catalog's product types `text` names."""
         if self.catalog is None:
@@ -169,7 +174,7 @@ class Gate:
         """The rules of one model call over `messages`."""
         if not self.hold_arguments:
             return CallRules(tools=offer.tools)
-        shown = shown_ids(messages, self.registry)
+        shown = shown_ids(messages, self.registry, self.catalog_ids())
         return call_rules(offer, shown, shopper_texts(messages), self.vocabulary_words())
 
     def breaks(self, tool: Tool, arguments: Mapping[str, Any], rules: CallRules) -> str | None:

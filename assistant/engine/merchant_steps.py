@@ -66,7 +66,7 @@ def write_copy(s: Situation) -> Step | None:
     if ran(s, "write_product_copy"):
         return None
     earlier = s.facts.copy
-    products = typed_products(s.text)
+    products = typed_products(s.text, s.catalog_ids)
     if products:
         product_id = products[0]
     elif earlier is not None and not s.names_a_kind:

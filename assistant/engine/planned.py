@@ -54,11 +54,12 @@ def situation(
         typed=typed,
         session=session,
         facts=facts_of(messages, engine.registry),
-        shown=shown_ids(messages, engine.registry),
+        shown=shown_ids(messages, engine.registry, engine.gate.catalog_ids()),
         pending=pending,
         kinds_named=engine.gate.kinds_named(turn.text),
         names_an_option=engine.gate.names_an_option(turn.text),
         questions=engine.gate.questions(turn.text) if "faq" in turn.offer.requests else (),
+        catalog_ids=engine.gate.catalog_ids(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.engine.order_changes import items_named
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Situation, Step, ran
@@ -21,9 +22,11 @@ _MEASURE = re.compile(r"\d{1,4}(?:[.,]\d+)?[a-z\"'-]{0,6}", re.IGNORECASE)
 """A number or a measure ("6", "6-inch", "32GB"): not a product id."""
 
 
-def typed_products(text: str) -> list[str]:
-    """The product ids the shopper typed, measures aside."""
-    return [i for i in ids_in("product_id", text) if not _MEASURE.fullmatch(i)]
+def typed_products(text: str, ids: CatalogIdMap | None = None) -> list[str]:
+    """The product ids the shopper typed, measures aside: the catalog's ids of any form
+    (an item's id stands for its product), else id-like words."""
+    known = list(dict.fromkeys(t.product_id for t in typed_ids(text, ids or {})))
+    return known or [i for i in ids_in("product_id", text) if not _MEASURE.fullmatch(i)]
 
 
 def search(s: Situation) -> Step | None:
@@ -41,7 +44,7 @@ def _searched_now(s: Situation) -> bool:
 def product_info(s: Situation) -> Step | None:
     if ran(s, "get_product"):
         return None
-    products = _pointed_products(s) or typed_products(s.text)
+    products = _pointed_products(s) or typed_products(s.text, s.catalog_ids)
     if products:
         return Step("get_product", {"product_id": products[0], "wanted": s.text})
     if not _searched_now(s):
@@ -57,7 +60,7 @@ def product_info(s: Situation) -> Step | None:
 def similar(s: Situation) -> Step | None:
     if ran(s, "similar_products"):
         return None
-    products = _pointed_products(s) or typed_products(s.text)
+    products = _pointed_products(s) or typed_products(s.text, s.catalog_ids)
     if not products and not _searched_now(s):
         return search(s)
     if not products:
@@ -100,7 +103,7 @@ _ADD = re.compile(
 def cart_add(s: Situation) -> Step | None:
     if not _ADD.search(s.text):
         return None  # "thinking of ordering the bike, would a PO box work?" adds nothing
-    lines = quantities(s.text)
+    lines = quantities(s.text, s.catalog_ids)
     done = s.facts.called_now.count("add_to_cart") + s.facts.failed_now.count("add_to_cart")
     if any(item is not None for item, _ in lines):
         if done >= len(lines):
@@ -146,7 +149,7 @@ def cart_remove(s: Situation) -> Step | None:
     if s.facts.cart is None:
         return Step("view_cart", {})
     in_cart = {line.item_id for line in s.facts.cart.items}
-    (named, count), *_ = quantities(s.text)
+    (named, count), *_ = quantities(s.text, s.catalog_ids)
     item = named if named in in_cart else None
     if item is None:
         by_name = [i for _, i in items_named(_as_order_items(s.facts.cart), s.said)]

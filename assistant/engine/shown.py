@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.engine.order_changes import Stock, items_named, wanted_variants
 from assistant.llm.quoting import quoted_tool_name, unquote_tool_result
 from assistant.llm.types import ArgumentHold, Message
@@ -97,7 +98,10 @@ class Shown:
     pointed: tuple[str, ...] = ()
     """Ids the shopper's latest message names, or points at in the last list shown, in order."""
     product_of: Mapping[str, str] = field(default_factory=dict)
-    """The product id of each item id a tool result showed."""
+    """The product id of each item id a tool result showed (or the shopper typed)."""
+    records: frozenset[str] = frozenset()
+    """Ids tool results returned and catalog ids the conversation named: ids whatever their
+    form, so one without a digit (`ana.abara`, `BL-SCL-WHT`) is one too."""
 
 
 def _id_matches(text: str) -> Iterator[tuple[int, str]]:
@@ -238,9 +242,11 @@ def _last_list(messages: Sequence[Message], record_ids: set[str]) -> list[list[s
     return []
 
 
-def _pointed(messages: Sequence[Message], records: _Records) -> tuple[str, ...]:
-    """Ids the latest shopper message names (by id, or an ordered item by its name), or
-    points at in the last list, in the message's order."""
+def _pointed(
+    messages: Sequence[Message], records: _Records, known: CatalogIdMap
+) -> tuple[str, ...]:
+    """Ids the latest shopper message names (by id, a catalog id of any form, or an ordered
+    item by its name), or points at in the last list, in the message's order."""
     users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
     if not users:
         return ()
@@ -251,6 +257,7 @@ def _pointed(messages: Sequence[Message], records: _Records) -> tuple[str, ...]:
         for offset, word in _id_matches(latest)
         if word in record_ids or _looks_like_id(word)
     ]
+    found += [(t.start, [t.id]) for t in typed_ids(latest, known)]
     found += [(offset, [item]) for offset, item in items_named(records.ordered, latest)]
     if positions := list(_positions(latest)):
         # The list the assistant wrote, else the last list of records it showed.
@@ -262,18 +269,26 @@ def _pointed(messages: Sequence[Message], records: _Records) -> tuple[str, ...]:
     return tuple(dict.fromkeys(word for _, words in sorted(found) for word in words))
 
 
-def shown_ids(messages: Sequence[Message], registry: ToolRegistry) -> Shown:
+def shown_ids(
+    messages: Sequence[Message], registry: ToolRegistry, known: CatalogIdMap | None = None
+) -> Shown:
     """What the conversation has shown so far that a tool call may refer to.
 
     Args:
         messages: The chat messages the model is shown.
         registry: The tools, whose result types revive the tool results in `messages`.
+        known: The catalog's ids (`Vocabulary.ids`): one the conversation names is an id
+            whatever its form.
     """
+    known = known or {}
     words: set[str] = set()
+    records = _Records()
     for message in messages:
         for text in _texts(message):
             words |= id_words(text)
-    records = _Records()
+            for typed in typed_ids(text, known):
+                words.add(typed.id)
+                records._item(typed.id, typed.product_id)
     for result in results_in(messages, registry):
         records.add(result)
     ordered_ids = [i.item_id for i in records.ordered]
@@ -286,17 +301,21 @@ def shown_ids(messages: Sequence[Message], registry: ToolRegistry) -> Shown:
         variants=frozenset(in_stock - set(ordered_ids)),
         wanted_variants=frozenset(wanted - set(ordered_ids)),
         payment_methods=frozenset(records.payments),
-        pointed=_pointed(messages, records),
+        pointed=_pointed(messages, records, known),
         product_of=records.product_of,
+        records=frozenset(records.ids),
     )
 
 
-def _of_kind(argument: str, words: Iterable[str]) -> list[str]:
+def _of_kind(
+    argument: str, words: Iterable[str], records: frozenset[str] = frozenset()
+) -> list[str]:
     """The words that can be an id of `argument`'s kind, in their order.
 
     Order ids start with `#` (the order tools say so); one typed without it (`W1234567`:
     a few letters, then four digits or more) is offered with it. Emails need an `@`. Other
-    ids need a digit, and are neither order ids nor emails.
+    ids need a digit, unless they are `records` (ids a tool returned or the catalog holds),
+    and are neither order ids nor emails.
     """
     if argument == "order_id":
         return [
@@ -307,13 +326,15 @@ def _of_kind(argument: str, words: Iterable[str]) -> list[str]:
     if argument == "email":
         return [s for s in words if "@" in s]
     return [
-        s for s in words if not s.startswith("#") and "@" not in s and any(c.isdigit() for c in s)
+        s
+        for s in words
+        if not s.startswith("#") and "@" not in s and (any(c.isdigit() for c in s) or s in records)
     ]
 
 
 def _allowed(argument: str, shown: Shown) -> set[str]:
     """Every id `argument` may take: shown, of its kind, from where such ids come."""
-    ids = set(_of_kind(argument, shown.words))
+    ids = set(_of_kind(argument, shown.words | shown.records, shown.records))
     if argument == "item_ids":
         ids &= shown.ordered_items
     elif argument == "new_item_ids":
@@ -335,7 +356,7 @@ def named(argument: str, shown: Shown) -> list[str]:
     if argument == "product_id":  # pointing at an item points at its product
         pointed = (shown.product_of.get(i, i) for i in pointed)
     allowed = _allowed(argument, shown)
-    return [i for i in dict.fromkeys(_of_kind(argument, pointed)) if i in allowed]
+    return [i for i in dict.fromkeys(_of_kind(argument, pointed, shown.records)) if i in allowed]
 
 
 def ids_in(argument: str, text: str) -> list[str]:

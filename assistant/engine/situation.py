@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.engine.catalog_ids import CatalogIdMap
 from assistant.engine.facts import Facts
 from assistant.engine.shown import Shown
 from assistant.store.models import SessionState
@@ -45,6 +46,8 @@ class Situation:
     """The latest message names an option value of the catalog (a colour, a size, ...)."""
     questions: tuple[str, ...] = ()
     """The parts of the latest message that ask about the store's policies, one per question."""
+    catalog_ids: CatalogIdMap = field(default_factory=dict)
+    """The catalog's item and product ids (`Vocabulary.ids`), to know a typed one of any form."""
 
     @property
     def names_a_kind(self) -> bool:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.llm.types import ArgumentHold, Message
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -160,14 +161,22 @@ _COUNT = re.compile(
 _ID = re.compile(r"(?<![\w#])\d{6,}(?!\w)")
 
 
-def quantities(text: str) -> list[tuple[str | None, int]]:
+def quantities(text: str, ids: CatalogIdMap | None = None) -> list[tuple[str | None, int]]:
     """The items (ids) a cart request names, each with the count before it; without ids, one
-    line with the first count in the text (1 when none is given)."""
+    line with the first count in the text (1 when none is given).
+
+    Args:
+        text: The shopper's message.
+        ids: The catalog's ids (`Vocabulary.ids`): an id of any form the text names is an
+            item, besides the long numbers that are ids in any catalog.
+    """
+    named = {(m.start(), m.end(), m.group()) for m in _ID.finditer(text)}
+    named |= {(t.start, t.end, t.id) for t in typed_ids(text, ids or {})}
     lines: list[tuple[str | None, int]] = []
-    for match in _ID.finditer(text):
-        before = list(_COUNT.finditer(text[max(0, match.start() - 12) : match.start()]))
+    for start, _, item in sorted(named):
+        before = list(_COUNT.finditer(text[max(0, start - 12) : start]))
         count = _count(before[-1].group(1)) if before else 1
-        lines.append((match.group(), count))
+        lines.append((item, count))
     if lines:
         return lines
     first = next(

@@ -207,7 +207,11 @@ class Dialogue(_Strict):
         description="'dev': looked at while the assistant is built; 'test': held out, read "
         "only as figures, to confirm on language nobody tuned on.",
     )
-    store: str = Field(default="tau2", description="Which demo store it runs on.")
+    store: Literal["tau2", "beanleaf"] = Field(
+        default="tau2",
+        description="Which demo store it runs on: 'tau2' (the τ² retail world) or 'beanleaf' "
+        "(Bean & Leaf, the generated coffee and tea shop, seed 0).",
+    )
     role: Literal["shopper", "merchant"] = "shopper"
     shopper: str | None = Field(
         default=None,

@@ -1,19 +1,21 @@
 """Running the dialogues through the real engine against an OpenAI-compatible endpoint.
 
 Every trial of every dialogue gets a fresh copy of its store (a SQLite file copied from a
-template built from the demo data), its own session and its own engine over the shared
-search indexes; trials run a few at a time, so a vLLM server batches them.
+template built from the demo data), its own session and its own engine over its demo store's
+search indexes (`stores`: τ²'s are the configured data dir's, Bean & Leaf's are loaded into
+the run's work folder); trials run a few at a time, so a vLLM server batches them.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,41 +40,37 @@ from evals.dialogues.results import (
     InventionRecord,
     TurnResult,
 )
+from evals.dialogues.stores import StoreWorld, open_world
 
 Progress = Callable[[DialogueResult], None]
 
 
-def build_template(store_name: str, path: Path) -> dict[str, Any]:
-    """Write a store holding the demo store `store_name` at `path`; returns its dump."""
-    if store_name != "tau2":
-        raise ValueError(f"unknown demo store {store_name!r}; known: tau2")
-    from assistant.demo import tau2_data
-
-    store = Store(f"sqlite:///{path}")
-    try:
-        store.create_all()
-        store.load_tau2(tau2_data.retail_db())
-        return store.dump_tau2()
-    finally:
-        store.close()
-
-
 @dataclass
 class Bench:
-    """What every trial shares: the model, the tools, the indexes and the store templates."""
+    """What every trial shares: the model, the tools, and each demo store's template and
+    indexes (`StoreWorld`, built on first use)."""
 
     settings: Settings
     model: ChatModel
     services: Services
+    """The configured data dir's services (the τ² store's indexes, the tool registry)."""
     workdir: Path
-    templates: dict[str, tuple[Path, dict[str, Any]]]
+    worlds: dict[str, StoreWorld] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def world(self, store_name: str) -> StoreWorld:
+        """The demo store's template and indexes (built on first use, once)."""
+        with self._lock:
+            if store_name not in self.worlds:
+                self.worlds[store_name] = open_world(
+                    store_name, self.settings, self.workdir, self.services
+                )
+            return self.worlds[store_name]
 
     def template(self, store_name: str) -> tuple[Path, dict[str, Any]]:
-        """The template file and initial state of a demo store (built on first use)."""
-        if store_name not in self.templates:
-            path = self.workdir / f"template-{store_name}.sqlite"
-            self.templates[store_name] = (path, build_template(store_name, path))
-        return self.templates[store_name]
+        """The template file and initial state of a demo store."""
+        world = self.world(store_name)
+        return world.template, world.initial
 
     @contextmanager
     def fresh_store(self, store_name: str, name: str) -> Iterator[Store]:
@@ -87,23 +85,32 @@ class Bench:
             store.close()
             path.unlink(missing_ok=True)
 
-    def engine(self, store: Store, merchant: bool = False) -> DialogueEngine:
-        """An engine over `store`, configured as the product configures its own: the
+    def engine(self, store_name: str, store: Store, merchant: bool = False) -> DialogueEngine:
+        """An engine over `store` and the indexes, request detector and personal ranker of
+        demo store `store_name`, configured as the product configures its own: the
         merchant's assistant (with product copy) for a merchant's dialogue."""
-        catalog, faq = self.services.indexes
-        services = self.services
+        own = self.world(store_name).services
+        catalog, faq = own.indexes
         desk = CopyDesk(self.model, catalog, store) if merchant else None
         return make_engine(
             self.settings,
             self.model,
             store,
-            merchant_registry() if merchant else services.registry,
+            merchant_registry() if merchant else self.services.registry,
             catalog,
             faq,
-            services.requests,
-            services.personal,
+            own.requests,
+            own.personal,
             desk,
         )
+
+    def prepare(self, store_names: Iterable[str]) -> None:
+        """Build the worlds and fit their request detectors and rankers (before threads)."""
+        for name in sorted(set(store_names)):
+            own = self.world(name).services
+            if own.requests is not None:
+                own.requests.model()
+            own.personal  # noqa: B018
 
     @property
     def changes(self) -> frozenset[str]:
@@ -179,7 +186,7 @@ def run_dialogue(bench: Bench, dialogue: Dialogue, trial: int) -> DialogueResult
     with bench.fresh_store(dialogue.store, session_id) as store:
         if dialogue.shopper is not None:
             store.save_session(SessionState(session_id, user_id=dialogue.shopper))
-        engine = bench.engine(store, merchant=dialogue.role == "merchant")
+        engine = bench.engine(dialogue.store, store, merchant=dialogue.role == "merchant")
         # The storefront's signed-in shopper is a fact of the session, as the engine shows it.
         transcript = Transcript(shown=[dialogue.shopper] if dialogue.shopper else [])
         try:
@@ -224,12 +231,8 @@ def run_eval(
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     services = Services(settings)
     with tempfile.TemporaryDirectory(prefix="shopassist-eval-") as tmp:
-        bench = Bench(settings, model, services, Path(tmp), {})
-        for name in {d.store for d in dialogues}:
-            bench.template(name)
-        if services.requests is not None:  # fit once, before the threads start
-            services.requests.model()
-        services.personal  # noqa: B018
+        bench = Bench(settings, model, services, Path(tmp))
+        bench.prepare(d.store for d in dialogues)  # once, before the threads start
         results: list[DialogueResult] = []
         jobs = [(d, t) for t in range(k) for d in dialogues]
         with ThreadPoolExecutor(max(1, workers)) as pool:
