@@ -128,6 +128,9 @@ class Transcript:
     """The shopper's messages."""
     shown: list[str] = field(default_factory=list)
     """Tool results (as JSON) and the assistant's replies."""
+    product_of: Mapping[str, str] = field(default_factory=dict)
+    """The catalog's item ids (lower case) with their product ids: a product id the engine
+    reads off an item id the conversation named has that item as its source."""
 
     def shopper_text(self) -> str:
         """Everything the shopper wrote, lower-cased."""
@@ -212,5 +215,15 @@ def inventions(tool: str, arguments: Mapping[str, Any], transcript: Transcript) 
         for text in _scalars(value):
             needle = text.strip().lower()
             if needle and needle.lstrip("#") not in sources:
+                if name == "product_id" and _item_of_named(needle, transcript, sources):
+                    continue
                 found.append(Invention(tool, name, text, kind))
     return found
+
+
+def _item_of_named(product_id: str, transcript: Transcript, sources: str) -> bool:
+    """Whether an item of `product_id` was named or shown in the conversation."""
+    return any(
+        product.lower() == product_id and item in sources
+        for item, product in transcript.product_of.items()
+    )

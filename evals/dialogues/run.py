@@ -188,7 +188,11 @@ def run_dialogue(bench: Bench, dialogue: Dialogue, trial: int) -> DialogueResult
             store.save_session(SessionState(session_id, user_id=dialogue.shopper))
         engine = bench.engine(dialogue.store, store, merchant=dialogue.role == "merchant")
         # The storefront's signed-in shopper is a fact of the session, as the engine shows it.
-        transcript = Transcript(shown=[dialogue.shopper] if dialogue.shopper else [])
+        catalog, _ = bench.world(dialogue.store).services.indexes
+        transcript = Transcript(
+            shown=[dialogue.shopper] if dialogue.shopper else [],
+            product_of={i: product for i, (_, product) in catalog.vocabulary.ids.items()},
+        )
         try:
             for index in range(len(dialogue.turns)):
                 result.turns.append(

@@ -143,3 +143,13 @@ def test_a_bad_file_says_where_and_why(tmp_path: Path) -> None:
     path.write_text("dialogues: [\n")
     with pytest.raises(DialogueFileError, match=r"bad.yaml:2: not valid YAML"):
         load_file(path)
+
+
+def test_a_product_read_off_a_named_item_is_not_invented() -> None:
+    said = Transcript(
+        shopper=["i got these sneakers 2509076505, show me similar"],
+        product_of={"2509076505": "7471004230", "1111111111": "9999999999"},
+    )
+    assert inventions("similar_products", {"product_id": "7471004230"}, said) == []
+    [made_up] = inventions("similar_products", {"product_id": "9999999999"}, said)
+    assert made_up.value == "9999999999" and made_up.kind == "other"
