@@ -96,7 +96,8 @@ def _round(value: float | None) -> float | None:
 
 
 def by_group(run: EvalRun, key: str) -> dict[str, dict[str, Any]]:
-    """The figures per category, split or tag (`key`: 'category', 'split' or 'tags')."""
+    """The figures per category, split, store and split, or tag (`key`: 'category', 'split',
+    'store_split' or 'tags')."""
     groups: dict[str, list[DialogueResult]] = defaultdict(list)
     for result in run.results:
         values = result.tags if key == "tags" else [getattr(result, key)]

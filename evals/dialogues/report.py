@@ -129,6 +129,7 @@ def write_report(run: EvalRun, folder: Path, name: str) -> tuple[Path, Path]:
             f"run {run.started} in {run.seconds:.0f} s. Settings: {run.settings}.",
             "## Summary\n\n" + summary_table([run]),
             "## By split\n\n" + _group_table(run, "split"),
+            "## By store and split\n\n" + _group_table(run, "store_split"),
             "## By category\n\n" + _group_table(run, "category"),
             "## By language feature\n\n" + _group_table(run, "tags"),
             "## Turn success by position\n\n"

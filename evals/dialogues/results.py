@@ -59,12 +59,18 @@ class DialogueResult(BaseModel):
     id: str
     category: str
     split: str
+    store: str = "tau2"
     tags: list[str] = Field(default_factory=list)
     trial: int
     turns: list[TurnResult] = Field(default_factory=list)
     state_problems: list[str] = Field(default_factory=list)
     error: str | None = None
     """An exception that ended the dialogue early."""
+
+    @property
+    def store_split(self) -> str:
+        """`<store> <split>`: the figures a store's held-out dialogues give apart."""
+        return f"{self.store} {self.split}"
 
     @property
     def passed(self) -> bool:

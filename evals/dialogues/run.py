@@ -179,6 +179,7 @@ def run_dialogue(bench: Bench, dialogue: Dialogue, trial: int) -> DialogueResult
         id=dialogue.id,
         category=dialogue.category,
         split=dialogue.split,
+        store=dialogue.store,
         tags=list(dialogue.tags),
         trial=trial,
     )

@@ -94,3 +94,11 @@ def test_a_comparison_shows_both_runs_split_by_split() -> None:
     assert "| measure | t (k=2) | u (k=2) |" in text
     assert "## dev split" in text and "## test split" not in text  # "u" ran no test dialogue
     assert "In one run only\n\n`b`" in text
+
+
+def test_figures_by_store_and_split() -> None:
+    run = _run()
+    run.results[2].store = run.results[3].store = "beanleaf"
+    groups = by_group(run, "store_split")
+    assert sorted(groups) == ["beanleaf test", "tau2 dev"]
+    assert groups["tau2 dev"]["pass^1"] == 1.0 and groups["beanleaf test"]["pass^1"] == 0.0
