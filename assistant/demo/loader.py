@@ -24,7 +24,6 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
     Re-running is cheap: the SQL tables are replaced, and the search indexes skip every
     product and FAQ passage whose content did not change.
     """
-    from assistant.store import Store
     from retrieval import open_indexes
     from retrieval.importers.tau2 import import_tau2
 
@@ -33,12 +32,7 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
     db = tau2_data.retail_db()
 
     progress(f"[2/4] loading {len(db['users'])} users and {len(db['orders'])} orders")
-    store = Store(settings.sqlalchemy_url)
-    try:
-        store.create_all()
-        store.load_tau2(db)
-    finally:
-        store.close()
+    load_store(settings, db)
 
     catalog, faq = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
     report = import_tau2(db)
@@ -72,6 +66,18 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
         f"{counts['faq_passages']} FAQ passages"
     )
     return counts
+
+
+def load_store(settings: Settings, db: dict[str, Any]) -> None:
+    """Replace the store's products, users and orders with `db` (τ²'s `db.json` shape)."""
+    from assistant.store import Store
+
+    store = Store(settings.sqlalchemy_url)
+    try:
+        store.create_all()
+        store.load_tau2(db)
+    finally:
+        store.close()
 
 
 def drop_other_pages(faq: FaqIndex, keep: set[str]) -> list[str]:

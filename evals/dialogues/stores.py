@@ -17,7 +17,7 @@ from typing import Any
 
 from assistant.services import Services
 from assistant.settings import Settings
-from assistant.store import Store
+from evals.tau2.replay import build_template
 
 STORES = ("tau2", "beanleaf")
 """The demo stores dialogues may name (`Dialogue.store`)."""
@@ -40,17 +40,6 @@ class StoreWorld:
     template: Path
     initial: dict[str, Any]
     services: Services
-
-
-def write_template(db: dict[str, Any], path: Path) -> dict[str, Any]:
-    """Write a store holding `db` (τ²'s `db.json` shape) at `path`; returns its dump."""
-    store = Store(f"sqlite:///{path}")
-    try:
-        store.create_all()
-        store.load_tau2(db)
-        return store.dump_tau2()
-    finally:
-        store.close()
 
 
 def store_settings(settings: Settings, data_dir: Path) -> Settings:
@@ -93,7 +82,7 @@ def open_world(
         from assistant.demo import tau2_data
 
         services = configured or Services(settings)
-        return StoreWorld(name, template, write_template(tau2_data.retail_db(), template), services)
+        return StoreWorld(name, template, build_template(template, tau2_data.retail_db()), services)
     if name == "beanleaf":
         from assistant.demo.beanleaf import load_beanleaf
         from assistant.demo.beanleaf.files import read_store
@@ -102,5 +91,5 @@ def open_world(
         own = store_settings(settings, workdir / "beanleaf-data")
         load_beanleaf(own, say, seed=BEANLEAF_SEED)
         _, db = read_store(own.data_dir / FOLDER_NAME)
-        return StoreWorld(name, template, write_template(db, template), Services(own))
+        return StoreWorld(name, template, build_template(template, db), Services(own))
     raise ValueError(f"unknown demo store {name!r}; known: {', '.join(STORES)}")

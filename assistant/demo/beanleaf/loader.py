@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.demo.beanleaf.files import read_store, write_store
 from assistant.demo.beanleaf.generator import generate
-from assistant.demo.loader import STAMP_NAME, drop_other_pages, ingest_progress
+from assistant.demo.loader import STAMP_NAME, drop_other_pages, ingest_progress, load_store
 from assistant.settings import Settings
 
 FOLDER_NAME = "beanleaf"
@@ -25,7 +25,6 @@ def load_beanleaf(
     shop's pages, with other stores' products and pages removed. Returns the counts (also
     written to the demo stamp file).
     """
-    from assistant.store import Store
     from retrieval import open_indexes
 
     started = time.perf_counter()
@@ -35,12 +34,7 @@ def load_beanleaf(
     products, db = read_store(files.folder)
 
     progress(f"[2/4] loading {len(db['users'])} customers and {len(db['orders'])} orders")
-    store = Store(settings.sqlalchemy_url)
-    try:
-        store.create_all()
-        store.load_tau2(db)
-    finally:
-        store.close()
+    load_store(settings, db)
 
     catalog, faq = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
     variants = sum(len(p.variants) for p in products)
