@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from retrieval.catalog import Product
 
@@ -36,16 +36,21 @@ def catalog_phrases(products: Iterable[Product]) -> Counter[str]:
 
 
 def complete(
-    prefix: str, phrases: Counter[str], searched: Iterable[str] = (), limit: int = 8
+    prefix: str,
+    phrases: Counter[str],
+    searched: Mapping[str, int] | Iterable[str] = (),
+    limit: int = 8,
 ) -> list[str]:
-    """Up to `limit` completions of `prefix`: earlier searches (weighted twice) and catalog
-    phrases starting with it, or with its last word after the words before it."""
+    """Up to `limit` completions of `prefix`: earlier searches (each search weighted twice;
+    a mapping gives each query's count) and catalog phrases starting with it, or with its last
+    word after the words before it."""
     typed = _norm(prefix)
     if not typed:
         return []
     weights = Counter(phrases)
-    for query in searched:
-        weights[_norm(query)] += 2
+    counts = searched if isinstance(searched, Mapping) else Counter(searched)
+    for query, times in counts.items():
+        weights[_norm(query)] += 2 * times
     head, _, last = typed.rpartition(" ")
     out: Counter[str] = Counter()
     for phrase, weight in weights.items():

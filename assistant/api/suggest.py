@@ -28,21 +28,14 @@ class Suggestions(BaseModel):
     suggestions: list[str] = Field(description="Up to `limit` completions.")
 
 
-class _Phrases:
-    """The catalog's phrases, rebuilt when the catalog's size changes."""
-
-    def __init__(self) -> None:
-        self.count = -1
-        self.phrases: Counter[str] = Counter()
-
-    def of(self, catalog: Any) -> Counter[str]:
-        count = catalog.count()
-        if count != self.count:
-            self.phrases, self.count = catalog_phrases(catalog.products()), count
-        return self.phrases
-
-
-_cache = _Phrases()
+def _phrases(request: Request, catalog: Any) -> Counter[str]:
+    """The catalog's phrases, kept on the app and read again when the catalog's size changes."""
+    count = catalog.count()
+    cached: tuple[int, Counter[str]] | None = getattr(request.app.state, "catalog_phrases", None)
+    if cached is None or cached[0] != count:
+        cached = (count, catalog_phrases(catalog.products()))
+        request.app.state.catalog_phrases = cached
+    return cached[1]
 
 
 @router.get("/suggest", response_model=Suggestions)
@@ -54,5 +47,5 @@ def suggest(
     """Complete a partial search query."""
     services = state(request).services
     catalog, _ = services.indexes
-    searched = [e.query for e in services.store.events() if e.query and e.source == "search"]
-    return Suggestions(q=q, suggestions=complete(q, _cache.of(catalog), searched, limit))
+    searched = services.store.searched_queries()
+    return Suggestions(q=q, suggestions=complete(q, _phrases(request, catalog), searched, limit))

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.store.conversations import as_utc
@@ -103,3 +103,19 @@ class Events:
             query = query.where(EventRow.created_at >= as_utc(since))
         with self.transaction() as s:
             return [_event(row) for row in s.scalars(query)]
+
+    def searched_queries(self) -> dict[str, int]:
+        """Each query shoppers searched, with how many searches it was (a search's first
+        impression stands for the search)."""
+        query = (
+            select(EventRow.query, func.count())
+            .where(
+                EventRow.source == "search",
+                EventRow.kind == "impression",
+                EventRow.position == 1,
+                EventRow.query.is_not(None),
+            )
+            .group_by(EventRow.query)
+        )
+        with self.transaction() as s:
+            return {str(text): int(count) for text, count in s.execute(query)}

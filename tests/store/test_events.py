@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,24 @@ def test_times_are_kept_in_utc_and_since_filters(store: Store, clock: Clock) -> 
     ]
     with pytest.raises(ValueError, match="timezone"):
         shown("s1", "naive", created_at=datetime(2025, 1, 1, 9))
+
+
+def test_searched_queries_count_each_search_once(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'q.sqlite'}")
+    store.create_all()
+
+    def shown(session: str, query: str, hits: int) -> list[dict[str, object]]:
+        return [
+            {"session_id": session, "kind": "impression", "product_id": f"p{n}",
+             "source": "search", "query": query, "position": n}
+            for n in range(1, hits + 1)
+        ]  # fmt: skip
+
+    store.record_events([*shown("a", "blue mug", 5), *shown("b", "blue mug", 3)])
+    store.record_events([*shown("a", "teapot", 2)])
+    store.record_events(
+        [{"session_id": "a", "kind": "impression", "product_id": "p1", "source": "similar",
+          "query": "teapot", "position": 1}]
+    )  # fmt: skip
+    assert store.searched_queries() == {"blue mug": 2, "teapot": 1}
+    store.close()
