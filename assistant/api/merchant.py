@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.deps import require_merchant_key, state
 from assistant.api.errors import ERROR_RESPONSES, ApiError
+from assistant.copy.desk import UnknownDraft, UnknownProduct
 from assistant.store.errors import StoreError
 from assistant.tools.registry import ToolError
 from assistant.tools.results import ProductCopy
@@ -58,7 +59,8 @@ def write_copy(
     try:
         written: ProductCopy = _desk(request).write(product_id, **wanted.model_dump())
     except ToolError as err:
-        raise ApiError(404 if "no product" in str(err) else 422, "copy_failed", str(err)) from err
+        code = 404 if isinstance(err, UnknownProduct) else 422
+        raise ApiError(code, "copy_failed", str(err)) from err
     return written
 
 
@@ -87,6 +89,6 @@ def approve_copy(
     try:
         approved: ProductCopy = _desk(request).approve(draft_id, changes)
     except ToolError as err:
-        code = 404 if "no copy draft" in str(err) else 422
+        code = 404 if isinstance(err, UnknownDraft) else 422
         raise ApiError(code, "approve_failed", str(err)) from err
     return approved

@@ -30,6 +30,14 @@ def listing_text(draft: CopyDraft) -> str:
     return "\n".join(p for p in parts if p)
 
 
+class UnknownProduct(ToolError):
+    """The catalog has no such product."""
+
+
+class UnknownDraft(ToolError):
+    """The store has no such draft."""
+
+
 @dataclass
 class BatchSummary:
     """What `CopyDesk.write_all` did."""
@@ -70,7 +78,7 @@ class CopyDesk:
     def _product(self, product_id: str) -> Product:
         product = self.catalog.get_product(product_id)
         if product is None:
-            raise ToolError(f"no product {product_id!r} in the catalog")
+            raise UnknownProduct(f"no product {product_id!r} in the catalog")
         assert isinstance(product, Product)
         return product
 
@@ -141,7 +149,7 @@ class CopyDesk:
         """
         stored = self.store.copy_draft(draft_id)
         if stored is None:
-            raise ToolError(f"no copy draft {draft_id}")
+            raise UnknownDraft(f"no copy draft {draft_id}")
         draft = CopyDraft.model_validate(stored.draft)
         if edits:
             try:
@@ -170,12 +178,13 @@ class CopyDesk:
         draft for the same request is skipped unless `fresh`."""
         request = {"tone": tone, "length": length, "audience": audience}
         products = self.catalog.products()
+        earlier = [] if fresh else self.store.copy_drafts()
+        drafted = {d.product_id for d in earlier if _same_request(d.request, request)}
         summary = BatchSummary()
         for done, product in enumerate(products):
             if progress is not None:
                 progress(product.product_id, done, len(products))
-            earlier = self.store.copy_drafts(product.product_id)
-            if not fresh and any(_same_request(d.request, request) for d in earlier):
+            if product.product_id in drafted:
                 summary.skipped += 1
                 continue
             try:
