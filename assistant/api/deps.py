@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.api.errors import ApiError
+from assistant.identity.keys import key_matches
 
 
 class SessionLocks:
@@ -80,8 +80,7 @@ Header = Annotated[str | None, Depends(_header)]
 
 def _key_matches(bearer: HTTPAuthorizationCredentials | None, header: str | None, key: str) -> bool:
     """Whether the request sent `key` (X-API-Key or Bearer), compared in constant time."""
-    given = header or (bearer.credentials if bearer is not None else None)
-    return given is not None and hmac.compare_digest(given.encode(), key.encode())
+    return key_matches(header or (bearer.credentials if bearer is not None else None), key)
 
 
 def require_api_key(request: Request, bearer: Bearer, header: Header) -> None:

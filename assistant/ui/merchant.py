@@ -8,12 +8,13 @@ it is sent, not a flag set once, so no event of the tab does anything without th
 
 from __future__ import annotations
 
-import hmac
 from typing import Any, get_args
 
 import gradio as gr
 
 from assistant.copy.draft import Length
+from assistant.identity.keys import key_matches as same_key
+from assistant.presentation.text import money, stock_text
 from assistant.services import Services
 from assistant.tools.registry import ToolError
 from assistant.tools.results import ProductCopy
@@ -34,10 +35,8 @@ WriteOutputs = tuple[int, dict[str, Any], str, str, str, str, str, Table, str]
 
 
 def key_matches(entered: str | None, expected: str | None) -> bool:
-    """Whether `entered` is the merchant's key (in constant time); never when none is set."""
-    if not expected or not entered:
-        return False
-    return hmac.compare_digest(entered.strip().encode("utf-8"), expected.encode("utf-8"))
+    """Whether the key typed in the tab (spaces around it ignored) is the merchant's key."""
+    return same_key(entered.strip() if entered else None, expected)
 
 
 def product_choices(products: list[Product]) -> list[tuple[str, str]]:
@@ -58,8 +57,8 @@ def attribute_table(product: Product | None) -> Table:
         [
             variant.item_id,
             *(variant.options.get(name, "") for name in options),
-            f"${variant.price:,.2f}",
-            "in stock" if variant.available else "out of stock",
+            money(variant.price),
+            stock_text(variant.available),
         ]
         for variant in product.variants
     ]
