@@ -45,7 +45,7 @@ def products_to_remove(services: Any, report: ImportReport) -> set[str]:
         )
     index, _ = services.indexes
     in_file = {p.product_id for p in report.products} | report.incomplete
-    known = set(services.store.product_ids()) | {p.product_id for p in index.products()}
+    known = set(services.store.product_ids()) | set(index.product_ids())
     return known - in_file
 
 

@@ -141,12 +141,16 @@ class CatalogIndex:
     def refresh(self) -> bool:
         """Load what another process (an import) wrote since this index was loaded; True if
         anything had changed. Searches call it, so a running API or UI picks up imports."""
-        version = self._state.version()
-        if version == self._version:
+        if self._state.version() == self._version:
             return False
         with self._lock:
+            # Read before loading, and again under the lock: concurrent searches reload once,
+            # and a write landing during the load is picked up by the next search.
+            version = self._state.version()
+            if version == self._version:
+                return False
             self._snapshot = self._load(self._snapshot)
-            self._version = self._state.version()
+            self._version = version
         return True
 
     def _load(
@@ -207,10 +211,13 @@ class CatalogIndex:
         body = self._state.product_body(product_id)
         return Product.model_validate_json(body) if body is not None else None
 
+    def product_ids(self) -> list[str]:
+        """The ids of every indexed product, sorted."""
+        return sorted(self._state.product_hashes())
+
     def products(self) -> list[Product]:
         """Every indexed product."""
-        ids = sorted(self._state.product_hashes())
-        return [p for i in ids if (p := self.get_product(i)) is not None]
+        return [p for i in self.product_ids() if (p := self.get_product(i)) is not None]
 
     def close(self) -> None:
         """Release the catalog record (Chroma clients close themselves)."""
