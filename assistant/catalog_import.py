@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.store.catalog_sync import CatalogChange, CatalogEntry, CatalogLine
+from assistant.store.catalog_sync import CatalogChange
 from retrieval.importers import import_path
 from retrieval.importers.report import ImportReport
 
@@ -82,15 +82,7 @@ def import_catalog(
     remove = products_to_remove(services, report) if sync else set()
     if remove and not confirm_removal(len(remove)):
         raise CatalogImportError("the removal was not confirmed")
-    entries = [
-        CatalogEntry(
-            p.product_id,
-            p.name,
-            [CatalogLine(v.item_id, dict(v.options), v.price, v.available) for v in p.variants],
-        )
-        for p in report.products
-        if p.product_id not in report.incomplete
-    ]
+    entries = [p for p in report.products if p.product_id not in report.incomplete]
     try:
         change = services.store.upsert_products(entries, remove=sorted(remove))
     except StoreError as err:

@@ -13,25 +13,7 @@ from sqlalchemy.orm import Session
 
 from assistant.store.errors import StoreError
 from assistant.store.schema import ProductRow, VariantRow
-
-
-@dataclass(frozen=True)
-class CatalogLine:
-    """One imported variant as the store keeps it."""
-
-    item_id: str
-    options: dict[str, str]
-    price: float
-    available: bool
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    """One imported product: id, name and its variants."""
-
-    product_id: str
-    name: str
-    variants: Sequence[CatalogLine]
+from retrieval.catalog import Product
 
 
 @dataclass(frozen=True)
@@ -57,7 +39,7 @@ class CatalogSync:
             return list(s.scalars(select(ProductRow.product_id).order_by(ProductRow.position)))
 
     def upsert_products(
-        self, products: Iterable[CatalogEntry], *, remove: Iterable[str] = ()
+        self, products: Iterable[Product], *, remove: Iterable[str] = ()
     ) -> CatalogChange:
         """Add or replace products and their variants, and delete the products in `remove`,
         in one transaction (nothing changes if any of it fails).
@@ -90,7 +72,7 @@ class CatalogSync:
         return CatalogChange(added=added, updated=updated, removed=removed)
 
 
-def _check_item_owners(s: Session, products: Sequence[CatalogEntry]) -> None:
+def _check_item_owners(s: Session, products: Sequence[Product]) -> None:
     """An item id is unique store-wide: one already kept under another product is refused."""
     wanted = {v.item_id: p.product_id for p in products for v in p.variants}
     if not wanted:
@@ -109,7 +91,7 @@ def _check_item_owners(s: Session, products: Sequence[CatalogEntry]) -> None:
         )
 
 
-def _set_variants(s: Session, row: ProductRow, entry: CatalogEntry) -> None:
+def _set_variants(s: Session, row: ProductRow, entry: Product) -> None:
     """Make the product's variants exactly `entry`'s, updating rows in place by item id."""
     kept = {v.item_id: v for v in row.variants}
     wanted = {line.item_id for line in entry.variants}
