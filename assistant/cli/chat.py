@@ -120,14 +120,13 @@ def chat(
     ),
 ) -> None:
     """Chat with the assistant in the terminal."""
-    from assistant.cli.serve import ensure_model_server
+    from assistant.cli.serve import model_server
     from assistant.health import model_health
     from assistant.services import build_services
     from assistant.settings import get_settings
 
     settings = get_settings()
-    started = ensure_model_server(settings, start_model)
-    try:
+    with model_server(settings, start_model):
         services = build_services(settings)
         console = Console()
         health = model_health(services)
@@ -139,8 +138,3 @@ def chat(
             services.engine, console, lambda: console.input("[bold cyan]you>[/] "), session or None
         )
         console.print(f"session: {last} (continue with --session {last})", style="dim")
-    finally:
-        if started:
-            from assistant.llm.server import VllmServer
-
-            VllmServer(settings).stop()

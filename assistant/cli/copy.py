@@ -49,7 +49,7 @@ def write(
     """
     from rich.progress import Progress
 
-    from assistant.cli.serve import ensure_model_server
+    from assistant.cli.serve import model_server
     from assistant.presentation.text import render_text
     from assistant.tools.registry import ToolError
 
@@ -57,9 +57,8 @@ def write(
         raise typer.BadParameter("give a PRODUCT_ID or --all (not both)")
     size: Length = length.value
     settings = get_settings()
-    started = ensure_model_server(settings, start_model)
-    desk = _desk()
-    try:
+    with model_server(settings, start_model):
+        desk = _desk()
         if product_id is not None:
             try:
                 written = desk.write(product_id, tone=tone, length=size, audience=audience)
@@ -86,11 +85,6 @@ def write(
         )
         for failure in summary.failed:
             typer.echo(f"  {failure}", err=True)
-    finally:
-        if started:
-            from assistant.llm.server import VllmServer
-
-            VllmServer(settings).stop()
 
 
 @app.command("drafts")

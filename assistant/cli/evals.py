@@ -39,7 +39,7 @@ def run(
         return
     from tqdm import tqdm
 
-    from assistant.cli.serve import ensure_model_server
+    from assistant.cli.serve import model_server
     from assistant.llm.client import chat_model_from_settings
     from assistant.llm.server import VllmServer
     from assistant.offline import force_offline
@@ -62,8 +62,7 @@ def run(
     if not dialogues:
         wanted = " and ".join(f"{k} {v!r}" for k, v in (("split", split), ("store", store)) if v)
         raise typer.BadParameter(f"no dialogue with {wanted}")
-    started = ensure_model_server(settings, start_model)
-    try:
+    with model_server(settings, start_model):
         url = settings.llm_base_url or VllmServer(settings).base_url
         run_label = label or ("fine-tuned" if settings.llm_finetuned else "bundled")
         bar = tqdm(total=len(dialogues) * k, desc="dialogues", unit="trial")
@@ -83,9 +82,6 @@ def run(
             progress=progress,
         )
         bar.close()
-    finally:
-        if started:
-            VllmServer(settings).stop()
     report_name = name or f"dialogues-{run_label.replace(' ', '-')}"
     json_path, md_path = write_report(result, out, report_name)
     typer.echo(summary_table([result]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 
 import typer
@@ -44,6 +46,20 @@ def ensure_model_server(settings: Settings, start: bool = True) -> bool:
     return True
 
 
+@contextmanager
+def model_server(settings: Settings, start: bool = True) -> Iterator[None]:
+    """The model server for one command: started when needed and down, and stopped when the
+    command ends (however it ends) if it was started here."""
+    started = ensure_model_server(settings, start)
+    try:
+        yield
+    finally:
+        if started:
+            from assistant.llm.server import VllmServer
+
+            VllmServer(settings).stop()
+
+
 def api(
     host: str = typer.Option(None, help="Interface to bind (default: SHOPASSIST_API_HOST)."),
     port: int = typer.Option(None, help="Port to bind (default: SHOPASSIST_API_PORT)."),
@@ -73,18 +89,12 @@ def api(
             err=True,
         )
         raise typer.Exit(2)
-    started = ensure_model_server(settings, start_model)
-    if public and not settings.api_key:
-        typer.echo("warning: serving beyond loopback without SHOPASSIST_API_KEY", err=True)
-    app = create_api(build_services(settings))
-    typer.echo(f"storefront API at http://{host}:{port}/ (docs: /docs)", err=True)
-    try:
+    with model_server(settings, start_model):
+        if public and not settings.api_key:
+            typer.echo("warning: serving beyond loopback without SHOPASSIST_API_KEY", err=True)
+        app = create_api(build_services(settings))
+        typer.echo(f"storefront API at http://{host}:{port}/ (docs: /docs)", err=True)
         uvicorn.run(app, host=host, port=port, log_level="info")
-    finally:
-        if started:
-            from assistant.llm.server import VllmServer
-
-            VllmServer(settings).stop()
 
 
 def mcp(
