@@ -16,7 +16,7 @@ is inferred.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from assistant.store.models import OrderItem
 from retrieval.text import same_size, singular
@@ -93,6 +93,30 @@ def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]
             if hit is not None:
                 found.append((hit, item.item_id))
     return found
+
+
+def items_pointed(items: Sequence[OrderItem], text: str) -> set[str]:
+    """The items `text` points at by an option value only they have among items of the same
+    product ("the black one" of a brown and a black bookshelf), by item id.
+
+    Args:
+        items: The ordered items a change is about.
+        text: One shopper message, lower-cased.
+    """
+    pointed = set()
+    for item in items:
+        twins = [i for i in items if i.product_id == item.product_id and i is not item]
+        if not twins:
+            continue
+        head = (_TOKEN.findall(item.name.lower()) or ["one"])[-1]
+        for value in item.options.values():
+            value = str(value).lower()
+            if any(str(v).lower() == value for t in twins for v in t.options.values()):
+                continue
+            one = rf"\bthe {re.escape(value)} (?:one|{re.escape(head)}\w*)\b"
+            if re.search(one, text):
+                pointed.add(item.item_id)
+    return pointed
 
 
 def wanted_variants(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.engine.addresses import address_in
-from assistant.engine.order_changes import items_named, wanted_variants
+from assistant.engine.order_changes import items_named, items_pointed, wanted_variants
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Handler, Situation, Step, ran
 from assistant.engine.sources import EMAIL, ZIP
@@ -187,11 +187,18 @@ def _chosen_items(s: Situation, order: Order) -> list[OrderItem]:
     return chosen or (list(order.items) if len(order.items) == 1 else [])
 
 
-def _named_method(s: Situation, current: str | None = None) -> str | None:
+def _named_method(s: Situation, current: str | None = None, text: str | None = None) -> str | None:
     """The one payment method of the shopper's profile the shopper named (PayPal, a gift
-    card, a card by brand or last four digits), `current` (the one in use) aside, or None."""
+    card, a card by brand or last four digits), `current` (the one in use) aside, or None.
+
+    Args:
+        s: The turn's situation.
+        current: A method that does not count (the order's own, for a payment change).
+        text: Where to look; the latest message when None.
+    """
     if s.facts.user is None:
         return None
+    said = (s.text if text is None else text).lower()
     found = []
     for method in s.facts.user.payment_methods.values():
         if method.id == current:
@@ -201,7 +208,8 @@ def _named_method(s: Situation, current: str | None = None) -> str | None:
             words |= {"credit card", "card", method.brand.lower(), method.last_four}
         if method.source == "gift_card":
             words.add("gift")
-        if any(re.search(rf"\b{re.escape(w)}\b", s.text.lower()) for w in words):
+        # "card" alone is a credit card's word, not the end of "gift card"
+        if any(re.search(rf"(?<!gift )\b{re.escape(w)}\b", said) for w in words):
             found.append(method.id)
     return found[0] if len(found) == 1 else None
 
@@ -318,8 +326,15 @@ def _swap(s: Situation, order: Order) -> Step | None:
         for pid, p in s.facts.products.items()
     }
     new_ids = []
+    latest = s.text.lower()
+    pointed = items_pointed(items, latest)
     for item in items:
-        asked = wanted_variants([item], stock, s.said, s.text.lower())
+        if pointed and item.item_id not in pointed:
+            # "make the black one X instead, keep the other change": the latest message is
+            # about the other item; this one keeps what was asked for it before
+            asked = wanted_variants([item], stock, s.said.replace(latest, " "))
+        else:
+            asked = wanted_variants([item], stock, s.said, latest)
         wanted = sorted(asked - {i.item_id for i in order.items})
         if len(wanted) != 1 and (gone := _sold_out(s, item)) is not None:
             return Step(reply=gone)
@@ -334,6 +349,15 @@ def _swap(s: Situation, order: Order) -> Step | None:
                 f"({', '.join(item.options.values())})? Available: {'; '.join(others)}."
             )
         new_ids.append(wanted[0])
+    if s.facts.user is None:
+        return Step("get_user_details", {"user_id": s.session.user_id})
+    method = _named_method(s) or _named_method(s, text=s.said)
+    if method is None:
+        listed = ", ".join(s.facts.user.payment_methods)
+        return Step(
+            reply=f"Which of your payment methods should pay or receive the price difference? "
+            f"You have: {listed}."
+        )
     tool = (
         "exchange_delivered_order_items"
         if order.status == "delivered"
@@ -343,7 +367,7 @@ def _swap(s: Situation, order: Order) -> Step | None:
         "order_id": order.order_id,
         "item_ids": [i.item_id for i in items],
         "new_item_ids": new_ids,
-        "payment_method_id": _refund_method(s, order),
+        "payment_method_id": method,
     }
     return Step(tool, arguments)
 

@@ -88,11 +88,13 @@ def test_out_of_scope_gets_a_polite_no_and_no_tool(store: Store) -> None:
 def test_a_swap_is_an_exchange_of_the_variant_asked_for_never_a_return(store: Store) -> None:
     text = (
         f"I'm {EMAIL}. The wireless earbuds from {EARBUDS_ORDER} are fine but I'd rather "
-        "have them in black, IPX7 if you can, could you swap them?"
+        "have them in black, IPX7 if you can, could you swap them? Any difference on my mastercard."
     )
     engine, _ = planned(store, [], {text: ("swap", "identity")})
     out = engine.respond("s1", text)
     names = [name for name, _ in calls_of(out)]
+    assert out.pending_action is not None, out.reply
+    assert out.pending_action["arguments"]["payment_method_id"] == "credit_card_3362387"
     assert "return_delivered_order_items" not in names, out.reply
     assert names[-1] == "exchange_delivered_order_items" and out.pending_action is not None
     [new] = out.pending_action["arguments"]["new_item_ids"]
@@ -102,6 +104,19 @@ def test_a_swap_is_an_exchange_of_the_variant_asked_for_never_a_return(store: St
     assert (chosen.options["color"], chosen.options["water resistance"]) == ("black", "IPX7")
     # The rest stays as ordered (4 hours), and the variant can be bought.
     assert chosen.options["battery life"] == "4 hours" and chosen.available
+
+
+def test_a_swap_asks_which_payment_method_takes_the_difference(store: Store) -> None:
+    """The variant is clear but no payment method was named: asked, nothing proposed."""
+    text = f"I'm {EMAIL}. Could the wireless earbuds from {EARBUDS_ORDER} be black, IPX7?"
+    after = "the gift card please"
+    engine, _ = planned(store, [], {text: ("swap", "identity"), after: ("swap",)})
+    out = engine.respond("s1", text)
+    assert out.pending_action is None
+    assert "credit_card_3362387" in out.reply and "gift_card_2259499" in out.reply
+    out = engine.respond("s1", after)
+    assert out.pending_action is not None, out.reply
+    assert out.pending_action["arguments"]["payment_method_id"] == "gift_card_2259499"
 
 
 def test_an_unclear_swap_asks_which_variant(store: Store) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assistant.engine.completion import complete_search
 from assistant.engine.gate import turned_down
-from assistant.engine.order_changes import wanted_variants
+from assistant.engine.order_changes import items_pointed, wanted_variants
 from assistant.engine.requests import Requests
 from assistant.store.models import OrderItem
 from retrieval.search import CatalogIndex
@@ -78,3 +78,20 @@ def test_an_exchange_keeps_the_colour_the_shopper_keeps() -> None:
     stock["p"]["l-red"] = {"size": "L", "color": "red"}
     assert wanted_variants([helmet], stock, said, said) == {"l-red"}
     assert wanted_variants([helmet], stock, said, "a large in blue then?") == {"l-blue"}
+
+
+def test_the_black_one_points_at_one_of_two_items_of_a_product() -> None:
+    """Two bookshelves told apart by colour: "the black one" is the black shelf only."""
+
+    def shelf(item_id: str, color: str) -> OrderItem:
+        options = {"material": "glass", "color": color}
+        return OrderItem(
+            name="Bookshelf", product_id="b", item_id=item_id, price=1.0, options=options
+        )
+
+    brown, black = shelf("brown", "brown"), shelf("black", "black")
+    latest = "actually, make the black one the black metal 6 ft instead, keep the other change"
+    assert items_pointed([brown, black], latest) == {"black"}
+    assert items_pointed([brown, black], "make the black bookshelf taller") == {"black"}
+    assert items_pointed([brown, black], "change both to glass") == set()
+    assert items_pointed([black], latest) == set()  # one item needs no pointing
