@@ -55,7 +55,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
     terminalreporter.section("fault suite figures")
     for row in [header, tuple("-" * w for w in widths), *rows]:
-        terminalreporter.write_line(" | ".join(cell.ljust(w) for cell, w in zip(row, widths)))
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        terminalreporter.write_line(" | ".join(cells))
 
 
 @pytest.fixture(scope="session")

@@ -90,11 +90,13 @@ def _race(stores: tuple[Store, Store], changes: tuple[Change, Change]) -> list[A
 def _state(store: Store) -> tuple[str, list[str], list[tuple[str, float, str]], float]:
     order = store.order(ORDER)
     assert order is not None
-    payments = [(p.transaction_type, p.amount, p.payment_method_id) for p in order.payment_history]
+    payments = [
+        (str(p.transaction_type), p.amount, p.payment_method_id) for p in order.payment_history
+    ]
     user = store.user("ada_lovelace_1")
     assert user is not None
     balance = user.payment_methods["gift_card_1"].balance  # type: ignore[union-attr]
-    return order.status, [i.item_id for i in order.items], payments, float(balance or 0.0)
+    return str(order.status), [i.item_id for i in order.items], payments, float(balance or 0.0)
 
 
 def _rounds(url: str, changes: tuple[Change, Change]) -> dict[str, int]:
