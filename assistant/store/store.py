@@ -81,6 +81,8 @@ _SQLITE_UNREACHABLE = (
 
 def _unavailable(context: ExceptionContext) -> StoreUnavailableError | None:
     """The store-level error for a database that cannot be reached, else None (unchanged)."""
+    if context.is_pre_ping:
+        return None  # the pool's own check: it replaces the dead connection by itself
     err = context.sqlalchemy_exception
     if not isinstance(err, OperationalError) and not context.is_disconnect:
         return None
