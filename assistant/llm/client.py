@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import openai
 
 from assistant.llm.tool_format import structural_tag
@@ -54,7 +53,7 @@ class OpenAIChatModel:
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+            timeout=openai.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
             max_retries=max_retries,
         )
 
