@@ -30,6 +30,10 @@ ROWS = 3000
 here, so the kill lands mid-way."""
 
 
+EMBEDDINGS = "SELECT COUNT(*) FROM embeddings"
+"""Vectors Chroma has written (its own SQLite file; only to time the kill)."""
+
+
 def _counts(data_dir: Path, env: dict[str, str]) -> dict[str, int]:
     done = subprocess.run(
         [sys.executable, "-m", "tests.faults.catalog_counts", str(data_dir)],
@@ -76,15 +80,13 @@ def test_reimport_after_kill_converges(tmp_path: Path, figures: Figures) -> None
     process = _import(csv, env, log)
     try:
         started = time.monotonic()
-        wait_for(
-            "the store holding the file and part of the vectors written",
-            lambda: (
-                _scalar(store_db, "SELECT COUNT(*) FROM products") == products
-                and 0 < _scalar(chroma_db, "SELECT COUNT(*) FROM embeddings") < ROWS
-            ),
-            600,
-            log,
-        )
+
+        def mid_import() -> bool:
+            assert process.poll() is None, "the import ended before the kill: raise ROWS"
+            stored = _scalar(store_db, "SELECT COUNT(*) FROM products")
+            return stored == products and 0 < _scalar(chroma_db, EMBEDDINGS) < ROWS
+
+        wait_for("the store holding the file and part of the vectors", mid_import, 600, log)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         killed_after = time.monotonic() - started
