@@ -16,6 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.store.errors import StoreUnavailableError
+
 log = logging.getLogger(__name__)
 
 
@@ -89,6 +91,12 @@ def install_error_handlers(app: FastAPI) -> None:
         summary = "; ".join(f"{_where(d['loc'])}: {d['msg']}" for d in details)
         return error_response(422, "invalid_request", f"invalid request: {summary}", details)
 
+    @app.exception_handler(StoreUnavailableError)
+    async def _store_unavailable(request: Request, err: StoreUnavailableError) -> JSONResponse:
+        log.error("store unavailable on %s %s: %s", request.method, request.url.path, err)
+        message = "the store is unavailable right now; nothing was changed, try again shortly"
+        return error_response(503, "store_unavailable", message, headers={"Retry-After": "5"})
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, err: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -97,6 +105,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
-    for status in (400, 401, 403, 404, 409, 413, 422)
+    for status in (400, 401, 403, 404, 409, 413, 422, 503)
 }
 """Declared on routes so the OpenAPI document shows the error body."""

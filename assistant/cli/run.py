@@ -8,8 +8,11 @@ import time
 
 import typer
 
-from assistant.cli.serve import ensure_model_server
+from assistant.cli.serve import model_server
 from assistant.settings import Settings, get_settings
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""The signals that end `shopassist ui` and `demo` cleanly."""
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +26,8 @@ def register(app: typer.Typer) -> None:
     register_interfaces(app)
 
 
-def _serve_ui(settings: Settings, started: float, stop_llm: bool) -> None:
+def _serve_ui(settings: Settings, started: float) -> None:
+    """Serve the UI until SIGINT or SIGTERM, then close it (the model server is the caller's)."""
     from assistant.services import build_services
     from assistant.ui.app import create_app
 
@@ -37,15 +41,14 @@ def _serve_ui(settings: Settings, started: float, stop_llm: bool) -> None:
     url = f"http://{settings.ui_host}:{settings.ui_port}/"
     typer.echo(f"shopassist is ready at {url} (ready in {time.perf_counter() - started:.0f}s)")
     done = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: done.set())
-    done.wait()
-    typer.echo("shutting down")
-    app.close()
-    if stop_llm:
-        from assistant.llm.server import VllmServer
-
-        VllmServer(settings).stop()
+    previous = {sig: signal.signal(sig, lambda *_: done.set()) for sig in STOP_SIGNALS}
+    try:
+        done.wait()
+        typer.echo("shutting down")
+        app.close()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def demo() -> None:
@@ -58,13 +61,13 @@ def demo() -> None:
     prepare_served_model(settings, progress=typer.echo)
     if not (settings.data_dir / STAMP_NAME).is_file():
         load_demo(settings, progress=typer.echo)
-    stop_llm = ensure_model_server(settings)
-    _serve_ui(settings, started, stop_llm)
+    with model_server(settings):
+        _serve_ui(settings, started)
 
 
 def ui() -> None:
     """Open the chat UI on the configured model server (started locally when needed)."""
     started = time.perf_counter()
     settings = get_settings()
-    stop_llm = ensure_model_server(settings)
-    _serve_ui(settings, started, stop_llm)
+    with model_server(settings):
+        _serve_ui(settings, started)

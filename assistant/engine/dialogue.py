@@ -51,6 +51,7 @@ from assistant.presentation import (
     describe_action,
     render_fallback,
 )
+from assistant.store.errors import StoreUnavailableError
 from assistant.store.models import OrderItem, SessionState, ToolCallRecord, TurnRecord
 from assistant.tools.context import ToolContext, utc_now
 from assistant.tools.registry import Tool, ToolKind, ToolRegistry
@@ -60,7 +61,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODEL_UNAVAILABLE = "Sorry, I can't answer right now. Please try again in a moment."
+MODEL_UNAVAILABLE = (
+    "Sorry, the assistant's model is unavailable right now. Please try again in a moment."
+)
 UNDO_NOTE = "You can say “undo” to take that back."
 _TOOL_CALL_TEXT = re.compile(r"<tool_call>.*?(</tool_call>|$)", re.DOTALL | re.IGNORECASE)
 
@@ -274,6 +277,8 @@ class DialogueEngine:
                 reply = yield from planned_rounds(self, turn, session, history, pending is not None)
             else:
                 reply = yield from self._rounds(turn, session, history)
+        except StoreUnavailableError:
+            raise  # nothing can be kept or shown without the store: the adapter says so
         except Exception as err:  # the model server failing must not lose the session
             log.exception("turn failed in session %s", session.session_id)
             yield turn.emit(ErrorEvent(f"{type(err).__name__}: {err}"))

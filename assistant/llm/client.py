@@ -15,6 +15,10 @@ from assistant.llm.tool_format import structural_tag
 from assistant.llm.types import CallRules, ChatResult, Message, ToolCall, ToolChoice
 from assistant.settings import Settings
 
+CONNECT_TIMEOUT = 5.0
+"""Seconds to open a connection: a server that is down must fail the turn fast, not after
+the (long) time a completion may take."""
+
 
 class LLMUnavailableError(RuntimeError):
     """The model server could not be reached or failed after retries."""
@@ -47,7 +51,10 @@ class OpenAIChatModel:
         self.temperature = temperature
         self.constrain_tool_calls = constrain_tool_calls
         self._client = openai.OpenAI(
-            base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries
+            base_url=base_url,
+            api_key=api_key,
+            timeout=openai.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+            max_retries=max_retries,
         )
 
     def _request(

@@ -50,6 +50,8 @@ class VllmServer:
         self.run_dir = settings.run_dir
         self.pid_path = self.run_dir / "vllm.pid"
         self.log_path = self.run_dir / "vllm.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        """The server process when this object started it."""
 
     @property
     def base_url(self) -> str:
@@ -134,6 +136,17 @@ class VllmServer:
         except httpx.HTTPError:
             return False
 
+    def running(self) -> bool:
+        """Whether the server process is alive: the one started here, else the pid file's."""
+        if self.process is not None:
+            return self.process.poll() is None
+        return self.read_pid() is not None
+
+    def exit_code(self) -> int | None:
+        """The exit code of the process started here, once it has ended (negative: the
+        signal that ended it)."""
+        return self.process.poll() if self.process is not None else None
+
     def status(self) -> ServerStatus:
         """The server's pid and health."""
         return ServerStatus(self.read_pid(), self.is_healthy(), self.base_url, self.log_path)
@@ -160,6 +173,7 @@ class VllmServer:
                 env=self.environment(),
                 start_new_session=True,
             )
+        self.process = proc
         self.pid_path.write_text(str(proc.pid))
         if wait:
             self.wait_healthy(proc, self.settings.llm_start_timeout)

@@ -29,11 +29,14 @@ Public API (`from assistant.store import Store`):
   `record_events(list[Event]) -> int` (all checked first, `StoreError` on a bad one),
   `events(session_id=None, since=None) -> list[Event]`.
 
+A database that cannot be reached raises `StoreUnavailableError` (the unit of work is rolled
+back); adapters answer it as "the store is unavailable".
+
 The ORM tables (`assistant.store.schema`) are for code that changes retail rows inside a
 transaction, such as the customer-service tools.
 """
 
-from assistant.store.errors import StoreError
+from assistant.store.errors import StoreError, StoreUnavailableError
 from assistant.store.models import (
     CartItem,
     CreditCard,
@@ -71,6 +74,7 @@ __all__ = [
     "RetailData",
     "Store",
     "StoreError",
+    "StoreUnavailableError",
     "ToolCallRecord",
     "TurnRecord",
     "User",

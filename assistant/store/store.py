@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -18,6 +19,7 @@ from assistant.store.catalog_sync import CatalogSync
 from assistant.store.conversations import Conversations
 from assistant.store.convert import order_of, product_of, user_of, variant_of
 from assistant.store.copy_drafts import CopyDrafts
+from assistant.store.errors import StoreUnavailableError
 from assistant.store.events import Events
 from assistant.store.models import Order, Product, User, Variant
 from assistant.store.schema import (
@@ -66,6 +68,31 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
+# SQLite reports a schema mistake as OperationalError too; these say the file is out of reach.
+_SQLITE_UNREACHABLE = (
+    "unable to open",
+    "disk i/o error",
+    "database is locked",
+    "readonly database",
+    "not a database",
+    "no such table",
+)
+
+
+def _unavailable(context: ExceptionContext) -> StoreUnavailableError | None:
+    """The store-level error for a database that cannot be reached, else None (unchanged)."""
+    if context.is_pre_ping:
+        return None  # the pool's own check: it replaces the dead connection by itself
+    err = context.sqlalchemy_exception
+    if not isinstance(err, OperationalError) and not context.is_disconnect:
+        return None
+    reason = str(context.original_exception).strip().splitlines()[0]
+    sqlite = context.dialect.name == "sqlite" and not context.is_disconnect
+    if sqlite and not any(words in reason.lower() for words in _SQLITE_UNREACHABLE):
+        return None
+    return StoreUnavailableError(f"the store database is unavailable: {reason}")
+
+
 class Store(Conversations, CopyDrafts, Events, CatalogSync, Verifications):
     """Products, users, orders, carts, sessions, turn logs and shopper events in one SQL
     database.
@@ -85,6 +112,7 @@ class Store(Conversations, CopyDrafts, Events, CatalogSync, Verifications):
             self.engine = _sqlite_engine(url, echo)
         else:
             self.engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        event.listen(self.engine, "handle_error", _unavailable)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._active: ContextVar[Session | None] = ContextVar(f"store-{id(self)}", default=None)
         self._now = now
