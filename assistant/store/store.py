@@ -20,6 +20,8 @@ from assistant.store.convert import order_of, product_of, user_of, variant_of
 from assistant.store.copy_drafts import CopyDrafts
 from assistant.store.events import Events
 from assistant.store.models import Order, Product, User, Variant
+from assistant.store.order_ids import OrderIdShapes
+from assistant.store.people_sync import PeopleSync
 from assistant.store.schema import (
     Base,
     OrderItemRow,
@@ -66,7 +68,9 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     return engine
 
 
-class Store(Conversations, CopyDrafts, Events, CatalogSync, Verifications):
+class Store(
+    Conversations, CopyDrafts, Events, CatalogSync, PeopleSync, OrderIdShapes, Verifications
+):
     """Products, users, orders, carts, sessions, turn logs and shopper events in one SQL
     database.
 
