@@ -145,18 +145,19 @@ class PeopleSync:
             for done, order in enumerate(orders, start=1):
                 row = s.get(OrderRow, order.order_id)
                 if row is None or row.user_id != order.user_id:
-                    if row is not None:  # moved to another user: last in their list
-                        updated += 1
-                    else:
-                        position += 1
-                        row = OrderRow(order_id=order.order_id, position=position)
-                        s.add(row)
-                        added += 1
+                    # New to this user (or moved to them): last in their order list.
                     last = s.scalar(
                         select(func.max(OrderRow.user_position)).where(
                             OrderRow.user_id == order.user_id
                         )
                     )
+                    if row is None:
+                        position += 1
+                        row = OrderRow(order_id=order.order_id, position=position)
+                        s.add(row)
+                        added += 1
+                    else:
+                        updated += 1
                     row.user_id = order.user_id
                     row.user_position = 0 if last is None else last + 1
                 else:
@@ -202,9 +203,6 @@ def _check_owners(s: Session, orders: Sequence[Order]) -> None:
 
 def _set_order(s: Session, row: OrderRow, order: Order) -> None:
     """Make `row` exactly `order`: status, address, items, fulfillments and payments."""
-    # The old children go first: new ones reuse their keys (order id, position).
-    row.items, row.fulfillments, row.payments = [], [], []
-    s.flush()
     set_address(row, order.address)
     row.status = order.status
     row.cancel_reason = order.cancel_reason
@@ -214,6 +212,9 @@ def _set_order(s: Session, row: OrderRow, order: Order) -> None:
     row.exchange_price_difference = order.exchange_price_difference
     row.return_items = order.return_items
     row.return_payment_method_id = order.return_payment_method_id
+    # The old children go first: new ones reuse their keys (order id, position).
+    row.items, row.fulfillments, row.payments = [], [], []
+    s.flush()
     row.items = [
         OrderItemRow(position=n, **item.model_dump()) for n, item in enumerate(order.items)
     ]
