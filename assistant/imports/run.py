@@ -205,7 +205,10 @@ def import_orders(
     report = _read(read_orders, path, "order")
     _removal(sync, report, "order")
     entries = report.records
-    resolved = [(entry, items) for entry in entries if (items := _items(entry, store, report))]
+    found: dict[str, OrderItem | str] = {}
+    resolved = [
+        (entry, items) for entry in entries if (items := _items(entry, store, report, found))
+    ]
     report.records = [entry for entry, _ in resolved]
     report.errors.sort()
     if not resolved:
@@ -252,12 +255,23 @@ def import_orders(
     return PeopleImport(report=report, change=change, customers_added=created)
 
 
-def _items(entry: OrderEntry, store: Store, report: RecordReport[OrderEntry]) -> list[OrderItem]:
+def _items(
+    entry: OrderEntry,
+    store: Store,
+    report: RecordReport[OrderEntry],
+    seen: dict[str, OrderItem | str],
+) -> list[OrderItem]:
     """The order's items as catalog variants, one per unit; [] when a line names no variant
-    (reported on its line, and the order is left out)."""
+    (reported on its line, and the order is left out). `seen` keeps each SKU's or name's
+    variant (or why none) across the file: a store look-up per distinct line, not per line."""
     items: list[OrderItem] = []
     for line in entry.lines:
-        found = _variant_of(line, store)
+        key = f"sku:{line.sku}" if line.sku else f"name:{line.name.lower()}"
+        if key not in seen:
+            seen[key] = _variant_of(line, store)
+        found = seen[key]
+        if not isinstance(found, str) and line.price is not None:
+            found = found.model_copy(update={"price": line.price})
         if isinstance(found, str):
             report.error(line.line, f"order {entry.order_id}: {found}", entry.order_id)
             return []
@@ -286,12 +300,11 @@ def _variant_of(line: LineEntry, store: Store) -> OrderItem | str:
             many = "more than one variant" if matches else "no variant"
             return f"line item {line.name!r} has no SKU and names {many} of the catalog"
         product, variant = matches[0]
-    price = line.price if line.price is not None else variant.price
     return OrderItem(
         name=product.name,
         product_id=product.product_id,
         item_id=variant.item_id,
-        price=price,
+        price=variant.price,
         options=dict(variant.options),
     )
 

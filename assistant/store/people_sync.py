@@ -142,15 +142,20 @@ class PeopleSync:
         with self.transaction() as s:
             _check_owners(s, orders)
             position = s.scalar(select(func.max(OrderRow.position))) or 0
+            next_place: dict[str, int] = {}
+            """The next free place in each user's order list."""
             for done, order in enumerate(orders, start=1):
                 row = s.get(OrderRow, order.order_id)
+                fresh = row is None
                 if row is None or row.user_id != order.user_id:
                     # New to this user (or moved to them): last in their order list.
-                    last = s.scalar(
-                        select(func.max(OrderRow.user_position)).where(
-                            OrderRow.user_id == order.user_id
+                    if order.user_id not in next_place:
+                        last = s.scalar(
+                            select(func.max(OrderRow.user_position)).where(
+                                OrderRow.user_id == order.user_id
+                            )
                         )
-                    )
+                        next_place[order.user_id] = 0 if last is None else last + 1
                     if row is None:
                         position += 1
                         row = OrderRow(order_id=order.order_id, position=position)
@@ -159,10 +164,11 @@ class PeopleSync:
                     else:
                         updated += 1
                     row.user_id = order.user_id
-                    row.user_position = 0 if last is None else last + 1
+                    row.user_position = next_place[order.user_id]
+                    next_place[order.user_id] += 1
                 else:
                     updated += 1
-                _set_order(s, row, order)
+                _set_order(s, row, order, fresh)
                 if progress is not None:
                     progress(done, len(orders))
             removed = 0
@@ -201,8 +207,9 @@ def _check_owners(s: Session, orders: Sequence[Order]) -> None:
                 )
 
 
-def _set_order(s: Session, row: OrderRow, order: Order) -> None:
-    """Make `row` exactly `order`: status, address, items, fulfillments and payments."""
+def _set_order(s: Session, row: OrderRow, order: Order, fresh: bool) -> None:
+    """Make `row` exactly `order`: status, address, items, fulfillments and payments
+    (`fresh`: a row just added, with no children to replace)."""
     set_address(row, order.address)
     row.status = order.status
     row.cancel_reason = order.cancel_reason
@@ -212,9 +219,10 @@ def _set_order(s: Session, row: OrderRow, order: Order) -> None:
     row.exchange_price_difference = order.exchange_price_difference
     row.return_items = order.return_items
     row.return_payment_method_id = order.return_payment_method_id
-    # The old children go first: new ones reuse their keys (order id, position).
-    row.items, row.fulfillments, row.payments = [], [], []
-    s.flush()
+    if not fresh:
+        # The old children go first: new ones reuse their keys (order id, position).
+        row.items, row.fulfillments, row.payments = [], [], []
+        s.flush()
     row.items = [
         OrderItemRow(position=n, **item.model_dump()) for n, item in enumerate(order.items)
     ]
@@ -225,4 +233,3 @@ def _set_order(s: Session, row: OrderRow, order: Order) -> None:
     row.payments = [
         PaymentRow(position=n, **p.model_dump()) for n, p in enumerate(order.payment_history)
     ]
-    s.flush()
