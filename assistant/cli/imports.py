@@ -1,21 +1,76 @@
-"""`shopassist import catalog|pages`: bring a merchant's own catalog and help pages in.
+"""`shopassist import catalog|customers|orders|pages`: bring a merchant's own store in.
 
-A catalog import upserts by default: products in the file are added or replaced (in the
-store, where carts and orders read them, and in search), everything else stays. `--sync`
-makes the file the whole catalog: it says how many products would go and asks first.
+Every import upserts by default: records in the file are added or replaced (products in the
+store, where carts and orders read them, and in search; customers by email; orders by id),
+everything else stays. `--sync` makes the file the whole set: it says how many records would
+go and asks first. Bad rows are reported as `FILE:LINE: reason`; the good ones are imported.
+Formats: `docs/import-formats.md`.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
 from assistant.settings import get_settings
+from retrieval.importers.report import RowError
 
-app = typer.Typer(help="Import your store's catalog or help pages.", no_args_is_help=True)
+app = typer.Typer(
+    help="Import your store's catalog, customers, orders or help pages.", no_args_is_help=True
+)
+T = TypeVar("T")
 
 PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+
+
+class _Bar:
+    """A rich progress bar, one task per stage, started at the first step (so it never runs
+    while a question waits for an answer)."""
+
+    def __init__(self) -> None:
+        from rich.progress import Progress, TaskID
+
+        self.bar = Progress()
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.tasks:
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def stop(self) -> None:
+        """End the bar (also when the import failed)."""
+        self.bar.stop()
+
+
+def _confirm(yes: bool, what: str) -> Callable[[int], bool]:
+    def confirm(count: int) -> bool:
+        return yes or typer.confirm(f"--sync removes {count} {what} the file lacks. Go on?")
+
+    return confirm
+
+
+def _run(run: Callable[[_Bar], T], error: type[Exception]) -> T:
+    """Run an import with a progress bar; a refused file exits with 2, saying nothing changed."""
+    bar = _Bar()
+    try:
+        return run(bar)
+    except error as err:
+        typer.echo(f"error: {err}; nothing changed", err=True)
+        raise typer.Exit(2) from err
+    finally:
+        bar.stop()
+
+
+def _rejected(path: Path, errors: Iterable[RowError]) -> None:
+    for row in errors:
+        typer.echo(f"{path}:{row.line}: {row.reason}", err=True)
 
 
 @app.command("catalog")
@@ -25,46 +80,84 @@ def catalog(
     yes: bool = typer.Option(False, "--yes", help="Do not ask before removing (with --sync)."),
 ) -> None:
     """Add or update the file's products; bad rows are reported with line and reason."""
-    from rich.progress import Progress, TaskID
-
     from assistant.catalog_import import CatalogImportError, import_catalog
     from assistant.services import build_services
 
-    def confirm(count: int) -> bool:
-        question = f"--sync removes {count} product(s) the file lacks. Go on?"
-        return yes or typer.confirm(question)
-
-    bar = Progress()  # started at the first indexing step, after any question is answered
-    tasks: dict[str, TaskID] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if not tasks:
-            bar.start()
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    try:
-        done = import_catalog(
-            build_services(get_settings()),
-            path,
-            sync=sync,
-            confirm_removal=confirm,
-            progress=progress,
-        )
-    except CatalogImportError as err:
-        typer.echo(f"error: {err}; nothing changed", err=True)
-        raise typer.Exit(2) from err
-    finally:
-        bar.stop()
+    services = build_services(get_settings())
+    done = _run(
+        lambda bar: import_catalog(
+            services, path, sync=sync, confirm_removal=_confirm(yes, "product(s)"), progress=bar
+        ),
+        CatalogImportError,
+    )
     report, change, summary = done.report, done.store, done.search
-    for error in report.errors:
-        typer.echo(f"{path}:{error.line}: {error.reason}", err=True)
+    _rejected(path, report.errors)
     typer.echo(
         f"{len(report.products)} products read, {len(report.errors)} rows rejected; store: "
         f"added {change.added}, updated {change.updated}, removed {change.removed}; search: "
         f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
         f"removed {summary.removed} in {summary.seconds:.1f}s"
+    )
+
+
+@app.command("customers")
+def customers(
+    path: Path = typer.Argument(..., help="Shopify customer CSV, or CSV/JSONL/JSON of ours."),
+    sync: bool = typer.Option(
+        False, "--sync", help="Remove customers the file lacks, with their orders."
+    ),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask before removing (with --sync)."),
+) -> None:
+    """Add or update the file's customers (by email); bad rows are reported by line."""
+    from assistant.imports import PeopleImportError, import_customers
+    from assistant.store import Store
+
+    store = Store.from_settings(get_settings())
+    started = time.perf_counter()
+    done = _run(
+        lambda bar: import_customers(
+            store,
+            path,
+            sync=sync,
+            confirm_removal=_confirm(yes, "customer(s), with their orders,"),
+            progress=bar,
+        ),
+        PeopleImportError,
+    )
+    _rejected(path, done.report.errors)
+    change = done.change
+    typer.echo(
+        f"{len(done.report.records)} customers read, {len(done.report.errors)} rows rejected; "
+        f"added {change.added}, updated {change.updated}, removed {change.removed} "
+        f"(and {len(done.removed_orders)} of their orders) in "
+        f"{time.perf_counter() - started:.1f}s"
+    )
+
+
+@app.command("orders")
+def orders(
+    path: Path = typer.Argument(..., help="Shopify order CSV, or CSV/JSONL/JSON of ours."),
+    sync: bool = typer.Option(False, "--sync", help="Remove orders the file lacks."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask before removing (with --sync)."),
+) -> None:
+    """Add or replace the file's orders; items resolve to catalog variants by SKU."""
+    from assistant.imports import PeopleImportError, import_orders
+    from assistant.store import Store
+
+    store = Store.from_settings(get_settings())
+    started = time.perf_counter()
+    done = _run(
+        lambda bar: import_orders(
+            store, path, sync=sync, confirm_removal=_confirm(yes, "order(s)"), progress=bar
+        ),
+        PeopleImportError,
+    )
+    _rejected(path, done.report.errors)
+    change = done.change
+    typer.echo(
+        f"{len(done.report.records)} orders read, {len(done.report.errors)} rows rejected; "
+        f"added {change.added}, updated {change.updated}, removed {change.removed}; "
+        f"{done.customers_added} new customers in {time.perf_counter() - started:.1f}s"
     )
 
 

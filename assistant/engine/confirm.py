@@ -19,6 +19,7 @@ from assistant.engine.policy import is_explicit_yes
 from assistant.engine.requests import Requests
 from assistant.presentation.changes import describe_action
 from assistant.store.models import OrderItem
+from assistant.store.order_ids import OrderIdPattern
 from assistant.tools.registry import ToolRegistry
 
 _ID = re.compile(r"#?[A-Za-z]{0,3}\d{5,}")
@@ -58,6 +59,7 @@ def judge(
     requests: Requests,
     registry: ToolRegistry,
     ordered: Iterable[OrderItem] = (),
+    order_ids_like: OrderIdPattern | None = None,
 ) -> Verdict:
     """What the shopper's message does to the pending change.
 
@@ -67,6 +69,8 @@ def judge(
         requests: What the message asks for.
         registry: The tools (which request kind each change answers).
         ordered: The items of the order the change is about, to read items named by name.
+        order_ids_like: How the store's order ids look (`#1001` has too few digits to read
+            as an id otherwise); None: τ²'s.
     """
     if not _is_yes(text, requests):
         return Verdict("drop")
@@ -80,6 +84,8 @@ def judge(
                        f"waiting for your yes. {summary}")  # fmt: skip
     mine = _values(arguments)
     named = {m.group().lstrip("#").lower() for m in _ID.finditer(text)}
+    if order_ids_like is not None:
+        named |= {o.lstrip("#").lower() for o in order_ids_like.find(text)}
     named |= {item.lower() for _, item in items_named(ordered, text)}
     strangers = sorted(named - mine)
     if strangers:

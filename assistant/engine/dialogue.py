@@ -261,7 +261,9 @@ class DialogueEngine:
         try:
             turn.offer = self.gate.offer(turn.text, past, session)
             verdict = (
-                self.gate.confirmation(pending, turn.text, self._ordered(pending))
+                self.gate.confirmation(
+                    pending, turn.text, self._ordered(pending), self.store.order_id_pattern()
+                )
                 if pending is not None
                 else None
             )
@@ -494,7 +496,7 @@ class DialogueEngine:
         if not reply.text:
             text = render_fallback(turn.outputs) if turn.outputs else NO_RESULTS_REPLY
             return ReplyEvent(text, source="rendered")
-        evidence = evidence_from_turns(past, self.registry)
+        evidence = evidence_from_turns(past, self.registry, self.store.order_id_pattern())
         evidence.add_text(turn.text)
         for output in turn.outputs:
             evidence.add_result(output.result)

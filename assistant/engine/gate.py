@@ -29,6 +29,7 @@ from assistant.engine.shown import shown_ids
 from assistant.engine.sources import own_words, shopper_texts
 from assistant.llm.types import CallRules, Message
 from assistant.store.models import OrderItem, SessionState, TurnRecord
+from assistant.store.order_ids import OrderIdPattern
 from assistant.tools.registry import Tool, ToolRegistry
 from retrieval.query import parse_query
 
@@ -190,10 +191,15 @@ class Gate:
         return complete_search(arguments, text, self.catalog.vocabulary, _last_search(history))
 
     def confirmation(
-        self, pending: Mapping[str, Any], text: str, ordered: Sequence[OrderItem]
+        self,
+        pending: Mapping[str, Any],
+        text: str,
+        ordered: Sequence[OrderItem],
+        order_ids_like: OrderIdPattern | None = None,
     ) -> Verdict:
         """What the shopper's message does to the change waiting for their yes."""
-        return judge(pending, text, self.detect(text, fine=True), self.registry, ordered)
+        requests = self.detect(text, fine=True)
+        return judge(pending, text, requests, self.registry, ordered, order_ids_like)
 
 
 def _last_search(history: Sequence[Message]) -> dict[str, Any] | None:

@@ -1,12 +1,14 @@
 """Grounding verifier: a reply may only state ids, prices and item facts the session has seen.
 
 Small models (and large ones) invent prices and ids, and pin one product's options on
-another. Every product id, item id (10-digit numbers in the τ² world), order id (`#W` + 7
-digits) and price in a reply must appear in this session's successful tool results, or in the
-shopper's own messages (repeating what the shopper said is not an invention). And what a reply
-says about an item must be that item's: in a line or sentence that names one item (by its id)
-or one product (by its name), every option value and product name must belong to it, and a
-price next to one item id must be its price. A reply that fails is never shown.
+another. Every product id, item id (10-digit numbers in the τ² world), order id (of the
+shapes the store's order ids have: `#W` + 7 digits in the τ² world, `#1001` for orders
+imported from Shopify; `assistant.store.order_ids`) and price in a reply must appear in
+this session's successful tool results, or in the shopper's own messages (repeating what the
+shopper said is not an invention). And what a reply says about an item must be that item's:
+in a line or sentence that names one item (by its id) or one product (by its name), every
+option value and product name must belong to it, and a price next to one item id must be its
+price. A reply that fails is never shown.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from typing import Any
 
 from assistant.llm.quoting import to_jsonable
 from assistant.store.models import Order, Product
+from assistant.store.order_ids import OrderIdPattern
 from assistant.tools.results import Cart, CatalogProduct, SearchResults
 
-ORDER_ID = re.compile(r"(?<![A-Za-z0-9])#?W(\d{7})(?!\d)")
+TAU2_ORDER_IDS = OrderIdPattern()
 TEN_DIGIT_ID = re.compile(r"(?<![\d.])(\d{10})(?![\d])")
 _AMOUNT = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 # Prices as a reply writes them: "$12.34", "$ 1,299", "12.34 dollars", "USD 12.34", "12.34 USD".
@@ -51,9 +54,9 @@ class Claims:
     prices: frozenset[Decimal]
 
 
-def extract_claims(text: str) -> Claims:
-    """Order ids, 10-digit ids and prices written in `text`."""
-    order_ids = frozenset("#W" + m.group(1) for m in ORDER_ID.finditer(text))
+def extract_claims(text: str, order_ids_like: OrderIdPattern = TAU2_ORDER_IDS) -> Claims:
+    """Order ids (of the shapes `order_ids_like` knows), 10-digit ids and prices in `text`."""
+    order_ids = frozenset(order_ids_like.find(text))
     ids = frozenset(m.group(1) for m in TEN_DIGIT_ID.finditer(text))
     prices: set[Decimal] = set()
     for pattern in PRICE_PATTERNS:
@@ -85,10 +88,12 @@ class Evidence:
     amounts: set[Decimal] = field(default_factory=set)
     items: dict[str, ItemFact] = field(default_factory=dict)
     """The items tool results showed, by item id."""
+    order_ids_like: OrderIdPattern = TAU2_ORDER_IDS
+    """How the store's order ids look (`Store.order_id_pattern()`), in evidence and replies."""
 
     def add_text(self, text: str) -> None:
         """Record the ids and every number written in `text`."""
-        self.order_ids.update("#W" + m.group(1) for m in ORDER_ID.finditer(text))
+        self.order_ids.update(self.order_ids_like.find(text))
         self.ids.update(m.group(1) for m in TEN_DIGIT_ID.finditer(text))
         for match in NUMBER.finditer(text):
             cents = to_cents(match.group(1))
@@ -134,7 +139,7 @@ class GroundingReport:
 
 def verify(text: str, evidence: Evidence) -> GroundingReport:
     """Check every id and price in `text` against `evidence`, and what it says of each item."""
-    claims = extract_claims(text)
+    claims = extract_claims(text, evidence.order_ids_like)
     missing = [o for o in sorted(claims.order_ids) if o not in evidence.order_ids]
     missing += [i for i in sorted(claims.ids) if i not in evidence.ids]
     missing += [f"${p}" for p in sorted(claims.prices) if p not in evidence.amounts]
@@ -235,9 +240,13 @@ def misattributed(text: str, items: Mapping[str, ItemFact]) -> list[str]:
     return problems
 
 
-def evidence_from(tool_data: Iterable[Any], shopper_texts: Iterable[str]) -> Evidence:
+def evidence_from(
+    tool_data: Iterable[Any],
+    shopper_texts: Iterable[str],
+    order_ids_like: OrderIdPattern = TAU2_ORDER_IDS,
+) -> Evidence:
     """Evidence built from successful tool results and the shopper's messages."""
-    evidence = Evidence()
+    evidence = Evidence(order_ids_like=order_ids_like)
     for data in tool_data:
         evidence.add_data(data)
     for text in shopper_texts:

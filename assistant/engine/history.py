@@ -16,6 +16,7 @@ from assistant.engine.grounding import Evidence
 from assistant.llm.quoting import defang, quote_tool_error, quote_tool_result
 from assistant.llm.types import Message
 from assistant.presentation.text import RECORDS_HEADER
+from assistant.store.order_ids import OrderIdPattern
 from assistant.tools.registry import ToolError, ToolRegistry
 
 if TYPE_CHECKING:
@@ -67,10 +68,20 @@ def messages_from_turns(turns: Sequence[TurnRecord]) -> list[Message]:
     return messages
 
 
-def evidence_from_turns(turns: Iterable[TurnRecord], registry: ToolRegistry) -> Evidence:
+def evidence_from_turns(
+    turns: Iterable[TurnRecord],
+    registry: ToolRegistry,
+    order_ids_like: OrderIdPattern | None = None,
+) -> Evidence:
     """What the session has seen in successful tool results and shopper messages; results
-    are revived as their tools' types, so the items they showed count too."""
-    evidence = Evidence()
+    are revived as their tools' types, so the items they showed count too.
+
+    Args:
+        turns: The session's past turns.
+        registry: The tools, whose result types revive the results.
+        order_ids_like: How the store's order ids look; None: τ²'s.
+    """
+    evidence = Evidence() if order_ids_like is None else Evidence(order_ids_like=order_ids_like)
     for turn in turns:
         evidence.add_text(turn.user_message)
         for record in turn.tool_calls:

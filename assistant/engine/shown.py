@@ -169,6 +169,7 @@ class _Records:
                 self._item(item.item_id, item.product_id)
         elif isinstance(result, User):
             self.ids.add(result.user_id)
+            self.ids |= set(result.orders)  # so `1001` reads as `#1001`, one of theirs
             self.payments |= set(result.payment_methods)
             self.ids |= set(result.payment_methods)
         elif isinstance(result, Product | CatalogProduct):
@@ -255,7 +256,7 @@ def _pointed(
     found = [
         (offset, [word])
         for offset, word in _id_matches(latest)
-        if word in record_ids or _looks_like_id(word)
+        if word in record_ids or f"#{word}" in record_ids or _looks_like_id(word)
     ]
     found += [(t.start, [t.id]) for t in typed_ids(latest, known)]
     found += [(offset, [item]) for offset, item in items_named(records.ordered, latest)]
@@ -313,7 +314,8 @@ def _of_kind(
     """The words that can be an id of `argument`'s kind, in their order.
 
     Order ids start with `#` (the order tools say so); one typed without it (`W1234567`:
-    a few letters, then four digits or more) is offered with it. Emails need an `@`. Other
+    a few letters, then four digits or more; or `1001` when a tool showed `#1001`) is
+    offered with it. Emails need an `@`. Other
     ids need a digit, unless they are `records` (ids a tool returned or the catalog holds),
     and are neither order ids nor emails.
     """
@@ -321,7 +323,7 @@ def _of_kind(
         return [
             s if s.startswith("#") else f"#{s}"
             for s in words
-            if s.startswith("#") or _BARE_ORDER_ID.fullmatch(s)
+            if s.startswith("#") or _BARE_ORDER_ID.fullmatch(s) or f"#{s}" in records
         ]
     if argument == "email":
         return [s for s in words if "@" in s]

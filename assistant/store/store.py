@@ -22,6 +22,8 @@ from assistant.store.copy_drafts import CopyDrafts
 from assistant.store.errors import StoreUnavailableError
 from assistant.store.events import Events
 from assistant.store.models import Order, Product, User, Variant
+from assistant.store.order_ids import OrderIdShapes
+from assistant.store.people_sync import PeopleSync
 from assistant.store.schema import (
     Base,
     OrderItemRow,
@@ -93,7 +95,9 @@ def _unavailable(context: ExceptionContext) -> StoreUnavailableError | None:
     return StoreUnavailableError(f"the store database is unavailable: {reason}")
 
 
-class Store(Conversations, CopyDrafts, Events, CatalogSync, Verifications):
+class Store(
+    Conversations, CopyDrafts, Events, CatalogSync, PeopleSync, OrderIdShapes, Verifications
+):
     """Products, users, orders, carts, sessions, turn logs and shopper events in one SQL
     database.
 

@@ -18,30 +18,42 @@ class RowError(NamedTuple):
 
 
 @dataclass
-class ImportReport:
-    """Products read from a source, plus every rejected row with its line and reason."""
+class RowReport:
+    """Every rejected row of a file with its line and reason, and which records they hit.
 
-    products: list[Product] = field(default_factory=list)
+    The shape every importer shares (catalogs here; customers and orders in the assistant):
+    the good records are imported, a record with a rejected row keeps its stored version,
+    and a rejected row that names no record stops a sync (what the file lacks is unknown).
+    """
+
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
     source: str = ""
-    # Products with a rejected row: their stored version is kept rather than half-replaced.
+    # Records with a rejected row: their stored version is kept rather than half-replaced.
     incomplete: set[str] = field(default_factory=set)
-    # Rejected rows that name no product: then nothing may be treated as deleted.
+    # Rejected rows that name no record: then nothing may be treated as deleted.
     unattributed: int = 0
+
+    def error(self, line: int, reason: str, record_id: str | None = None) -> None:
+        """Record a rejected row, and the record (product, customer, order) it belongs to
+        when known."""
+        self.errors.append(RowError(line, reason))
+        if record_id:
+            self.incomplete.add(record_id)
+        else:
+            self.unattributed += 1
+
+
+@dataclass
+class ImportReport(RowReport):
+    """Products read from a source, plus every rejected row with its line and reason."""
+
+    products: list[Product] = field(default_factory=list)
 
     @property
     def variant_count(self) -> int:
         """Number of variants across the imported products."""
         return sum(len(p.variants) for p in self.products)
-
-    def error(self, line: int, reason: str, product_id: str | None = None) -> None:
-        """Record a rejected row, and the product it belongs to when known."""
-        self.errors.append(RowError(line, reason))
-        if product_id:
-            self.incomplete.add(product_id)
-        else:
-            self.unattributed += 1
 
     def summary(self) -> str:
         """One line for people: counts and the first few errors."""

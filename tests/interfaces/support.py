@@ -188,3 +188,37 @@ def gradio_server(services: Services) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/"
     finally:
         app.close()
+
+
+def lantern_csv(path: Path, sku: str = "LANTERN-AMBER") -> Path:
+    """A Shopify product export of one new product: the Storm Lantern in amber ($34.00, SKU
+    `sku`) and forest ($36.50, `LANTERN-FOREST`), five of each in stock."""
+    from tests.retrieval.retrieval_support import SHOPIFY_HEADER, write_csv
+
+    rows = []
+    for n, (colour, price) in enumerate([("amber", "34.00"), ("forest", "36.50")]):
+        row = dict.fromkeys(SHOPIFY_HEADER, "")
+        row.update(
+            {
+                "Handle": "storm-lantern",
+                "Option1 Value": colour,
+                "Variant SKU": sku if n == 0 else f"LANTERN-{colour.upper()}",
+                "Variant Inventory Qty": "5",
+                "Variant Inventory Policy": "deny",
+                "Variant Price": price,
+            }
+        )
+        if n == 0:
+            row.update(
+                {
+                    "Title": "Storm Lantern",
+                    "Body (HTML)": "<p>A windproof camping lantern.</p>",
+                    "Vendor": "Harbour",
+                    "Type": "Lantern",
+                    "Option1 Name": "Color",
+                    "Status": "active",
+                }
+            )
+        rows.append(row)
+    write_csv(path, rows)
+    return path

@@ -12,40 +12,9 @@ import pytest
 from assistant.catalog_import import CatalogImportError, import_catalog
 from assistant.services import Services
 from tests.interfaces.conftest import build_shop
-from tests.interfaces.support import ShopScript, shop_services, uvicorn_server
-from tests.retrieval.retrieval_support import SHOPIFY_HEADER, write_csv
+from tests.interfaces.support import ShopScript, lantern_csv, shop_services, uvicorn_server
 
 pytestmark = pytest.mark.server
-
-
-def _lantern_csv(path: Path, sku: str = "LANTERN-AMBER") -> Path:
-    rows = []
-    for n, (colour, price) in enumerate([("amber", "34.00"), ("forest", "36.50")]):
-        row = dict.fromkeys(SHOPIFY_HEADER, "")
-        row.update(
-            {
-                "Handle": "storm-lantern",
-                "Option1 Value": colour,
-                "Variant SKU": sku if n == 0 else f"LANTERN-{colour.upper()}",
-                "Variant Inventory Qty": "5",
-                "Variant Inventory Policy": "deny",
-                "Variant Price": price,
-            }
-        )
-        if n == 0:
-            row.update(
-                {
-                    "Title": "Storm Lantern",
-                    "Body (HTML)": "<p>A windproof camping lantern.</p>",
-                    "Vendor": "Harbour",
-                    "Type": "Lantern",
-                    "Option1 Name": "Color",
-                    "Status": "active",
-                }
-            )
-        rows.append(row)
-    write_csv(path, rows)
-    return path
 
 
 @pytest.fixture
@@ -61,7 +30,7 @@ def test_an_imported_product_joins_a_running_store(shop: Services, tmp_path: Pat
     with uvicorn_server(create_api(shop)) as url:
         # The import runs as another process would: its own services over the same data dir.
         importer = shop_services(shop.settings.data_dir)
-        done = import_catalog(importer, _lantern_csv(tmp_path / "lantern.csv"))
+        done = import_catalog(importer, lantern_csv(tmp_path / "lantern.csv"))
         assert (done.store.added, done.store.removed, done.search.removed) == (1, 0, 0)
 
         client = httpx.Client(base_url=url, timeout=30)
@@ -93,11 +62,11 @@ def test_a_sync_asks_first_and_a_refused_file_changes_nothing(
         return False
 
     with pytest.raises(CatalogImportError, match="not confirmed"):
-        import_catalog(shop, _lantern_csv(tmp_path / "a.csv"), sync=True, confirm_removal=decline)
+        import_catalog(shop, lantern_csv(tmp_path / "a.csv"), sync=True, confirm_removal=decline)
     assert asked == [len(before)] and shop.store.product_ids() == before
 
     taken = next(iter(shop.store.product(before[0]).variants))  # type: ignore[union-attr]
     with pytest.raises(CatalogImportError, match=f"item {taken} .* already an item"):
-        import_catalog(shop, _lantern_csv(tmp_path / "b.csv", sku=taken))
+        import_catalog(shop, lantern_csv(tmp_path / "b.csv", sku=taken))
     assert shop.store.product_ids() == before
     assert "storm-lantern" not in {p.product_id for p in index.products()}
