@@ -262,6 +262,11 @@ def with_ratios(phases: list[dict[str, Any]]) -> None:
         }
 
 
+def _ratio(value: float | None) -> str:
+    # None: the 1-session phase had nothing to divide by (no turn of it called the model).
+    return "n/a (0 at 1 session)" if value is None else f"{value}x"
+
+
 def report(phases: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     """The figures as a markdown table, one column per concurrency level."""
     rows: list[tuple[str, Any]] = [
@@ -279,11 +284,11 @@ def report(phases: list[dict[str, Any]], meta: dict[str, Any]) -> str:
          lambda p: "{p50:.1f} / {p95:.1f} / {p99:.1f}".format(**p["latency_s"])),
         ("completion tokens per turn", lambda p: f"{p['completion_tokens_per_turn']:.0f}"),
         ("aggregate completion tokens/s", lambda p: f"{p['tokens_per_s']:.1f}"),
-        ("tokens/s vs 1 session", lambda p: f"{p['vs_1_session']['tokens_per_s']}x"),
+        ("tokens/s vs 1 session", lambda p: _ratio(p["vs_1_session"]["tokens_per_s"])),
         ("turns/s (all sessions)", lambda p: f"{p['turns_per_s']:.2f}"),
-        ("turns/s vs 1 session", lambda p: f"{p['vs_1_session']['turns_per_s']}x"),
-        ("p50 latency vs 1 session", lambda p: f"{p['vs_1_session']['latency_p50']}x"),
-        ("p95 latency vs 1 session", lambda p: f"{p['vs_1_session']['latency_p95']}x"),
+        ("turns/s vs 1 session", lambda p: _ratio(p["vs_1_session"]["turns_per_s"])),
+        ("p50 latency vs 1 session", lambda p: _ratio(p["vs_1_session"]["latency_p50"])),
+        ("p95 latency vs 1 session", lambda p: _ratio(p["vs_1_session"]["latency_p95"])),
         ("stopped by --max-seconds", lambda p: "yes" if p["stopped_early"] else "no"),
     ]  # fmt: skip
     head = [
