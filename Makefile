@@ -19,7 +19,7 @@ SETUP_STAMP := $(VENV)/.setup-done
 MODEL_STAMP := $(SHOPASSIST_DATA_DIR)/models/smollm2-135m-instruct/shopassist-prepared.json
 DEMO_STAMP := $(SHOPASSIST_DATA_DIR)/demo-loaded.json
 
-.PHONY: setup model data demo test check lint bench eval browser postgres clean
+.PHONY: setup model data demo test check lint bench load turn eval browser postgres clean
 
 setup: $(SETUP_STAMP)
 
@@ -62,6 +62,16 @@ lint: setup
 
 bench: model data
 	$(PY) -m benchmarks.search
+
+# Concurrent shoppers through a real API and model server (its own target: long, not in `test`).
+LOAD_ARGS ?=
+load: model data
+	nice -n 10 $(PY) -m benchmarks.load $(LOAD_ARGS)
+
+# The assistant's own time per turn next to the model's, on a real model server.
+TURN_ARGS ?=
+turn: model data
+	nice -n 10 $(PY) -m benchmarks.turn $(TURN_ARGS)
 
 eval: model data
 	$(PY) -m evals.retrieval.run
