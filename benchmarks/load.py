@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
 import shutil
@@ -38,18 +37,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from assistant.demo import tau2_data
 from assistant.settings import get_settings
+from benchmarks.figures import pct, write_results
 from benchmarks.load_plan import SessionRecord, dev_dialogues, find_leaks, plan_sessions
 
 RESULTS = Path(__file__).with_name("results")
 BASELINE_LEVELS = (1, 4, 16)
-
-
-def pct(values: list[float], q: float) -> float:
-    """The `q` quantile of `values` (nearest rank); 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class ApiProcess:
@@ -371,17 +363,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     text = report(phases, meta)
     print("\n" + text)
-    args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "load.json").write_text(
-        json.dumps({"phases": phases, **meta}, indent=2, ensure_ascii=False) + "\n"
-    )
-    (args.results / "load.md").write_text(
-        "# Load benchmark\n\n`python -m benchmarks.load "
-        + " ".join(argv if argv is not None else sys.argv[1:])
-        + "`\n\n"
-        + text
-    )
-    print(f"figures written to {args.results / 'load.json'} and load.md")
+    write_results(args.results, "load", "Load benchmark", {"phases": phases, **meta}, text, argv)
     shutil.rmtree(workdir, ignore_errors=True)
 
 

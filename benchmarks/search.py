@@ -18,7 +18,6 @@ its own, and the searching process's is what serving the catalog takes.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import random
@@ -39,6 +38,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from benchmarks.figures import pct, write_results
 from retrieval.catalog import Product
 from retrieval.chroma import make_client
 from retrieval.documents import product_docs
@@ -92,11 +92,6 @@ def make_queries(n: int, seed: int = 7) -> list[str]:
         ]
         out.append(rng.choice(templates))
     return out
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -364,16 +359,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     text = report(tp, scales, meta)
     print("\n" + text)
-    args.results.mkdir(parents=True, exist_ok=True)
     payload = {"throughput": tp, "scales": scales, **meta}
-    (args.results / "search.json").write_text(json.dumps(payload, indent=2) + "\n")
-    (args.results / "search.md").write_text(
-        "# Search benchmark\n\n`python -m benchmarks.search "
-        + " ".join(argv if argv is not None else sys.argv[1:])
-        + "`\n\n"
-        + text
-    )
-    print(f"figures written to {args.results / 'search.json'} and search.md")
+    write_results(args.results, "search", "Search benchmark", payload, text, argv)
     if args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -42,19 +41,12 @@ from assistant.llm.types import CallRules, ChatResult, Message, ToolChoice
 from assistant.services import Services
 from assistant.settings import get_settings
 from assistant.store.models import SessionState
+from benchmarks.figures import pct, write_results
 from benchmarks.load_plan import dev_dialogues
 
 RESULTS = Path(__file__).with_name("results")
 GOAL_SHARE = 0.10
 GOAL_P95_MS = 100.0
-
-
-def pct(values: list[float], q: float) -> float:
-    """The `q` quantile of `values` (nearest rank); 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 @dataclass
@@ -300,7 +292,6 @@ def main(argv: list[str] | None = None) -> None:
     }
     text = report(figures, meta)
     print("\n" + text)
-    args.results.mkdir(parents=True, exist_ok=True)
     per_turn = [
         {
             "dialogue": t.dialogue,
@@ -318,16 +309,8 @@ def main(argv: list[str] | None = None) -> None:
         }
         for t in timings
     ]
-    (args.results / "turn.json").write_text(
-        json.dumps({**figures, **meta, "per_turn": per_turn}, indent=2, ensure_ascii=False) + "\n"
-    )
-    (args.results / "turn.md").write_text(
-        "# Turn benchmark\n\n`python -m benchmarks.turn "
-        + " ".join(argv if argv is not None else sys.argv[1:])
-        + "`\n\n"
-        + text
-    )
-    print(f"figures written to {args.results / 'turn.json'} and turn.md")
+    payload = {**figures, **meta, "per_turn": per_turn}
+    write_results(args.results, "turn", "Turn benchmark", payload, text, argv)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
