@@ -167,8 +167,15 @@ def _user_of(entry: CustomerEntry, user_id: str | None, store: Store) -> User:
     stored = store.user(user_id) if user_id else None
     methods = dict(stored.payment_methods) if stored else {}
     methods.update({m.id: m for m in entry.payment_methods})
+    return _user(stored.user_id if stored else _new_user_id(entry.email, store), entry, methods)
+
+
+def _user(
+    user_id: str, entry: CustomerEntry | OrderEntry, methods: dict[str, PaymentMethod]
+) -> User:
+    """The user `entry` names (a customer row, or an order's buyer and shipping address)."""
     return User(
-        user_id=stored.user_id if stored else _new_user_id(entry.email, store),
+        user_id=user_id,
         name=UserName(first_name=entry.first_name, last_name=entry.last_name),
         address=entry.address,
         email=entry.email,
@@ -223,14 +230,7 @@ def import_orders(
             stored = store.user(user_id)
             if stored is None:
                 created += 1
-                stored = User(
-                    user_id=user_id,
-                    name=UserName(first_name=entry.first_name, last_name=entry.last_name),
-                    address=entry.address,
-                    email=entry.email,
-                    payment_methods={},
-                    orders=[],
-                )
+                stored = _user(user_id, entry, {})
             users[user_id] = stored
         user = users[user_id]
         method = (
