@@ -145,7 +145,5 @@ def read_customers(path: Path) -> RecordReport[CustomerEntry]:
     """
     report: RecordReport[CustomerEntry] = RecordReport(source=str(path))
     customers_of(read_table(path, report, "customers"), report)
-    # A customer with a rejected row (a second row of their email) is left out entirely.
-    report.records = [c for c in report.records if c.key not in report.incomplete]
-    report.errors.sort()
+    report.settle()  # a customer with a rejected row (a second one of their email) is left out
     return report

@@ -292,6 +292,5 @@ def read_orders(path: Path) -> RecordReport[OrderEntry]:
     """
     report: RecordReport[OrderEntry] = RecordReport(source=str(path))
     orders_of(read_table(path, report, "orders"), report)
-    report.records = [o for o in report.records if o.key not in report.incomplete]
-    report.errors.sort()
+    report.settle()
     return report

@@ -4,11 +4,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from retrieval.importers.report import RowError, RowReport
 
-T = TypeVar("T")
+
+class Keyed(Protocol):
+    """A record known by a key (a customer's lower-cased email, an order's id)."""
+
+    @property
+    def key(self) -> str:
+        """The record's key."""
+        ...
+
+
+T = TypeVar("T", bound=Keyed)
 
 __all__ = ["RecordReport", "RowError"]
 
@@ -27,3 +37,8 @@ class RecordReport(RowReport, Generic[T]):
         """Mark the record `key` as having a rejected row (found after reading, e.g. an
         unknown SKU), so it is not imported."""
         self.incomplete.add(key)
+
+    def settle(self) -> None:
+        """Leave out the records with a rejected row and put the errors in line order."""
+        self.records = [r for r in self.records if r.key not in self.incomplete]
+        self.errors.sort()
