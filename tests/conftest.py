@@ -16,6 +16,7 @@ from assistant.finetune.served import prepare_served_model
 from assistant.llm.prepare import is_prepared, prepare_model
 from assistant.llm.server import VllmServer, free_port
 from assistant.settings import Settings
+from tests.scaleout.servers import Postgres, postgres_server, postgres_tools, process_alive
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +60,13 @@ def finetuned_vllm_server(
     data_dir = tmp_path_factory.mktemp("finetuned")
     tuned = prepare_served_model(Settings(llm_finetuned=True), progress=lambda _: None)
     yield from _serve(tuned, data_dir)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server of its own, stopped at the end (the teardown fails when it is not)."""
+    if postgres_tools() is None:
+        pytest.skip("PostgreSQL (initdb, pg_ctl, createdb) is not installed")
+    with postgres_server() as server:
+        yield server
+    assert not process_alive(server.pid), f"PostgreSQL (pid {server.pid}) is still running"

@@ -6,12 +6,9 @@ Run: `pytest -m faults` (the ones that start vLLM are also marked `vllm`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-
-from tests.scaleout.servers import Postgres, postgres_server, postgres_tools, process_alive
 
 
 @dataclass(frozen=True)
@@ -57,13 +54,3 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for row in [header, tuple("-" * w for w in widths), *rows]:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         terminalreporter.write_line(" | ".join(cells))
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """A PostgreSQL server of its own, stopped at the end (the teardown fails when it is not)."""
-    if postgres_tools() is None:
-        pytest.skip("PostgreSQL (initdb, pg_ctl, createdb) is not installed")
-    with postgres_server() as server:
-        yield server
-    assert not process_alive(server.pid), f"PostgreSQL (pid {server.pid}) is still running"

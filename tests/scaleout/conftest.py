@@ -26,8 +26,6 @@ from tests.scaleout.servers import (
     Postgres,
     api_replicas,
     chroma_server,
-    postgres_server,
-    postgres_tools,
     process_alive,
     product_env,
     shopassist,
@@ -45,16 +43,6 @@ class Cluster:
     env: dict[str, str]
     data_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Postgres]:
-    """A PostgreSQL server of its own, stopped at the end (the teardown fails when it is not)."""
-    if postgres_tools() is None:
-        pytest.skip("PostgreSQL (initdb, pg_ctl, createdb) is not installed")
-    with postgres_server() as server:
-        yield server
-    assert not process_alive(server.pid), f"PostgreSQL (pid {server.pid}) is still running"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from assistant.store.models import Order
-from tests.retrieval.retrieval_support import SHOPIFY_HEADER, write_csv
+from tests.interfaces.support import lantern_csv
 from tests.scaleout.conftest import Cluster
 from tests.scaleout.servers import shopassist
 
@@ -115,36 +115,6 @@ def test_a_session_started_on_one_replica_continues_on_the_other(
     assert again.status_code == 409 and again.json()["error"]["code"] == "nothing_pending"
 
 
-def _lantern_csv(path: Path) -> Path:
-    rows = []
-    for n, (colour, price) in enumerate([("amber", "34.00"), ("forest", "36.50")]):
-        row = dict.fromkeys(SHOPIFY_HEADER, "")
-        row.update(
-            {
-                "Handle": "storm-lantern",
-                "Option1 Value": colour,
-                "Variant SKU": f"LANTERN-{colour.upper()}",
-                "Variant Inventory Qty": "5",
-                "Variant Inventory Policy": "deny",
-                "Variant Price": price,
-            }
-        )
-        if n == 0:
-            row.update(
-                {
-                    "Title": "Storm Lantern",
-                    "Body (HTML)": "<p>A windproof camping lantern with a brass handle.</p>",
-                    "Vendor": "Harbour",
-                    "Type": "Lantern",
-                    "Option1 Name": "Color",
-                    "Status": "active",
-                }
-            )
-        rows.append(row)
-    write_csv(path, rows)
-    return path
-
-
 def test_a_catalog_import_reaches_both_replicas(
     cluster: Cluster, clients: tuple[httpx.Client, httpx.Client], tmp_path: Path
 ) -> None:
@@ -156,9 +126,7 @@ def test_a_catalog_import_reaches_both_replicas(
         assert "storm-lantern" not in found
 
     # The merchant's import runs as its own process against the same servers and data dir.
-    out = shopassist(
-        ["import", "catalog", str(_lantern_csv(tmp_path / "lantern.csv"))], cluster.env
-    )
+    out = shopassist(["import", "catalog", str(lantern_csv(tmp_path / "lantern.csv"))], cluster.env)
     assert "store: added 1" in out, out
 
     for client, sid in sessions:
