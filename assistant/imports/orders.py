@@ -23,6 +23,7 @@ from assistant.imports.customers import zip_code
 from assistant.imports.report import RecordReport
 from assistant.imports.tables import Table, cell, is_email, read_table
 from assistant.store.models import OrderStatus, PaymentMethod, UserAddress
+from retrieval.importers.amounts import amount
 from retrieval.importers.report import validation_reason
 
 #: Our field → Shopify's order export columns (shipping address first, billing if empty).
@@ -127,16 +128,6 @@ def order_id_of(text: str) -> str:
     return text if not text or text.startswith("#") else f"#{text}"
 
 
-def _number(text: str, what: str) -> float:
-    try:
-        value = float(text.replace(",", ""))
-    except ValueError:
-        raise ValueError(f"{what} {text!r} is not a number") from None
-    if value < 0 or value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(f"{what} {text!r} is not a valid amount")
-    return value
-
-
 def _rows(table: Table) -> list[tuple[int, dict[str, Any]]]:
     """Every line item as one flat row in our field names, with its line."""
     shopify = table.form == "csv" and is_shopify_orders(table.header)
@@ -210,7 +201,7 @@ def _header(line: int, row: dict[str, Any]) -> OrderEntry:
             **{f: zip_code(cell(row, f)) if f == "zip" else cell(row, f) for f in ADDRESS_FIELDS}
         ),
         payment=payment,
-        total=_number(total, "total") if total else None,
+        total=amount(total, "total") if total else None,
         tracking_ids=tracking_ids,
     )
 
@@ -231,7 +222,7 @@ def _line_item(line: int, row: dict[str, Any]) -> LineEntry:
     if quantity < 1:
         raise ValueError(f"{where}quantity {quantity} is not positive")
     raw_price = cell(row, "price")
-    price = _number(raw_price, f"{where}price") if raw_price else None
+    price = amount(raw_price, f"{where}price") if raw_price else None
     return LineEntry(line=line, sku=sku, name=name, quantity=quantity, price=price)
 
 

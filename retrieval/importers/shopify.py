@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from retrieval.catalog import Product, Variant
+from retrieval.importers.amounts import amount
 from retrieval.importers.report import ImportReport, RowError, validation_reason
 
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant Price")
@@ -70,12 +71,7 @@ def _variant(row: dict[str | None, object], draft: _Draft, line: int) -> Variant
     raw_price = _cell(row, "Variant Price")
     if not raw_price:
         raise ValueError("missing Variant Price")
-    try:
-        price = float(raw_price.replace(",", ""))
-    except ValueError:
-        raise ValueError(f"Variant Price {raw_price!r} is not a number") from None
-    if price < 0 or price != price or price in (float("inf"), float("-inf")):
-        raise ValueError(f"Variant Price {raw_price!r} is not a valid price")
+    price = amount(raw_price, "Variant Price", "price")
     raw_qty = _cell(row, "Variant Inventory Qty")
     available = True  # untracked inventory: always sellable
     if raw_qty:
