@@ -65,6 +65,16 @@ def _where(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc) or "(request)"
 
 
+def _problem(error: Any) -> str:
+    """One validation problem for people: where, then what."""
+    loc = list(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        at = loc[-1] if loc and isinstance(loc[-1], int) else "?"
+        reason = (error.get("ctx") or {}).get("error", "")
+        return f"the body is not valid JSON (at character {at}{': ' + reason if reason else ''})"
+    return f"{_where(loc)}: {error.get('msg', '')}"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error (ours, HTTP, validation, unexpected) to the one body shape."""
 
@@ -74,6 +84,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        if isinstance(err.__cause__, UnicodeDecodeError):
+            # FastAPI reports any body it cannot decode as "error parsing the body".
+            bad = err.__cause__
+            return error_response(
+                400,
+                "invalid_request",
+                f"the request body is not UTF-8: byte 0x{bad.object[bad.start]:02x} at offset "
+                f"{bad.start}; send JSON encoded as UTF-8",
+                [{"loc": ["body", bad.start], "msg": "not UTF-8", "type": "utf8_invalid"}],
+            )
         message = err.detail if isinstance(err.detail, str) else HTTPStatus(err.status_code).phrase
         return error_response(
             err.status_code,
@@ -88,7 +108,7 @@ def install_error_handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in err.errors()
         ]
-        summary = "; ".join(f"{_where(d['loc'])}: {d['msg']}" for d in details)
+        summary = "; ".join(_problem(e) for e in err.errors())
         return error_response(422, "invalid_request", f"invalid request: {summary}", details)
 
     @app.exception_handler(StoreUnavailableError)

@@ -55,8 +55,14 @@ def tool_infos(registry: Any) -> list[dict[str, Any]]:
 def answer(result: DirectResult) -> JSONResponse:
     """200 for a result, 202 for a change awaiting confirmation, else the error body."""
     if result.status in _FAILURES:
-        details = result.details or None
-        raise ApiError(_FAILURES[result.status], result.status, result.error or "", details)
+        details: Any = result.details or None
+        message = result.error or ""
+        if result.status == "tool_error":
+            # τ²'s wording ("Order not found") names no value: say which call it was.
+            shown = ", ".join(f"{k}={v!r}" for k, v in result.arguments.items())
+            message = f"{result.tool}({shown}): {message}"
+            details = {"tool": result.tool, "arguments": result.arguments}
+        raise ApiError(_FAILURES[result.status], result.status, message, details)
     body = ToolResult(
         status=result.status,
         tool=result.tool,

@@ -24,8 +24,6 @@ app = typer.Typer(
 )
 T = TypeVar("T")
 
-PAGE_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
-
 
 class _Bar:
     """A rich progress bar, one task per stage, started at the first step (so it never runs
@@ -166,19 +164,21 @@ def pages(
     folder: Path = typer.Argument(..., help="A folder of Markdown, HTML or text pages."),
 ) -> None:
     """Add or update help pages (FAQ, policies): each file replaces its earlier version."""
+    from assistant.page_import import PageImportError, import_pages
     from assistant.services import build_services
 
     if not folder.is_dir():
-        typer.echo(f"error: {folder} is not a folder", err=True)
-        raise typer.Exit(2)
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES)
-    if not files:
-        known = ", ".join(PAGE_SUFFIXES)
-        typer.echo(f"error: {folder} holds no page ({known}); nothing changed", err=True)
+        typer.echo(f"error: {folder} is not a folder; nothing changed", err=True)
         raise typer.Exit(2)
     _, faq = build_services(get_settings()).indexes
-    summary = faq.ingest_pages(files)
+    try:
+        done = import_pages(faq, folder)
+    except PageImportError as err:
+        typer.echo(f"error: {err}; nothing changed", err=True)
+        raise typer.Exit(2) from err
+    for problem in done.problems:
+        typer.echo(f"skipped {problem.reason}", err=True)
     typer.echo(
-        f"{summary.pages} pages: {summary.added} passages added, {summary.unchanged} unchanged, "
-        f"{summary.removed} removed in {summary.seconds:.1f}s"
+        f"{done.pages} pages: {done.added} passages added, {done.unchanged} unchanged, "
+        f"{done.removed} removed, {len(done.problems)} files skipped in {done.seconds:.1f}s"
     )

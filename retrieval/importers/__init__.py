@@ -13,6 +13,7 @@ from retrieval.importers.jsonl import import_jsonl
 from retrieval.importers.report import ImportReport, RowError, validation_reason
 from retrieval.importers.shopify import import_shopify_csv
 from retrieval.importers.tau2 import import_tau2
+from retrieval.importers.text_check import check_text_file
 
 if TYPE_CHECKING:
     from retrieval.ingest import IngestSummary, ProgressCallback
@@ -64,7 +65,13 @@ _IMPORTERS = {".csv": import_shopify_csv, ".jsonl": import_jsonl, ".json": impor
 
 
 def import_path(path: Path) -> ImportReport:
-    """Read a catalog file, choosing the importer by extension (.csv, .jsonl, .json)."""
+    """Read a catalog file, choosing the importer by extension (.csv, .jsonl, .json).
+
+    Raises:
+        ValueError: An unknown extension, or a file that is empty, binary or not UTF-8
+            (`NotTextError`, naming the file and line).
+        FileNotFoundError: No such file.
+    """
     path = Path(path)
     importer = _IMPORTERS.get(path.suffix.lower())
     if importer is None:
@@ -72,6 +79,7 @@ def import_path(path: Path) -> ImportReport:
         raise ValueError(f"{path}: unknown catalog format {path.suffix!r}; expected one of {known}")
     if not path.is_file():
         raise FileNotFoundError(f"catalog file {path} does not exist")
+    check_text_file(path)  # empty, binary or not UTF-8: said with the file and line
     return importer(path)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import html
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -23,6 +25,7 @@ from retrieval.importers.report import ImportReport, RowError, validation_reason
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant Price")
 _OPTION_SLOTS = (1, 2, 3)
 _HIDDEN_STATUSES = {"draft", "archived"}
+T = TypeVar("T")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -95,6 +98,27 @@ def _is_variant_row(row: dict[str | None, object]) -> bool:
     return any(_cell(row, c) for c in cells)
 
 
+def _guarded(path: Path, reader: csv.DictReader[str], read: Callable[[], T]) -> T:
+    """`read()`, with a CSV the reader cannot go on with said as `file:line` (the reader has
+    not counted the line it failed on yet)."""
+    try:
+        return read()
+    except csv.Error as error:
+        raise ValueError(
+            f"{path}:{reader.line_num + 1}: not readable as CSV ({error}); nothing was imported"
+        ) from error
+
+
+def _rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str | None, object]]:
+    """The reader's rows; a row it cannot read (a field over the CSV size limit, say) stops
+    the file with a `ValueError` naming the line, since the rows after it are unreliable."""
+    while True:
+        row = _guarded(path, reader, lambda: next(reader, None))
+        if row is None:
+            return
+        yield row
+
+
 def import_shopify_csv(path: Path) -> ImportReport:
     """Read a Shopify product export; products in draft or archived status are skipped."""
     report = ImportReport(source=str(path))
@@ -102,13 +126,13 @@ def import_shopify_csv(path: Path) -> ImportReport:
     orphans: dict[str, list[int]] = {}
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        header = _guarded(path, reader, lambda: reader.fieldnames) or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             report.error(1, f"missing column(s) {', '.join(missing)}; is this a Shopify export?")
             return report
         line = reader.line_num + 1
-        for row in reader:
+        for row in _rows(path, reader):
             start, line = line, reader.line_num + 1
             if None in row or any(v is None for v in row.values()):
                 report.error(
