@@ -26,7 +26,7 @@ def record(case: str, where: str, error: str, before: object = "", after: object
 def shown(stderr: str, folder: object) -> str:
     """The first line a command printed on stderr, its temporary folder left out."""
     first = next((line for line in stderr.splitlines() if line.strip()), "(nothing)")
-    return first.replace(f"{folder}/", "")
+    return first.replace(f"{folder}/", "").replace(str(folder), "<folder>")
 
 
 def table(rows: list[Row], error_width: int = 90) -> list[str]:

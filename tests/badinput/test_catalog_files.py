@@ -30,7 +30,9 @@ def _csv(*rows: list[str], header: list[str] = SHOPIFY_HEADER) -> bytes:
 
 def _row(**cells: str) -> list[str]:
     row = dict(zip(SHOPIFY_HEADER, GOOD_ROW, strict=True))
-    row.update({k.replace("_", " "): v for k, v in cells.items()})
+    named = {k.replace("_", " "): v for k, v in cells.items()}
+    assert set(named) <= set(row), set(named) - set(row)  # a misspelt column tests nothing
+    row.update(named)
     return [row[c] for c in SHOPIFY_HEADER]
 
 
@@ -159,7 +161,7 @@ def test_a_field_over_the_csv_limit_stops_the_file_at_its_line(
     shop: Services, files: Path
 ) -> None:
     path = files / "huge_field.csv"
-    path.write_bytes(_csv(_row(Body_HTML='"' + "a" * 200_000 + '"')))
+    path.write_bytes(_csv(_row(Tags='"' + "a" * 200_000 + '"')))
     before, hashed = counts(shop), state_hash(shop.store)
     # Python's default limit: a library imported earlier in the process may have raised it.
     previous = csv.field_size_limit(131_072)
