@@ -87,7 +87,9 @@ def import_catalog(
     except (ValueError, FileNotFoundError) as err:
         raise CatalogImportError(str(err)) from err
     if not report.products:
-        raise CatalogImportError(f"{path} has no product that could be read: {_first_errors(path, report)}")
+        raise CatalogImportError(
+            f"{path} has no product that could be read: {_first_errors(path, report)}"
+        )
     remove = products_to_remove(services, report) if sync else set()
     if remove and not confirm_removal(len(remove)):
         raise CatalogImportError("the removal was not confirmed")

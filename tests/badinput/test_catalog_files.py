@@ -106,8 +106,9 @@ CASES: list[tuple[str, bytes, int, list[str], set[str]]] = [
     ),
     (
         "truncated.jsonl",
-        (json.dumps(_product_json("mug-c")) + "\n" + json.dumps(_product_json("mug-d"))[:30])
-        .encode(),
+        (
+            json.dumps(_product_json("mug-c")) + "\n" + json.dumps(_product_json("mug-d"))[:30]
+        ).encode(),
         0,
         ["truncated.jsonl:2: invalid JSON"],
         {"mug-c"},
@@ -125,7 +126,9 @@ CASES: list[tuple[str, bytes, int, list[str], set[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "code", "says", "adds"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "content", "code", "says", "adds"), CASES, ids=[c[0] for c in CASES]
+)
 def test_a_bad_catalog_file_is_reported_and_loses_nothing(
     shop: Services,
     files: Path,
@@ -157,9 +160,7 @@ def test_a_bad_catalog_file_is_reported_and_loses_nothing(
     record(name, "import catalog", shown(err, files), before, after)
 
 
-def test_a_field_over_the_csv_limit_stops_the_file_at_its_line(
-    shop: Services, files: Path
-) -> None:
+def test_a_field_over_the_csv_limit_stops_the_file_at_its_line(shop: Services, files: Path) -> None:
     path = files / "huge_field.csv"
     path.write_bytes(_csv(_row(Tags='"' + "a" * 200_000 + '"')))
     before, hashed = counts(shop), state_hash(shop.store)

@@ -75,7 +75,9 @@ def test_a_folder_of_only_bad_files_changes_nothing(shop: Services, files: Path)
     assert f"{files / 'latin1.md'}:1: not UTF-8 text (byte 0xe9" in result.stderr
     assert "nothing changed" in result.stderr
     assert counts(shop) == before
-    record("latin1.md + notes.docx", "import pages", shown(result.stderr, files), before, counts(shop))
+    record(
+        "latin1.md + notes.docx", "import pages", shown(result.stderr, files), before, counts(shop)
+    )
 
 
 def test_a_missing_folder_is_named(shop: Services, files: Path) -> None:

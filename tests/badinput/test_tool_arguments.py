@@ -52,7 +52,12 @@ CASES: list[tuple[str, str, ChatResult, str]] = [
         call("get_order_details", "{order_id: #W0000000"),
         "arguments are not valid JSON",
     ),
-    ("unknown tool", "hello", call("delete_everything", confirm=True), "unknown tool 'delete_everything'"),
+    (
+        "unknown tool",
+        "hello",
+        call("delete_everything", confirm=True),
+        "unknown tool 'delete_everything'",
+    ),
     (
         "unknown product id",
         "details of product 9999999999",
