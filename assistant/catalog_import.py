@@ -32,15 +32,6 @@ class CatalogImport:
     """The search index's `IngestSummary`."""
 
 
-def _first_errors(path: Path, report: ImportReport, shown: int = 5) -> str:
-    """The first rejected rows as `file:line: reason`, for a message that says where."""
-    if not report.errors:
-        return "it holds no product rows"
-    text = "; ".join(f"{path}:{e.line}: {e.reason}" for e in report.errors[:shown])
-    more = len(report.errors) - shown
-    return text + (f"; and {more} more rejected row(s)" if more > 0 else "")
-
-
 def products_to_remove(services: Any, report: ImportReport) -> set[str]:
     """The stored products a sync with this file would remove (those the file lacks).
 
@@ -88,7 +79,7 @@ def import_catalog(
         raise CatalogImportError(str(err)) from err
     if not report.products:
         raise CatalogImportError(
-            f"{path} has no product that could be read: {_first_errors(path, report)}"
+            f"{path} has no product that could be read: {report.first_errors(path)}"
         )
     remove = products_to_remove(services, report) if sync else set()
     if remove and not confirm_removal(len(remove)):

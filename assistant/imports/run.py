@@ -109,7 +109,9 @@ def _read(reader: Callable[[Path], R], path: Path, what: str) -> R:
     except (ValueError, FileNotFoundError) as err:
         raise PeopleImportError(str(err)) from err
     if not report.records:
-        raise PeopleImportError(f"{path} has no {what} that could be read")
+        raise PeopleImportError(
+            f"{path} has no {what} that could be read: {report.first_errors(path)}"
+        )
     return report
 
 

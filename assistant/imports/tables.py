@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.importers.report import RowReport
+from retrieval.importers.text_check import check_text_file
 
 SUFFIXES = (".csv", ".json", ".jsonl")
 
@@ -33,7 +34,7 @@ def read_table(path: Path, report: RowReport, key: str) -> Table:
     (`{"customers": [...]}`).
 
     Raises:
-        ValueError: An unknown extension.
+        ValueError: An unknown extension, or a file that is empty, binary or not UTF-8.
         FileNotFoundError: No such file.
     """
     path = Path(path)
@@ -44,6 +45,7 @@ def read_table(path: Path, report: RowReport, key: str) -> Table:
         )
     if not path.is_file():
         raise FileNotFoundError(f"file {path} does not exist")
+    check_text_file(path)  # empty, binary or not UTF-8: said with the file and line
     if suffix == ".csv":
         return _csv(path, report)
     if suffix == ".jsonl":

@@ -43,6 +43,14 @@ class RowReport:
         else:
             self.unattributed += 1
 
+    def first_errors(self, path: object, shown: int = 5) -> str:
+        """The first rejected rows as `file:line: reason`, for a message that says where."""
+        if not self.errors:
+            return "it holds no record rows"
+        text = "; ".join(f"{path}:{e.line}: {e.reason}" for e in self.errors[:shown])
+        more = len(self.errors) - shown
+        return text + (f"; and {more} more rejected row(s)" if more > 0 else "")
+
 
 @dataclass
 class ImportReport(RowReport):
