@@ -183,7 +183,8 @@ class _Lexicon:
             key_toks = _tokens(key)
             # A yes/no option is asked for by its name: "waterproof boots" means waterproof=yes.
             if "yes" in counts and key_toks:
-                self._add(key_toks, _Entry("option", (key, "yes"), 3))
+                for named in _yes_forms(key_toks):
+                    self._add(named, _Entry("option", (key, "yes"), 3))
             for value in counts:
                 val_toks = _tokens(value)
                 if not val_toks:
@@ -195,6 +196,10 @@ class _Lexicon:
                 if key_toks:
                     self._add(key_toks + val_toks, _Entry("option", (key, value), 4))
                     self._add(val_toks + key_toks, _Entry("option", (key, value), 4))
+        for key, counts in vocab.option_values.items():
+            for word, value in _distinctive_words(key, counts):
+                if (word,) not in self.phrases:
+                    self._add((word,), _Entry("option", (key, value), 1, weak=True))
         words = {w for phrase in self.phrases for w in phrase}
         self.spelling = SpellIndex(words)
 
@@ -202,6 +207,39 @@ class _Lexicon:
         if toks:
             self.phrases[toks].append(entry)
             self.max_len = max(self.max_len, len(toks))
+
+
+def _yes_forms(key_toks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """How a shopper names a yes/no option: "water resistance" is also "water resistant",
+    "water proof" and "waterproof"."""
+    forms = [key_toks]
+    last = key_toks[-1]
+    for noun, adjective in (("ance", "ant"), ("ence", "ent")):
+        if last.endswith(noun):
+            forms.append((*key_toks[:-1], last[: -len(noun)] + adjective))
+    if len(key_toks) > 1:
+        forms += [(key_toks[0], "proof"), (key_toks[0] + "proof",)]
+    return forms
+
+
+def _distinctive_words(key: str, counts: dict[str, int]) -> list[tuple[str, str]]:
+    """Words of a several-word option value that no other value of the option has:
+    "cellular" of connectivity "wi-fi + cellular" (while "wi-fi" is in two values)."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for value in counts:
+        toks = _tokens(value)
+        if len(toks) > 1:
+            for tok in toks:
+                holders[tok].add(value)
+    for value in counts:
+        for tok in _tokens(value):
+            if len(_tokens(value)) == 1 and tok in holders:
+                holders[tok].add(value)
+    return sorted(
+        (tok, next(iter(values)))
+        for tok, values in holders.items()
+        if len(values) == 1 and len(tok) >= 4 and not tok.isdigit() and tok not in _tokens(key)
+    )
 
 
 def _tokens(text: str) -> tuple[str, ...]:

@@ -74,10 +74,16 @@ def _variants(name: str, product_id: str, prices: Sequence[float], in_stock: int
 
 @lead.register
 def _(result: CatalogProduct) -> str:
-    prices = [v.price for v in result.variants]
-    line = _variants(
-        result.name, result.product_id, prices, sum(v.available for v in result.variants)
-    )
+    prices = result.all_prices or [v.price for v in result.variants]
+    in_stock = result.all_in_stock
+    if in_stock is None:
+        in_stock = sum(v.available for v in result.variants)
+    line = _variants(result.name, result.product_id, prices, in_stock)
+    if result.offered:
+        line += " It comes in " + "; ".join(
+            f"{key}: {', '.join(values)}" for key, values in result.offered.items()
+        )
+        line += "."
     return f"{line} Listed: {result.matching}." if result.matching else line
 
 

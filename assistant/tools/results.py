@@ -57,6 +57,16 @@ class CatalogProduct(BaseModel):
     matching: str | None = Field(
         default=None, description="Which variants are listed, when the shopper narrowed them."
     )
+    offered: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="When the variants were narrowed: every option value the product comes in.",
+    )
+    all_prices: list[float] = Field(
+        default_factory=list, description="When narrowed: the price of each of its variants."
+    )
+    all_in_stock: int | None = Field(
+        default=None, description="When narrowed: how many of all its variants are in stock."
+    )
 
 
 class ComparisonRow(BaseModel):

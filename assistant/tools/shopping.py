@@ -200,7 +200,27 @@ def _fitting(product: CatalogProduct, parsed: Any) -> CatalogProduct:
         note = f"none of its {len(product.variants)} variants is {said}; all are listed"
         return product.model_copy(update={"matching": note})
     note = f"{len(fitting)} of its {len(product.variants)} variants: {said}"
-    return product.model_copy(update={"variants": fitting, "matching": note})
+    # "what sizes does it come in? is there a medium?": the narrowed list still says what
+    # else the product comes in.
+    return product.model_copy(
+        update={
+            "variants": fitting,
+            "matching": note,
+            "offered": option_values(product.variants),
+            "all_prices": [v.price for v in product.variants],
+            "all_in_stock": sum(v.available for v in product.variants),
+        }
+    )
+
+
+def option_values(variants: Sequence[ProductVariant]) -> dict[str, list[str]]:
+    """Every value each option takes across `variants`, in first-seen order."""
+    options: dict[str, list[str]] = {}
+    for variant in variants:
+        for key, value in variant.options.items():
+            if value not in options.setdefault(key, []):
+                options[key].append(value)
+    return options
 
 
 def _price_range(prices: Sequence[float]) -> str | float:
@@ -212,11 +232,7 @@ def _column(ctx: ToolContext, ref: str) -> dict[str, Any]:
     """One compared thing: a whole product, or a single item of a product."""
     product = _product(ctx, ref)
     if product is not None:
-        options: dict[str, list[str]] = {}
-        for variant in product.variants:
-            for key, value in variant.options.items():
-                if value not in options.setdefault(key, []):
-                    options[key].append(value)
+        options = option_values(product.variants)
         in_stock = sum(1 for v in product.variants if v.available)
         return {
             "label": f"{product.name} (product {ref})",
