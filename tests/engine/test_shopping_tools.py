@@ -12,10 +12,12 @@ import pytest
 
 from assistant.llm.quoting import unquote_tool_result
 from assistant.llm.scripted import call, say
+from assistant.presentation import replies
 from assistant.store import Store
 from assistant.store.models import SessionState
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolArgumentsError, ToolError
+from assistant.tools.results import CatalogProduct
 from assistant.tools.shopping import SHOPPING_TOOLS
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
@@ -81,6 +83,12 @@ def test_get_product_lists_only_the_variants_the_shopper_wants(
     wanted = {v.item_id for v in every if v.price <= float(f"{cap:.0f}")}
     assert {v["item_id"] for v in out["variants"]} == wanted
     assert out["matching"].startswith(f"{len(wanted)} of its {len(every)} variants")
+    # The narrowed list still says what the whole product comes in, for the reply's lead.
+    sizes = {v.options["size"] for v in every}
+    assert set(out["offered"]["size"]) == sizes and len(out["all_prices"]) == len(every)
+    lead = replies.lead(CatalogProduct.model_validate(out))
+    assert f"comes in {len(every)} variants" in lead
+    assert all(size in lead for size in sizes), lead
     none = run("get_product", ctx(store, catalog), product_id=shoes.product_id, wanted="under $1")
     assert len(none["variants"]) == len(every) and none["matching"].startswith("none of its")
 

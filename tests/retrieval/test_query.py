@@ -50,6 +50,22 @@ CATALOG = [
     ),
     product("12", "Action Camera", [("m", {"resolution": "4K"}, 300, True)]),
     product("13", "Digital Camera", [("n", {"resolution": "24MP"}, 500, True)]),
+    product(
+        "14",
+        "Bluetooth Speaker",
+        [
+            ("o", {"water resistance": "yes", "color": "red"}, 80, True),
+            ("o2", {"water resistance": "no", "color": "red"}, 70, True),
+        ],
+    ),
+    product(
+        "15",
+        "E-Reader",
+        [
+            ("p", {"connectivity": "wi-fi", "screen size": "6-inch"}, 100, True),
+            ("p2", {"connectivity": "wi-fi + cellular", "screen size": "7-inch"}, 150, True),
+        ],
+    ),
 ]
 VOCAB = Vocabulary.from_metas([variant_meta(p, v) for p in CATALOG for v in p.variants])
 
@@ -166,3 +182,21 @@ def test_explicit_filters_win_per_field() -> None:
     assert SearchFilters(max_price=20).merged(parse("shirt over $50")).min_price is None
     assert merged.options == {"color": ["red"], "material": ["cotton"]}
     assert merged.product_types == ["T-Shirt"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["waterproof speaker", "water resistant bluetooth speaker", "bluetoth speker thats waterprof"],
+)
+def test_a_yes_no_option_is_asked_for_by_its_adjective(text: str) -> None:
+    filters = parse(text)
+    assert filters.product_types == ["Bluetooth Speaker"]
+    assert filters.options == {"water resistance": ["yes"]}
+
+
+def test_a_word_only_one_option_value_has_names_that_value() -> None:
+    filters = parse("e-reader 6 inch with cellular")
+    assert filters.options == {"screen size": ["6-inch"], "connectivity": ["wi-fi + cellular"]}
+    # "wi-fi" is in both values: it names the single-word one, not a guess at the other.
+    assert parse("wi-fi e-reader").options == {"connectivity": ["wi-fi"]}
+    assert parse("cellular").options == {}  # an everyday word without a type: no filter
