@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 
-from retrieval.text import SpellIndex, tokenize
+from retrieval.text import COMMON_WORDS, SpellIndex, tokenize
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -55,6 +55,18 @@ class LexicalIndex:
         """
         words, tokens = self._read(query)
         return len(tokens) / len(words) if words else 0.0
+
+    def unknown(self, query: str) -> list[str]:
+        """The query's content words that no indexed text has, even after spelling
+        correction ("surfboard" in a shop without one); everyday words do not count."""
+        return [
+            word
+            for word in tokenize(query, drop_stopwords=True)
+            if len(word) >= 4
+            and not word.isdigit()
+            and word not in COMMON_WORDS
+            and self.spelling.correct(word) is None
+        ]
 
     def match_counts(self, tokens: list[str]) -> np.ndarray:
         """How many of the distinct `tokens` each document contains, in document order."""

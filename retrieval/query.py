@@ -132,6 +132,21 @@ _POSSESSIVES = frozenset({"my", "your", "our", "his", "her", "their"})
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
+_ASKED_FOR = re.compile(
+    r"\b(?:sell|selling|carry|carrying|stock|offer|have|got|any)\s+"
+    r"(?:(?:any|some|a|an|the)\s+)?([a-z][a-z-]{3,})",
+    re.IGNORECASE,
+)
+""""do you sell surfboards", "got any hammocks": the word after is the product asked about."""
+
+
+def asked_for(text: str) -> list[str]:
+    """The words a "do you sell / carry / have X" question asks about, singular."""
+    found = (singular(m.group(1).lower()) for m in _ASKED_FOR.finditer(text))
+    # "carry nothing over $50", "have something": a pronoun, not a product.
+    return [w for w in found if not w.endswith(("thing", "one", "body")) and w not in _POSSESSIVES]
+
+
 @dataclass
 class ParsedQuery:
     """A query split into ranking text and the filters its words state."""

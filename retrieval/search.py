@@ -26,7 +26,7 @@ from retrieval.filters import SearchFilters
 from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
 from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, unique_products
 from retrieval.lexical import LexicalIndex
-from retrieval.query import ParsedQuery, parse_query
+from retrieval.query import ParsedQuery, asked_for, parse_query
 from retrieval.relax import constraints, relax
 from retrieval.reranker import RelevanceScorer
 from retrieval.snapshot import load_snapshot, save_snapshot
@@ -344,6 +344,12 @@ class CatalogIndex:
     def understand(self, query: str) -> ParsedQuery:
         """The filters and ranking text read from `query` with this catalog's vocabulary."""
         return parse_query(query, self._snapshot.table.vocabulary)
+
+    def not_carried(self, query: str) -> list[str]:
+        """What a "do you sell X" query asks for that no product text mentions (after
+        spelling correction): the catalog does not carry it, whatever search finds nearby."""
+        unknown = set(self._snapshot.lexical.unknown(query))
+        return [word for word in asked_for(query) if word in unknown]
 
     def search(
         self,

@@ -46,6 +46,9 @@ def lead(result: Any) -> str:
 def _(result: SearchResults) -> str:
     if not result.results:
         return "I found nothing in the catalog matching that."
+    if result.not_carried:
+        asked = " or ".join(result.not_carried)
+        return f"Sorry, we don't carry any {asked}. The closest things in the catalog are:"
     head = "Here is what I found"
     if result.sort in _SORTS:
         head += f", {_SORTS[result.sort]}"

@@ -34,6 +34,10 @@ class SearchResults(BaseModel):
         default_factory=list, description="The constraints every result meets."
     )
     sort: str = Field(default="relevance", description="The order of the results.")
+    not_carried: list[str] = Field(
+        default_factory=list,
+        description="What the shopper asked for that no product is: the results are only near it.",
+    )
 
 
 class ProductVariant(BaseModel):

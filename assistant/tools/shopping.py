@@ -115,7 +115,15 @@ def search_products(
     ]
     note = f"no exact match; filters relaxed: {result.relaxation}" if result.relaxation else None
     understood = [c.describe(result.filters) for c in constraints(result.filters)]
-    return SearchResults(query=query, results=hits, note=note, understood=understood, sort=sort)
+    missing = [] if result.filters.product_types else _catalog(ctx).not_carried(query)
+    return SearchResults(
+        query=query,
+        results=hits,
+        note=note,
+        understood=understood,
+        sort=sort,
+        not_carried=missing,
+    )
 
 
 def _product(ctx: ToolContext, product_id: str) -> CatalogProduct | None:

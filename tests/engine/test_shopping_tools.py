@@ -17,7 +17,7 @@ from assistant.store import Store
 from assistant.store.models import SessionState
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolArgumentsError, ToolError
-from assistant.tools.results import CatalogProduct
+from assistant.tools.results import CatalogProduct, SearchResults
 from assistant.tools.shopping import SHOPPING_TOOLS
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
@@ -163,3 +163,15 @@ def test_search_through_the_engine(store: Store, catalog: CatalogIndex) -> None:
     assert data["results"] and all(h["name"] == "Backpack" for h in data["results"][:1])
     first = data["results"][0]
     assert first["item_id"] in out.reply and f"${first['price']:,.2f}" in out.reply
+
+
+def test_a_product_the_catalog_lacks_is_said_not_carried(
+    store: Store, catalog: CatalogIndex
+) -> None:
+    out = run("search_products", ctx(store, catalog), query="do you sell surfboards?")
+    assert out["not_carried"] == ["surfboard"]
+    lead = replies.lead(SearchResults.model_validate(out))
+    assert lead.startswith("Sorry, we don't carry any surfboard."), lead
+    # A product the catalog has, asked the same way, is simply found.
+    shoes = run("search_products", ctx(store, catalog), query="do you sell running shoes?")
+    assert shoes["not_carried"] == [] and shoes["results"]

@@ -7,7 +7,7 @@ from conftest import product
 
 from retrieval.documents import variant_meta
 from retrieval.filters import SearchFilters
-from retrieval.query import parse_query
+from retrieval.query import asked_for, parse_query
 from retrieval.table import Vocabulary
 
 CATALOG = [
@@ -200,3 +200,11 @@ def test_a_word_only_one_option_value_has_names_that_value() -> None:
     # "wi-fi" is in both values: it names the single-word one, not a guess at the other.
     assert parse("wi-fi e-reader").options == {"connectivity": ["wi-fi"]}
     assert parse("cellular").options == {}  # an everyday word without a type: no filter
+
+
+def test_the_product_a_do_you_sell_question_asks_for() -> None:
+    assert asked_for("do you guys sell surfboards?") == ["surfboard"]
+    assert asked_for("got any hammocks") == ["hammock"]
+    assert asked_for("do you carry the blue ones") == ["blue"]  # the index decides it is known
+    assert asked_for("something to carry it in, nothing over $50") == []
+    assert asked_for("red running shoes size 9") == []
