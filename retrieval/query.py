@@ -212,6 +212,10 @@ class _Lexicon:
                     self._add(key_toks + val_toks, _Entry("option", (key, value), 4))
                     self._add(val_toks + key_toks, _Entry("option", (key, value), 4))
         for key, counts in vocab.option_values.items():
+            for value in counts:
+                # "robot vacuum" for type robotic, "magnet" for magnetic.
+                if value.endswith("ic") and len(value) >= 6 and " " not in value:
+                    self._add((value[:-2],), _Entry("option", (key, value), 1, weak=True))
             for word, value in _distinctive_words(key, counts):
                 if (word,) not in self.phrases:
                     self._add((word,), _Entry("option", (key, value), 1, weak=True))

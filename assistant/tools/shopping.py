@@ -8,6 +8,7 @@ record of `assistant.tools.results`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import zip_longest
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +28,7 @@ from assistant.tools.results import (
     SearchResults,
 )
 from retrieval.relax import constraints
+from retrieval.search import SearchHit
 from retrieval.sorting import Sort, sort_items
 
 SHOPPING_TOOLS = ToolRegistry()
@@ -100,6 +102,11 @@ def search_products(
     # An order over the matches needs all of them ranked, not just the first few.
     depth = SEARCH_RESULTS if sort == "relevance" else SORTED_CANDIDATES
     result = _catalog(ctx).search(query, _search_filters(filters), depth)
+    kinds = result.filters.product_types
+    if sort == "relevance" and len(kinds) > 1 and len({h.product_type for h in result.hits}) < 2:
+        # "the smart watch or the wristwatch": every kind asked for is shown, not five of one.
+        wide = _catalog(ctx).search(query, _search_filters(filters), SORTED_CANDIDATES)
+        result = wide.model_copy(update={"hits": each_kind_in_turn(wide.hits)})
     ordered = sort_items(result.hits, sort, lambda h: h.price, lambda h: h.options)
     hits = [
         ProductHit(
@@ -124,6 +131,16 @@ def search_products(
         sort=sort,
         not_carried=missing,
     )
+
+
+def each_kind_in_turn(hits: Sequence[SearchHit]) -> list[SearchHit]:
+    """Hits re-ordered to take the best of each product type in turn, keeping each type's
+    own order: [A1, A2, B1, A3, B2] becomes [A1, B1, A2, B2, A3]."""
+    by_kind: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.product_type, []).append(hit)
+    rounds = zip_longest(*by_kind.values())
+    return [hit for round_ in rounds for hit in round_ if hit is not None]
 
 
 def _product(ctx: ToolContext, product_id: str) -> CatalogProduct | None:

@@ -18,10 +18,10 @@ from assistant.store.models import SessionState
 from assistant.tools.context import ToolContext
 from assistant.tools.registry import ToolArgumentsError, ToolError
 from assistant.tools.results import CatalogProduct, SearchResults
-from assistant.tools.shopping import SHOPPING_TOOLS
+from assistant.tools.shopping import SHOPPING_TOOLS, each_kind_in_turn
 from retrieval.chroma import make_client
 from retrieval.faq import FaqIndex
-from retrieval.search import CatalogIndex
+from retrieval.search import CatalogIndex, SearchHit
 from tests.engine.engine_support import make_engine
 from tests.support import HashingEmbedder
 
@@ -175,3 +175,29 @@ def test_a_product_the_catalog_lacks_is_said_not_carried(
     # A product the catalog has, asked the same way, is simply found.
     shoes = run("search_products", ctx(store, catalog), query="do you sell running shoes?")
     assert shoes["not_carried"] == [] and shoes["results"]
+
+
+def test_a_search_for_two_kinds_shows_both(store: Store, catalog: CatalogIndex) -> None:
+    query = "t-shirts or running shoes"  # the shoes' variants outrank every shirt here
+    out = run("search_products", ctx(store, catalog), query=query)
+    kinds = [hit["product_type"] for hit in out["results"]]
+    assert set(kinds[:2]) == {"T-Shirt", "Running Shoes"}, kinds
+    narrow = catalog.search(query, None, 5)
+    assert {h.product_type for h in narrow.hits} == {"Running Shoes"}  # a plain search
+
+
+def test_each_kind_in_turn_keeps_each_kinds_order() -> None:
+    def hit(item: str, kind: str) -> SearchHit:
+        return SearchHit(
+            product_id=kind,
+            item_id=item,
+            name=kind,
+            product_type=kind,
+            options={},
+            price=1.0,
+            available=True,
+            score=0.0,
+        )
+
+    hits = [hit("a1", "A"), hit("a2", "A"), hit("b1", "B"), hit("a3", "A"), hit("b2", "B")]
+    assert [h.item_id for h in each_kind_in_turn(hits)] == ["a1", "b1", "a2", "b2", "a3"]

@@ -58,6 +58,7 @@ CATALOG = [
             ("o2", {"water resistance": "no", "color": "red"}, 70, True),
         ],
     ),
+    product("16", "Vacuum Cleaner", [("q", {"type": "robotic"}, 500, True)]),
     product(
         "15",
         "E-Reader",
@@ -208,3 +209,8 @@ def test_the_product_a_do_you_sell_question_asks_for() -> None:
     assert asked_for("do you carry the blue ones") == ["blue"]  # the index decides it is known
     assert asked_for("something to carry it in, nothing over $50") == []
     assert asked_for("red running shoes size 9") == []
+
+
+def test_a_noun_names_its_adjective_option_value() -> None:
+    filters = parse("robot vacuum")
+    assert filters.product_types == ["Vacuum Cleaner"] and filters.options == {"type": ["robotic"]}
