@@ -9,16 +9,17 @@ is told the difference. Anything that is not a yes drops the change.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from assistant.engine.offer import change_kinds
 from assistant.engine.order_changes import items_named
+from assistant.engine.payment_words import methods_named
 from assistant.engine.policy import is_explicit_yes
 from assistant.engine.requests import Requests
 from assistant.presentation.changes import describe_action
-from assistant.store.models import OrderItem
+from assistant.store.models import CreditCard, GiftCard, OrderItem, Paypal
 from assistant.store.order_ids import OrderIdPattern
 from assistant.tools.registry import ToolRegistry
 
@@ -60,6 +61,7 @@ def judge(
     registry: ToolRegistry,
     ordered: Iterable[OrderItem] = (),
     order_ids_like: OrderIdPattern | None = None,
+    methods: Sequence[CreditCard | Paypal | GiftCard] = (),
 ) -> Verdict:
     """What the shopper's message does to the pending change.
 
@@ -71,6 +73,7 @@ def judge(
         ordered: The items of the order the change is about, to read items named by name.
         order_ids_like: How the store's order ids look (`#1001` has too few digits to read
             as an id otherwise); None: τ²'s.
+        methods: The shopper's payment methods, to read a method named in the yes.
     """
     if not _is_yes(text, requests):
         return Verdict("drop")
@@ -87,6 +90,12 @@ def judge(
     if order_ids_like is not None:
         named |= {o.lstrip("#").lower() for o in order_ids_like.find(text)}
     named |= {item.lower() for _, item in items_named(ordered, text)}
+    method = arguments.get("payment_method_id")
+    other_methods = [m for m in methods_named(methods, text) if m != method]
+    if method is not None and other_methods and method not in methods_named(methods, text):
+        listed = " or ".join(other_methods)
+        return Verdict("ask_again", f"You mentioned {listed}, but the change waiting for your "
+                       f"yes uses {method}. {summary}")  # fmt: skip
     strangers = sorted(named - mine)
     if strangers:
         listed = ", ".join(strangers)

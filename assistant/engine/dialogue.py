@@ -52,7 +52,15 @@ from assistant.presentation import (
     render_fallback,
 )
 from assistant.store.errors import StoreUnavailableError
-from assistant.store.models import OrderItem, SessionState, ToolCallRecord, TurnRecord
+from assistant.store.models import (
+    CreditCard,
+    GiftCard,
+    OrderItem,
+    Paypal,
+    SessionState,
+    ToolCallRecord,
+    TurnRecord,
+)
 from assistant.tools.context import ToolContext, utc_now
 from assistant.tools.registry import Tool, ToolKind, ToolRegistry
 
@@ -262,7 +270,11 @@ class DialogueEngine:
             turn.offer = self.gate.offer(turn.text, past, session)
             verdict = (
                 self.gate.confirmation(
-                    pending, turn.text, self._ordered(pending), self.store.order_id_pattern()
+                    pending,
+                    turn.text,
+                    self._ordered(pending),
+                    self.store.order_id_pattern(),
+                    self._methods(session),
                 )
                 if pending is not None
                 else None
@@ -308,6 +320,11 @@ class DialogueEngine:
         order_id = pending["arguments"].get("order_id")
         order = self.store.order(str(order_id)) if order_id else None
         return list(order.items) if order is not None else []
+
+    def _methods(self, session: SessionState) -> list[CreditCard | Paypal | GiftCard]:
+        """The signed-in shopper's payment methods (none before sign-in)."""
+        user = self.store.user(session.user_id) if session.user_id else None
+        return list(user.payment_methods.values()) if user is not None else []
 
     def _past_turns(self, session_id: str) -> list[TurnRecord]:
         """This session's logged turns, none from before it was (re)created.

@@ -28,7 +28,14 @@ from assistant.engine.requests import NONE, RequestDetector, Requests, clauses
 from assistant.engine.shown import shown_ids
 from assistant.engine.sources import own_words, shopper_texts
 from assistant.llm.types import CallRules, Message
-from assistant.store.models import OrderItem, SessionState, TurnRecord
+from assistant.store.models import (
+    CreditCard,
+    GiftCard,
+    OrderItem,
+    Paypal,
+    SessionState,
+    TurnRecord,
+)
 from assistant.store.order_ids import OrderIdPattern
 from assistant.tools.registry import Tool, ToolRegistry
 from retrieval.query import parse_query
@@ -196,10 +203,11 @@ class Gate:
         text: str,
         ordered: Sequence[OrderItem],
         order_ids_like: OrderIdPattern | None = None,
+        methods: Sequence[CreditCard | Paypal | GiftCard] = (),
     ) -> Verdict:
         """What the shopper's message does to the change waiting for their yes."""
         requests = self.detect(text, fine=True)
-        return judge(pending, text, requests, self.registry, ordered, order_ids_like)
+        return judge(pending, text, requests, self.registry, ordered, order_ids_like, methods)
 
 
 def _last_search(history: Sequence[Message]) -> dict[str, Any] | None:

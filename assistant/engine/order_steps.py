@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from assistant.engine.addresses import address_in
 from assistant.engine.order_changes import items_named, items_pointed, wanted_variants
+from assistant.engine.payment_words import methods_named
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Handler, Situation, Step, ran
 from assistant.engine.sources import EMAIL, ZIP
@@ -28,7 +29,7 @@ _MISTAKE = re.compile(
 )
 _NOT_NEEDED = re.compile(
     r"no longer|n[o']?t need|dont need|changed? my mind|anymore|any more|not needed|"
-    r"don'?t want|no use for",
+    r"don'?t want|no use for|cheaper|better (?:price|deal)|elsewhere|somewhere else",
     re.IGNORECASE,
 )
 
@@ -198,30 +199,31 @@ def _named_method(s: Situation, current: str | None = None, text: str | None = N
     """
     if s.facts.user is None:
         return None
-    said = (s.text if text is None else text).lower()
-    found = []
-    for method in s.facts.user.payment_methods.values():
-        if method.id == current:
-            continue
-        words = {method.source.replace("_", " ")}
-        if method.source == "credit_card":
-            words |= {"credit card", "card", method.brand.lower(), method.last_four}
-        if method.source == "gift_card":
-            words.add("gift")
-        # "card" alone is a credit card's word, not the end of "gift card"
-        if any(re.search(rf"(?<!gift )\b{re.escape(w)}\b", said) for w in words):
-            found.append(method.id)
+    said = s.text if text is None else text
+    methods = [m for m in s.facts.user.payment_methods.values() if m.id != current]
+    found = methods_named(methods, said)
     return found[0] if len(found) == 1 else None
 
 
-def _refund_method(s: Situation, order: Order) -> str:
-    """The payment method a refund or a price difference goes to: a gift card the shopper
-    asked for, else the order's original payment."""
-    if "gift card" in s.said and s.facts.user is not None:
-        cards = [m.id for m in s.facts.user.payment_methods.values() if isinstance(m, GiftCard)]
-        if cards:
-            return cards[0]
-    return order.payment_history[0].payment_method_id
+def _refund_method(s: Situation, order: Order) -> str | Step:
+    """The payment method a refund goes to: the one the shopper named if a refund may go
+    there (the order's original payment or a gift card), else the original payment; the
+    shopper's details first when they named one, or a reply when the one named may not
+    take the refund."""
+    original = order.payment_history[0].payment_method_id
+    if s.facts.user is None:
+        if re.search(r"\b(?:gift|paypal|card|visa|mastercard|amex)\b", s.said, re.I):
+            return Step("get_user_details", {"user_id": s.session.user_id})
+        return original
+    named = _named_method(s, text=s.said)
+    if named is None:
+        return original
+    if named == original or isinstance(s.facts.user.payment_methods[named], GiftCard):
+        return named
+    return Step(
+        reply=f"A refund can go to the order's original payment method ({original}) or to a "
+        f"gift card, not to {named}. Which would you like?"
+    )
 
 
 def order_request(kind: str) -> Handler:
@@ -259,10 +261,13 @@ def order_request(kind: str) -> Handler:
                     reply=f"Which items of order {order.order_id} would you like to return? "
                     f"It has: {_items_text(order)}."
                 )
+            refund = _refund_method(s, order)
+            if isinstance(refund, Step):
+                return refund
             arguments = {
                 "order_id": order.order_id,
                 "item_ids": [i.item_id for i in items],
-                "payment_method_id": _refund_method(s, order),
+                "payment_method_id": refund,
             }
             return Step("return_delivered_order_items", arguments)
         if kind == "payment":

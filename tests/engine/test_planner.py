@@ -149,6 +149,24 @@ def test_a_yes_that_names_another_change_runs_nothing(store: Store) -> None:
     assert store.order(EARBUDS_ORDER).status == "return requested"  # type: ignore[union-attr]
 
 
+def test_a_refund_goes_to_the_gift_card_named_and_a_yes_naming_another_method_waits(
+    store: Store,
+) -> None:
+    """The refund method is the one the shopper named, read from their details; a yes that
+    names another method asks again and runs nothing."""
+    ask = f"I'm {EMAIL}, return the grill from {EARBUDS_ORDER}, money back on my gift card"
+    yes = "yes, to my credit card"
+    engine, _ = planned(store, [], {ask: ("return", "identity"), yes: ("confirm",)})
+    first = engine.respond("s1", ask)
+    assert first.pending_action is not None, first.reply
+    assert first.pending_action["arguments"]["payment_method_id"] == "gift_card_2259499"
+    before = state_hash(store)
+    second = engine.respond("s1", yes)
+    assert second.tool_results == [] and state_hash(store) == before
+    assert "credit_card_3362387" in second.reply and "gift_card_2259499" in second.reply
+    assert store.load_session("s1").pending_action == first.pending_action
+
+
 def test_a_change_the_status_does_not_allow_is_refused_in_words(store: Store) -> None:
     text = f"I'm {EMAIL}, cancel order {DELIVERED} please"
     engine, _ = planned(store, [], {text: ("cancel", "identity")})
