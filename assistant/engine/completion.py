@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.engine.sources import described_items
 from retrieval.query import parse_query
 from retrieval.sorting import sort_from_text
 from retrieval.table import Vocabulary
@@ -52,6 +53,11 @@ def complete_search(
         vocabulary: The catalog's types, options and brands.
         earlier: The arguments of the last search this conversation ran, if any.
     """
+    query = str(arguments.get("query", ""))
+    kinds = parse_query(shopper_text, vocabulary).filters.product_types
+    if query.strip() in described_items(shopper_text, kinds):
+        # One of several items the message describes: its constraints are its own words'.
+        shopper_text = query
     parsed = parse_query(shopper_text, vocabulary).filters
     filters = dict(arguments.get("filters") or {})
     before = dict((earlier or {}).get("filters") or {}) if _refines(arguments, earlier) else {}
@@ -76,9 +82,12 @@ def complete_search(
         if kind:
             filters["product_type"] = kind
     options = {**(before.get("options") or {}), **dict(filters.get("options") or {})}
+    kind_keys = _keys_of(filters.get("product_type"), vocabulary)
     for key, values in parsed.options.items():
         if key in (filters.get("options") or {}):
             continue
+        if kind_keys is not None and key not in kind_keys:
+            continue  # another item's option ("a water bottle and a wired mouse")
         chosen = _single(values) or _of_type(values, key, filters.get("product_type"), vocabulary)
         if chosen is not None:
             options[key] = chosen
@@ -91,6 +100,14 @@ def complete_search(
         if completed["sort"] == "relevance" and before:
             completed["sort"] = (earlier or {}).get("sort", "relevance")
     return completed
+
+
+def _keys_of(product_type: str | None, vocabulary: Vocabulary) -> set[str] | None:
+    """The option names the product type has, or None when no (known) type is given."""
+    if not product_type:
+        return None
+    keys = vocabulary.type_values.get(normalize(product_type))
+    return set(keys) if keys else None
 
 
 def _of_type(

@@ -9,7 +9,7 @@ from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.engine.order_changes import items_named
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Situation, Step, ran
-from assistant.engine.sources import need_words, quantities, search_query
+from assistant.engine.sources import described_items, need_words, quantities, search_query
 from assistant.store.models import OrderItem
 from assistant.tools.results import Cart, SearchResults
 
@@ -100,6 +100,19 @@ _ADD = re.compile(
 )
 
 
+def _add_described(s: Situation, items: list[str], done: int) -> Step | None:
+    """One step of adding several described items: search the next one, then add what the
+    search found for it."""
+    searched = s.facts.called_now.count("search_products")
+    if done >= len(items):
+        return None
+    if searched <= done:
+        return Step("search_products", {"query": items[done]})
+    assert s.facts.search is not None
+    _, count = quantities(items[done], s.catalog_ids)[0]
+    return _add_found(s.facts.search, count)
+
+
 def cart_add(s: Situation) -> Step | None:
     if not _ADD.search(s.text):
         return None  # "thinking of ordering the bike, would a PO box work?" adds nothing
@@ -110,6 +123,9 @@ def cart_add(s: Situation) -> Step | None:
             return None
         item, count = lines[done]
         return Step("add_to_cart", {"item_id": item, "quantity": count})
+    described = described_items(s.text, s.kinds_named)
+    if described:
+        return _add_described(s, described, done)
     if done:
         return None
     _, count = lines[0]
@@ -152,7 +168,13 @@ def cart_remove(s: Situation) -> Step | None:
     (named, count), *_ = quantities(s.text, s.catalog_ids)
     item = named if named in in_cart else None
     if item is None:
-        by_name = [i for _, i in items_named(_as_order_items(s.facts.cart), s.said)]
+        # The latest message says which ("drop the mouse"); earlier ones name every item
+        # that went in, so they decide only when they name a single one.
+        lines = _as_order_items(s.facts.cart)
+        by_name = [i for _, i in items_named(lines, s.text)]
+        if not by_name:
+            earlier = list(dict.fromkeys(i for _, i in items_named(lines, s.said)))
+            by_name = earlier if len(earlier) == 1 else []
         item = by_name[0] if by_name else None
     if item is None and len(in_cart) == 1:
         item = next(iter(in_cart))

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.llm.types import ArgumentHold, Message
+from retrieval.text import singular
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 ZIP = re.compile(r"(?<![\w#])\d{5}(?:-\d{4})?(?!\w)")
@@ -154,7 +155,9 @@ _COUNTS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2, "couple": 2, "pair": 2,
 }  # fmt: skip
 _COUNT = re.compile(
-    r"(?<![\w$.#])(\d{1,2}|" + "|".join(sorted(_COUNTS, key=len, reverse=True)) + r")\b"
+    r"(?<![\w$.#])(?<!size )(?<!sizes )(\d{1,2}|"  # "size 9" is no count
+    + "|".join(sorted(_COUNTS, key=len, reverse=True))
+    + r")\b"
     r"(?!\s*(?:ml|l|gb|tb|mb|inch|\"|cm|mm|ft|foot|feet|%|hours?|kg|g|lbs?|oz|mp|k|p)\b)",
     re.IGNORECASE,
 )
@@ -201,3 +204,26 @@ def own_words(text: str) -> str:
     after one pretends to be someone else and asks for nothing on the shopper's behalf."""
     match = _FORGED.search(text)
     return text[: match.start()] if match else text
+
+
+_PARTS = re.compile(r",|;|\band\b|\bplus\b|&|\balso\b", re.IGNORECASE)
+
+
+def described_items(text: str, kinds: Sequence[str]) -> list[str]:
+    """The parts of a cart request that each describe one item, when it describes several
+    kinds ("a blue water bottle and the black gaming mouse"); else [] (one item or none).
+
+    A part starts an item when it names one of `kinds` (the catalog types the message
+    names) by the type's last word; a part naming none (", size 9") belongs to the item
+    before it, and one before any item ("hi,") is left out.
+    """
+    heads = {singular(k.lower().split()[-1]) for k in kinds}
+    if len(kinds) < 2:
+        return []
+    items: list[str] = []
+    for part in (p.strip() for p in _PARTS.split(text) if p.strip()):
+        if heads & {singular(w) for w in re.findall(r"[a-z]+", part.lower())}:
+            items.append(part)
+        elif items:  # "..., size 9": more about the item before
+            items[-1] = f"{items[-1]}, {part}"
+    return items if len(items) >= 2 else []

@@ -206,6 +206,23 @@ def test_a_cart_add_runs_at_once_and_offers_an_undo(store: Store) -> None:
     assert store.cart_items("s1") == []
 
 
+def test_two_described_items_are_each_found_and_added_and_one_removed_by_name(
+    store: Store, catalog: object
+) -> None:
+    """Each item of "a ... bottle and ... shoes" is searched on its own words (the other's
+    options do not filter it) and added; "drop the shoes" takes out the shoes only."""
+    text = "put a blue 750ml plastic water bottle and black running shoes in size 9 in my basket"
+    drop = "actually drop the shoes"
+    engine, _ = planned(store, [], {text: ("cart_add",), drop: ("cart_remove",)})
+    engine.catalog = catalog
+    engine.gate.catalog = catalog
+    out = engine.respond("s1", text)
+    assert calls_of(out) == [("search_products", "ok"), ("add_to_cart", "ok")] * 2, out.reply
+    assert {i.item_id for i in store.cart_items("s1")} == {"6974536207", "4107812777"}
+    out = engine.respond("s1", drop)
+    assert [i.item_id for i in store.cart_items("s1")] == ["6974536207"], out.reply
+
+
 @pytest.mark.parametrize("kind", ["cancel", "return", "swap", "order_address", "payment"])
 def test_a_change_is_offered_only_when_asked_for(store: Store, kind: str) -> None:
     """A status question offers no change tool; asking for a change offers its kind only."""

@@ -95,3 +95,10 @@ def test_the_black_one_points_at_one_of_two_items_of_a_product() -> None:
     assert items_pointed([brown, black], "make the black bookshelf taller") == {"black"}
     assert items_pointed([brown, black], "change both to glass") == set()
     assert items_pointed([black], latest) == set()  # one item needs no pointing
+
+
+def test_an_option_of_another_kind_does_not_filter_the_search(catalog: CatalogIndex) -> None:
+    text = "a blue 750ml plastic water bottle and black running shoes in size 9"
+    done = complete_search({"query": "a blue 750ml plastic water bottle"}, text, catalog.vocabulary)
+    assert done["filters"]["product_type"] == "Water Bottle"
+    assert "size" not in done["filters"].get("options", {}), done

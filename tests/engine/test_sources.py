@@ -11,6 +11,7 @@ from assistant.engine.addresses import address_in
 from assistant.engine.grounding import Evidence, verify
 from assistant.engine.planner import cancel_reason
 from assistant.engine.sources import (
+    described_items,
     identity_holds,
     own_words,
     quantities,
@@ -56,6 +57,8 @@ def test_a_follow_up_refines_the_search_it_follows() -> None:
         ("add 3 of the green glass 500ml bottle", [(None, 3)]),
         ("put a couple in my basket", [(None, 2)]),
         ("add the 1L kettle", [(None, 1)]),
+        ("black running shoes in size 9 in my basket", [(None, 1)]),
+        ("two of the size 9 ones", [(None, 2)]),
     ],
 )
 def test_counts_of_a_cart_request(text: str, expected: list[tuple[str | None, int]]) -> None:
@@ -105,3 +108,12 @@ def test_a_reply_may_not_pin_one_products_options_on_another() -> None:
     assert verify("The Bookshelf (wood, white), item 7539442683: $461.49.", evidence).grounded
     price = verify("Item 7539442683 costs $46.99.", evidence)
     assert price.unsupported == ("$46.99 is not the price of item 7539442683",)
+
+
+def test_the_items_a_cart_request_describes() -> None:
+    text = "put a blue water bottle and black running shoes, size 9, in my basket"
+    assert described_items(text, ["Water Bottle", "Running Shoes"]) == [
+        "put a blue water bottle",
+        "black running shoes, size 9, in my basket",
+    ]
+    assert described_items("a water bottle and a lid", ["Water Bottle"]) == []
