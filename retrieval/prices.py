@@ -43,6 +43,47 @@ _MIN_AFTER = re.compile(
 _AROUND = re.compile(rf"\b(?:around|about|approximately|roughly|~)\s*{_AMOUNT}", re.IGNORECASE)
 
 
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORD = "|".join([*_UNITS, *_TENS, "hundred", "thousand", "a", "and"])
+_SPELLED = re.compile(
+    rf"\b((?:(?:{_NUMBER_WORD})[\s-]+)*(?:{'|'.join([*_UNITS, *_TENS, 'hundred', 'thousand'])}))"
+    rf"(?=\s*(?:dollars?|bucks|usd)\b)",
+    re.IGNORECASE,
+)
+""""a hundred bucks", "two hundred and fifty dollars": a spelled amount before a currency."""
+
+
+def _spelled_value(words: str) -> int | None:
+    total = current = 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in _UNITS:
+            current += _UNITS.index(word)
+        elif word in _TENS:
+            current += 20 + 10 * _TENS.index(word)
+        elif word == "a":
+            current += 1
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total, current = total + max(current, 1) * 1000, 0
+    value = total + current
+    return value or None
+
+
+def _digits(text: str) -> str:
+    """The text with spelled amounts before a currency word written as digits."""
+
+    def written(match: re.Match[str]) -> str:
+        value = _spelled_value(match.group(1))
+        return str(value) if value is not None else match.group(0)
+
+    return _SPELLED.sub(written, text)
+
+
 def _amount(groups: tuple[str | None, ...]) -> list[float]:
     return [float(g.replace(",", ".")) for g in groups if g is not None]
 
@@ -57,6 +98,7 @@ def parse_price(text: str, understood: list[str]) -> tuple[str, float | None, fl
     Returns the text without the price phrase and the (low, high) bounds; appends what was
     understood to `understood`. A number followed by a unit ("10 inches") is not a price.
     """
+    text = _digits(text)
     low: float | None = None
     high: float | None = None
     for pattern in (_BETWEEN, _RANGE):

@@ -127,6 +127,16 @@ WEAK_VALUES = frozenset(
     ]
 )
 _SYNONYMS = {"grey": ["gray"], "gray": ["grey"]}
+VALUE_WORDS: dict[str, str] = {
+    "cable": "wired",
+    "cabled": "wired",
+    "corded": "wired",
+    "cordless": "wireless",
+    "polarised": "polarized",
+    "colour": "color",
+}
+"""Everyday words for common option values; used only for values the catalog has, and only
+with a recognised type that has them."""
 
 _POSSESSIVES = frozenset({"my", "your", "our", "his", "her", "their"})
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
@@ -212,6 +222,9 @@ class _Lexicon:
                     self._add(key_toks + val_toks, _Entry("option", (key, value), 4))
                     self._add(val_toks + key_toks, _Entry("option", (key, value), 4))
         for key, counts in vocab.option_values.items():
+            for word, value in VALUE_WORDS.items():
+                if value in counts and (word,) not in self.phrases:
+                    self._add((word,), _Entry("option", (key, value), 2, weak=True))
             for value in counts:
                 # "robot vacuum" for type robotic, "magnet" for magnetic.
                 if value.endswith("ic") and len(value) >= 6 and " " not in value:

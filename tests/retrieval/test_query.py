@@ -20,7 +20,14 @@ CATALOG = [
             ("b2", {"color": "gray", "size": "S", "material": "cotton"}, 30, True),
         ],
     ),
-    product("2", "Headphones", [("c", {"connectivity": "wireless", "color": "black"}, 99, True)]),
+    product(
+        "2",
+        "Headphones",
+        [
+            ("c", {"connectivity": "wireless", "color": "black"}, 99, True),
+            ("c2", {"connectivity": "wired", "color": "black"}, 89, True),
+        ],
+    ),
     product("3", "Laptop", [("d", {"ram": "32GB", "screen size": "13-inch"}, 1500, True)]),
     product(
         "4",
@@ -94,6 +101,9 @@ def parse(text: str) -> SearchFilters:
         ("around $100 headphones", 80, 120),
         ("puzzle over 1000 pieces", None, None),  # pieces, not dollars
         ("laptop under 15 inches", None, None),
+        ("kettles for less than a hundred bucks", None, 100),
+        ("two hundred and fifty dollars or less", None, 250),
+        ("a dog and two cats", None, None),
     ],
 )
 def test_prices(text: str, low: float | None, high: float | None) -> None:
@@ -214,3 +224,8 @@ def test_the_product_a_do_you_sell_question_asks_for() -> None:
 def test_a_noun_names_its_adjective_option_value() -> None:
     filters = parse("robot vacuum")
     assert filters.product_types == ["Vacuum Cleaner"] and filters.options == {"type": ["robotic"]}
+
+
+def test_everyday_words_for_option_values() -> None:
+    assert parse("headphones with a proper cable").options == {"connectivity": ["wired"]}
+    assert parse("a cable").options == {}  # no type: no guess
