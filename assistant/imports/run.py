@@ -293,8 +293,7 @@ def _variant_of(line: LineEntry, store: Store) -> OrderItem | str:
         wanted = [o.strip().lower() for o in options.split("/") if o.strip()]
         matches = [
             (product, variant)
-            for product in store.products()
-            if product.name.lower() == title.strip().lower()
+            for product in store.products_named(title)
             for variant in product.variants.values()
             if [v.lower() for v in variant.options.values()] == wanted
         ]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -220,6 +220,16 @@ class Store(
         """Every product with its variants, in catalog order."""
         with self.transaction() as s:
             rows = s.scalars(select(ProductRow).order_by(ProductRow.position))
+            return [product_of(r) for r in rows]
+
+    def products_named(self, name: str) -> list[Product]:
+        """The products whose name is `name`, ignoring case, in catalog order."""
+        with self.transaction() as s:
+            rows = s.scalars(
+                select(ProductRow)
+                .where(func.lower(ProductRow.name) == name.strip().lower())
+                .order_by(ProductRow.position)
+            )
             return [product_of(r) for r in rows]
 
     def variant(self, item_id: str) -> Variant | None:
