@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -139,8 +141,24 @@ def vouched_user(shop: ApiState, body: Any) -> str | None:
     return user_id
 
 
+def caller(request: Request) -> str:
+    """A digest of who is calling: the credential sent (API key or bearer token), else the
+    client's address. Sessions are bound to the caller that opened them."""
+    sent = request.headers.get("x-api-key") or request.headers.get("authorization")
+    who = f"key:{sent}" if sent else f"addr:{request.client.host if request.client else '-'}"
+    return hashlib.sha256(who.encode("utf-8")).hexdigest()
+
+
+def owned_by_caller(request: Request, session_id: str) -> bool:
+    """Whether the caller may use the session: it opened it, or it is bound to nobody."""
+    owner = state(request).engine.store.session_owner(session_id)
+    return owner is None or hmac.compare_digest(owner, caller(request))
+
+
 def existing_session(request: Request, session_id: str) -> str:
-    """The session id, or 404 when no such session exists."""
-    if state(request).engine.store.load_session(session_id) is None:
+    """The session id, or 404 when no such session exists or another caller opened it (the
+    same answer, so a session of someone else's cannot be told from none)."""
+    store = state(request).engine.store
+    if store.load_session(session_id) is None or not owned_by_caller(request, session_id):
         raise ApiError(404, "session_not_found", f"no session {session_id}; create one first")
     return session_id

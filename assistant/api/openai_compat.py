@@ -2,12 +2,15 @@
 
 Any OpenAI client can talk to the assistant: model `shopassist`. The assistant keeps the
 conversation itself, so only the last user message of `messages` is the new turn; the
-session is the `X-Session-Id` header, else the `user` field, else a new session whose id
-comes back in the `X-Session-Id` response header.
+session is the `X-Session-Id` header, else the caller's conversation with the `user` field's
+end user, else a new session; its id comes back in the `X-Session-Id` response header. A
+session is bound to the caller that opened it (its API key, else its address): another
+caller naming it, by header or by the same `user`, gets another conversation or a 404.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -20,7 +23,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
-from assistant.api.deps import require_api_key, state
+from assistant.api.deps import caller, owned_by_caller, require_api_key, state
 from assistant.api.errors import ERROR_RESPONSES, ApiError
 from assistant.api.schemas import MAX_MESSAGE_CHARS, SESSION_ID_PATTERN
 from assistant.engine import ReplyEvent, ToolCallEvent, TurnEvent
@@ -55,7 +58,9 @@ class ChatCompletionIn(BaseModel):
     messages: list[ChatMessageIn] = Field(min_length=1)
     stream: bool = False
     user: str | None = Field(
-        default=None, pattern=SESSION_ID_PATTERN, description="The conversation's session id."
+        default=None,
+        pattern=SESSION_ID_PATTERN,
+        description="Your end user's id: the conversation is this caller's with that user.",
     )
 
 
@@ -87,10 +92,22 @@ def _session(request: Request, header: str | None, body: ChatCompletionIn) -> st
     """The turn's session (created when new)."""
     if header is not None and re.fullmatch(SESSION_ID_PATTERN, header) is None:
         raise ApiError(422, "invalid_request", f"X-Session-Id must match {SESSION_ID_PATTERN}")
-    session_id = header or body.user or uuid.uuid4().hex
+    who = caller(request)
+    if header is not None:
+        session_id = header
+    elif body.user is not None:
+        # `user` names the caller's end user: the same `user` from another caller (another
+        # key, or another address without one) is another conversation.
+        session_id = "u" + hashlib.sha256(f"{who}\0{body.user}".encode()).hexdigest()[:32]
+    else:
+        session_id = uuid.uuid4().hex
     store = state(request).engine.store
     if store.load_session(session_id) is None:
-        store.save_session(SessionState(session_id))
+        if store.session_owner(session_id) is not None and not owned_by_caller(request, session_id):
+            raise ApiError(404, "session_not_found", f"no session {session_id}")
+        store.save_session(SessionState(session_id), owner=who)
+    elif not owned_by_caller(request, session_id):
+        raise ApiError(404, "session_not_found", f"no session {session_id}")
     return session_id
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
-from assistant.api.deps import existing_session, require_api_key, state, vouched_user
+from assistant.api.deps import caller, existing_session, require_api_key, state, vouched_user
 from assistant.api.errors import ERROR_RESPONSES
 from assistant.api.schemas import (
     SESSION_ID_PATTERN,
@@ -46,7 +46,7 @@ def create_session(
     shop = state(request)
     user_id = vouched_user(shop, body) if body is not None else None
     session_id = uuid.uuid4().hex
-    shop.engine.store.save_session(SessionState(session_id, user_id=user_id))
+    shop.engine.store.save_session(SessionState(session_id, user_id=user_id), owner=caller(request))
     return {"session_id": session_id}
 
 

@@ -15,6 +15,7 @@ from assistant.store.schema import (
     CartItemRow,
     CartUndoRow,
     ProductRow,
+    SessionOwnerRow,
     SessionRow,
     TurnRow,
     VariantRow,
@@ -74,17 +75,36 @@ class Conversations:
                 pending_action=row.pending_action,
             )
 
-    def save_session(self, state: SessionState) -> None:
-        """Insert or update a conversation's state."""
+    def save_session(self, state: SessionState, *, owner: str | None = None) -> None:
+        """Insert or update a conversation's state.
+
+        Args:
+            state: The conversation's state.
+            owner: When the session is new, bind it to this digest of its caller (see
+                `session_owner`); ignored for a session that already exists.
+        """
         now = self._now()
         with self.transaction() as s:
             row = s.get(SessionRow, state.session_id)
+            new = row is None
             if row is None:
                 row = SessionRow(session_id=state.session_id, created_at=now)
-                s.add(row)
             row.user_id = state.user_id
             row.pending_action = state.pending_action
             row.updated_at = now
+            if new:
+                s.add(row)
+                if owner is not None and s.get(SessionOwnerRow, state.session_id) is None:
+                    s.add(SessionOwnerRow(session_id=state.session_id, owner=owner, created_at=now))
+
+    def session_owner(self, session_id: str) -> str | None:
+        """The digest of the caller a session is bound to; None for an unbound session.
+
+        The binding is kept when the session is deleted (its turn log is kept too).
+        """
+        with self.transaction() as s:
+            row = s.get(SessionOwnerRow, session_id)
+            return None if row is None else row.owner
 
     def delete_session(self, session_id: str) -> bool:
         """Forget a conversation and its cart (turn logs stay); True if it existed."""

@@ -238,6 +238,21 @@ class SessionRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class SessionOwnerRow(Base):
+    """Who may use a session: a digest of the credential (or session secret) that opened it.
+
+    A table of its own rather than a column on `sessions`, so `create_all` adds it to an
+    existing database. Rows outlive the session they bind: the turn log of a deleted session
+    is kept, and a different caller must not reopen the id and read that history.
+    """
+
+    __tablename__ = "session_owners"
+
+    session_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class TurnRow(Base):
     """The log of one dialogue turn."""
 

@@ -19,15 +19,20 @@ def oai(api_url: str) -> openai.OpenAI:
     return openai.OpenAI(base_url=f"{api_url}/v1", api_key="unused", max_retries=0, timeout=30)
 
 
+AUTH = {"Authorization": "Bearer unused"}
+"""What the OpenAI client sends: the same caller, for the native routes."""
+
+
 def test_completion_keeps_the_conversation_by_user(
     oai: openai.OpenAI, api_url: str, store: Any
 ) -> None:
-    sid = f"oai-{uuid.uuid4().hex}"
-    first = oai.chat.completions.create(
+    user = f"oai-{uuid.uuid4().hex}"
+    raw = oai.chat.completions.with_raw_response.create(
         model="shopassist",
         messages=[{"role": "user", "content": "a backpack"}],
-        user=sid,
+        user=user,
     )
+    sid, first = raw.headers["x-session-id"], raw.parse()
     text = first.choices[0].message.content
     assert first.model == "shopassist" and first.choices[0].finish_reason == "stop"
     assert text.startswith(SUMMARY) and "item " in text
@@ -39,13 +44,16 @@ def test_completion_keeps_the_conversation_by_user(
         {"role": "assistant", "content": text},
         {"role": "user", "content": [{"type": "text", "text": "a water bottle"}]},
     ]
-    oai.chat.completions.create(model="shopassist", messages=history, user=sid)
-    turns = httpx.get(f"{api_url}/v1/sessions/{sid}").json()["turns"]
+    again = oai.chat.completions.with_raw_response.create(
+        model="shopassist", messages=history, user=user
+    )
+    assert again.headers["x-session-id"] == sid
+    turns = httpx.get(f"{api_url}/v1/sessions/{sid}", headers=AUTH).json()["turns"]
     assert turns == 2  # one server-side conversation, one turn per call
 
 
 def test_session_header_wins_and_is_returned(oai: openai.OpenAI, api_url: str) -> None:
-    sid = httpx.post(f"{api_url}/v1/sessions").json()["session_id"]
+    sid = httpx.post(f"{api_url}/v1/sessions", headers=AUTH).json()["session_id"]
     raw = oai.chat.completions.with_raw_response.create(
         model="shopassist",
         messages=[{"role": "user", "content": "a desk lamp"}],
@@ -53,7 +61,7 @@ def test_session_header_wins_and_is_returned(oai: openai.OpenAI, api_url: str) -
         user="ignored-user",
     )
     assert raw.headers["x-session-id"] == sid
-    assert httpx.get(f"{api_url}/v1/sessions/{sid}").json()["turns"] == 1
+    assert httpx.get(f"{api_url}/v1/sessions/{sid}", headers=AUTH).json()["turns"] == 1
     fresh = oai.chat.completions.with_raw_response.create(
         model="shopassist", messages=[{"role": "user", "content": "a desk lamp"}]
     )
