@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 IdentityMode = Literal["lookup", "verify", "storefront"]
@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         description="When set, the storefront API's /v1 routes require it "
         "(Authorization: Bearer <key>).",
     )
+    rate_limit: str | None = Field(
+        default="600/minute",
+        description="Requests one client (API key or token, else address) may make to the "
+        "storefront API, as a `limits` rate such as '120/minute'; empty: no limit. Counted "
+        "per API process.",
+    )
     identity: IdentityMode = Field(
         default="lookup",
         description="How shoppers sign in: `storefront` (the shop vouches: an API-key call or "
@@ -141,6 +147,20 @@ class Settings(BaseSettings):
         if self.force_tool_first is not None:
             return self.force_tool_first
         return not self.llm_finetuned
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate(cls, value: str | None) -> str | None:
+        """A rate the `limits` package reads ("120/minute"), or None for no limit."""
+        if not value or not value.strip():
+            return None
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as err:
+            raise ValueError(f"{value!r} is not a rate such as '120/minute' ({err})") from err
+        return value
 
     @model_validator(mode="after")
     def _no_unknown_environment_keys(self) -> Settings:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 
 from assistant.api import events, merchant, openai_compat, sessions, suggest, tools
-from assistant.api.deps import ApiState
+from assistant.api.deps import ApiState, limit_rate
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
+from assistant.api.rate_limit import RateLimit
 from assistant.api.schemas import Health
 from assistant.health import model_health
 
@@ -36,6 +37,7 @@ def create_api(
     api_key: str | None = None,
     merchant_key: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    rate_limit: str | None = None,
 ) -> FastAPI:
     """Build the storefront API over `services` (not served).
 
@@ -47,10 +49,15 @@ def create_api(
         merchant_key: The key of the `/v1/merchant` routes (off without one); defaults to
             the settings' `merchant_key`.
         max_body_bytes: Larger request bodies get 413.
+        rate_limit: Requests a client may make ("120/minute"); defaults to the settings'
+            `rate_limit`, none without one.
     """
     if api_key is None:
         api_key = services.settings.api_key
+    if rate_limit is None:
+        rate_limit = services.settings.rate_limit
     app = FastAPI(
+        dependencies=[Depends(limit_rate)],
         title="shopassist storefront API",
         version="1",
         description=DESCRIPTION,
@@ -64,7 +71,12 @@ def create_api(
     )
     if merchant_key is None:
         merchant_key = services.settings.merchant_key
-    app.state.shop = ApiState(services=services, api_key=api_key, merchant_key=merchant_key)
+    app.state.shop = ApiState(
+        services=services,
+        api_key=api_key,
+        merchant_key=merchant_key,
+        rate_limit=RateLimit(rate_limit),
+    )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.include_router(sessions.router)

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.api.errors import ApiError
+from assistant.api.rate_limit import RateLimit
 from assistant.identity.keys import key_matches
 
 
@@ -60,6 +61,7 @@ class ApiState:
     api_key: str | None
     merchant_key: str | None = None
     locks: SessionLocks = field(default_factory=SessionLocks)
+    rate_limit: RateLimit = field(default_factory=lambda: RateLimit(None))
 
     @property
     def engine(self) -> Any:
@@ -147,6 +149,18 @@ def caller(request: Request) -> str:
     sent = request.headers.get("x-api-key") or request.headers.get("authorization")
     who = f"key:{sent}" if sent else f"addr:{request.client.host if request.client else '-'}"
     return hashlib.sha256(who.encode("utf-8")).hexdigest()
+
+
+def limit_rate(request: Request) -> None:
+    """Count the request against its caller's rate limit; 429 with Retry-After past it."""
+    wait = state(request).rate_limit.retry_after(caller(request))
+    if wait is not None:
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests from this client; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def owned_by_caller(request: Request, session_id: str) -> bool:
