@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from assistant.services import Services
+from tests.security.figures import record
 
 pytestmark = pytest.mark.security
 
@@ -63,3 +64,7 @@ def test_every_route_refuses_a_missing_or_wrong_key(
     # The right key opens them (a session route then answers on its own terms).
     opened = client.post("/v1/sessions", headers={"Authorization": f"Bearer {KEY}"})
     assert opened.status_code == 201
+    record(
+        "keyed routes, missing / wrong key",
+        f"{len(routes)} route-methods: 401/403, key_matches each",
+    )

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from assistant.services import Services
 from tests.interfaces.support import SHOPPER_A
+from tests.security.figures import record
 
 pytestmark = pytest.mark.security
 
@@ -50,5 +51,9 @@ def test_no_personal_data_reaches_the_logs(
     assert caplog.records, "nothing was logged: the check would see nothing"
     leaked = [value for value in personal if value and value in logged]
     assert leaked == [], leaked
+    record(
+        "personal data in the logs",
+        f"{len(caplog.records)} records at DEBUG, 0 of {len(personal)} values",
+    )
     # The store's record of the turns keeps what the shopper wrote (grounding reads it).
     assert any(user.email in t.user_message for t in shop.store.turns(sid))

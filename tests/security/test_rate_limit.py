@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from assistant.services import Services
 from assistant.settings import Settings
+from tests.security.figures import record
 
 pytestmark = pytest.mark.security
 
@@ -27,6 +28,8 @@ def test_a_client_past_its_limit_waits_and_others_do_not(shop: Services) -> None
         assert 1 <= int(refused.headers["retry-after"]) <= 60
         assert client.post("/v1/sessions", headers=BOB).status_code == 201
         assert client.get("/health", headers=ALICE).status_code == 429  # every route counts
+    wait = refused.headers["retry-after"]
+    record("rate limit 3/minute", f"4th request 429, Retry-After {wait} s; another client 201")
 
 
 def test_a_bad_rate_setting_is_refused() -> None:

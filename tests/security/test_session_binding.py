@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from assistant.services import Services
 from tests.interfaces.support import SHOPPER_A
+from tests.security.figures import record
 
 pytestmark = pytest.mark.security
 
@@ -60,6 +61,7 @@ def test_another_caller_cannot_use_a_session_by_its_id(client: TestClient) -> No
     # The owner still can, and the session is still signed in.
     mine = client.post(details, json={"user_id": SHOPPER_A["user_id"]}, headers=ALICE)
     assert mine.status_code == 200 and SHOPPER_A["email"] in mine.text
+    record("another caller names a signed-in session", f"{len(tries)}/{len(tries)} routes 404")
 
 
 def test_the_same_user_from_two_callers_is_two_conversations(client: TestClient) -> None:
@@ -73,6 +75,7 @@ def test_the_same_user_from_two_callers_is_two_conversations(client: TestClient)
     assert other.headers["x-session-id"] != alices
     assert client.get(f"/v1/sessions/{alices}", headers=ALICE).json()["turns"] == 2
     assert alices != "shopper-42"  # the id is no longer the free `user` field itself
+    record("same `user` from two callers", "2 sessions; the same caller keeps 1")
 
 
 def test_a_deleted_session_cannot_be_reopened_by_another_caller(client: TestClient) -> None:
@@ -82,8 +85,10 @@ def test_a_deleted_session_cannot_be_reopened_by_another_caller(client: TestClie
     assert taken.status_code == 404, taken.text
     reopened = client.post(CHAT, json=_chat("hello"), headers={**ALICE, "X-Session-Id": sid})
     assert reopened.status_code == 200 and reopened.headers["x-session-id"] == sid
+    record("deleted session reopened by another caller", "404; its owner may")
 
 
 def test_new_sessions_are_not_guessable(client: TestClient) -> None:
     ids = {client.post("/v1/sessions", headers=ALICE).json()["session_id"] for _ in range(20)}
     assert len(ids) == 20 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    record("new session ids", "20 distinct, 128 random bits each")
