@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,7 +131,6 @@ class CatalogIndex:
         self._state = CatalogState(self.lexical_dir / f"{collection}.sqlite")
         self._lexical_folder = self.lexical_dir / f"{collection}.bm25"
         self._lock = threading.RLock()
-        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._snapshot = self._load(None)
         self._version = self._state.version()
 
@@ -324,16 +322,9 @@ class CatalogIndex:
     # ------------------------------------------------------------------ search
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query vector (cached: shoppers repeat and refine queries)."""
-        vector = self._query_vectors.get(text)
-        if vector is None:
-            vector = self.embedder.encode([text])[0]
-            self._query_vectors[text] = vector
-            if len(self._query_vectors) > 1024:
-                self._query_vectors.popitem(last=False)
-        else:
-            self._query_vectors.move_to_end(text)
-        return vector
+        """The query vector (`SentenceEmbedder` remembers recent texts: shoppers repeat and
+        refine queries)."""
+        return self.embedder.encode([text])[0]
 
     def _stats(self, table: DocTable, filters: SearchFilters) -> tuple[int, float]:
         selection = table.select(filters)
