@@ -54,11 +54,11 @@ def complete_search(
         earlier: The arguments of the last search this conversation ran, if any.
     """
     query = str(arguments.get("query", ""))
-    kinds = parse_query(shopper_text, vocabulary).filters.product_types
-    if query.strip() in described_items(shopper_text, kinds):
+    parsed = parse_query(shopper_text, vocabulary).filters
+    if query.strip() in described_items(shopper_text, parsed.product_types):
         # One of several items the message describes: its constraints are its own words'.
         shopper_text = query
-    parsed = parse_query(shopper_text, vocabulary).filters
+        parsed = parse_query(shopper_text, vocabulary).filters
     filters = dict(arguments.get("filters") or {})
     before = dict((earlier or {}).get("filters") or {}) if _refines(arguments, earlier) else {}
     if before.get("product_type") and not parsed.product_types:

@@ -91,9 +91,9 @@ def judge(
         named |= {o.lstrip("#").lower() for o in order_ids_like.find(text)}
     named |= {item.lower() for _, item in items_named(ordered, text)}
     method = arguments.get("payment_method_id")
-    other_methods = [m for m in methods_named(methods, text) if m != method]
-    if method is not None and other_methods and method not in methods_named(methods, text):
-        listed = " or ".join(other_methods)
+    said_methods = methods_named(methods, text)
+    if method is not None and said_methods and method not in said_methods:
+        listed = " or ".join(said_methods)
         return Verdict("ask_again", f"You mentioned {listed}, but the change waiting for your "
                        f"yes uses {method}. {summary}")  # fmt: skip
     strangers = sorted(named - mine)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from assistant.engine.addresses import address_in
 from assistant.engine.order_changes import items_named, items_pointed, wanted_variants
-from assistant.engine.payment_words import methods_named
+from assistant.engine.payment_words import methods_named, names_a_method
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Handler, Situation, Step, ran
 from assistant.engine.sources import EMAIL, ZIP
@@ -212,7 +212,7 @@ def _refund_method(s: Situation, order: Order) -> str | Step:
     take the refund."""
     original = order.payment_history[0].payment_method_id
     if s.facts.user is None:
-        if re.search(r"\b(?:gift|paypal|card|visa|mastercard|amex)\b", s.said, re.I):
+        if names_a_method(s.said):
             return Step("get_user_details", {"user_id": s.session.user_id})
         return original
     named = _named_method(s, text=s.said)

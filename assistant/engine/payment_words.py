@@ -8,6 +8,13 @@ from collections.abc import Iterable
 
 from assistant.store.models import CreditCard, GiftCard, Paypal
 
+_ANY_METHOD = re.compile(r"\b(?:gift|paypal|card|visa|mastercard|amex)\b", re.IGNORECASE)
+
+
+def names_a_method(text: str) -> bool:
+    """Whether `text` names some payment method, before the shopper's own are known."""
+    return _ANY_METHOD.search(text) is not None
+
 
 def _words(method: CreditCard | Paypal | GiftCard) -> set[str]:
     words = {method.source.replace("_", " ")}

@@ -217,9 +217,9 @@ def described_items(text: str, kinds: Sequence[str]) -> list[str]:
     names) by the type's last word; a part naming none (", size 9") belongs to the item
     before it, and one before any item ("hi,") is left out.
     """
-    heads = {singular(k.lower().split()[-1]) for k in kinds}
     if len(kinds) < 2:
         return []
+    heads = {singular(k.lower().split()[-1]) for k in kinds}
     items: list[str] = []
     for part in (p.strip() for p in _PARTS.split(text) if p.strip()):
         if heads & {singular(w) for w in re.findall(r"[a-z]+", part.lower())}:
