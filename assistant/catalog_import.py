@@ -1,9 +1,10 @@
 """A merchant's catalog file into the store and search, upsert by default.
 
-Products in the file are added or replaced in the store (carts and orders read items there)
-and in search; with `sync` the file is the whole catalog and products it lacks are removed.
-The store's part runs in one transaction first, so a file the store refuses (an item id that
-belongs to another product, say) changes nothing anywhere.
+Products in the file are added or replaced in the store, the catalog of record (carts and
+orders read items there), and search is then indexed from what the store holds; with `sync`
+the file is the whole catalog and products it lacks are removed. The store's part runs in one
+transaction first, so a file the store refuses (an item id that belongs to another product,
+say) changes nothing anywhere.
 """
 
 from __future__ import annotations
@@ -90,7 +91,25 @@ def import_catalog(
     except StoreError as err:
         raise CatalogImportError(str(err)) from err
     index, _ = services.indexes
-    summary = index.ingest(
-        report.products, remove_missing=sync, progress=progress, keep=report.incomplete
-    )
+    # Search is indexed from the store's record of what the file changed (all of it, for a
+    # sync); a product with rejected rows keeps its indexed version, like its stored one.
+    record = services.store.catalog_products(None if sync else [p.product_id for p in entries])
+    summary = index.ingest(record, remove_missing=sync, progress=progress, keep=report.incomplete)
     return CatalogImport(report=report, store=change, search=summary)
+
+
+def reindex_catalog(services: Any, progress: Callable[[str, int, int], None] | None = None) -> Any:
+    """Bring search in line with the store's catalog: products the store lacks leave search,
+    changed ones are re-indexed, unchanged ones skipped (after restoring a database backup,
+    or once the index was lost). Returns the index's `IngestSummary`.
+
+    Raises:
+        CatalogImportError: The store holds no product (nothing is removed from search).
+    """
+    products = services.store.catalog_products()
+    if not products:
+        raise CatalogImportError(
+            "the store holds no product, so search was left as it is; import a catalog first"
+        )
+    index, _ = services.indexes
+    return index.ingest(products, remove_missing=True, progress=progress)

@@ -44,7 +44,9 @@ class Services:
 
         s = self.settings
         reranker = s.data_dir / "models" / "reranker" if s.rerank else None
-        return open_indexes(s.data_dir, s.embedding_model, s.chroma_url, reranker)
+        catalog, faq = open_indexes(s.data_dir, s.embedding_model, s.chroma_url, reranker)
+        fill_details_from_index(self.store, catalog)
+        return catalog, faq
 
     @cached_property
     def registry(self) -> ToolRegistry:
@@ -135,6 +137,18 @@ class Services:
             self.personal,
             identity=self.identity,
         )
+
+
+def fill_details_from_index(store: Store, catalog: Any) -> int:
+    """Give the store the details (kind, copy, brand…) of products it lacks them for from the
+    search index's copy: once, for a data dir written before the store held them. Returns
+    how many products were filled (0, after a single query, when none lack them)."""
+    missing = store.ids_without_details()
+    if not missing:
+        return 0
+    return store.fill_missing_details(
+        p for product_id in missing if (p := catalog.get_product(product_id)) is not None
+    )
 
 
 def make_engine(

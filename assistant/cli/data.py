@@ -1,4 +1,4 @@
-"""`shopassist data ...`: load the demo store."""
+"""`shopassist data ...`: load a demo store, re-index search from the store."""
 
 from __future__ import annotations
 
@@ -46,3 +46,20 @@ def demo(
         detector.model()  # fitted once here, so the first chat turn does not wait for it
         seconds = time.perf_counter() - started
         typer.echo(f"request detector ready ({len(detector.kinds)} kinds, {seconds:.0f}s)")
+
+
+@app.command("reindex")
+def reindex() -> None:
+    """Re-index search from the store's catalog (after restoring a database backup, say)."""
+    from assistant.catalog_import import CatalogImportError, reindex_catalog
+    from assistant.services import build_services
+
+    try:
+        summary = reindex_catalog(build_services(get_settings()))
+    except CatalogImportError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+    typer.echo(
+        f"search: added {summary.added}, updated {summary.updated}, unchanged "
+        f"{summary.unchanged}, removed {summary.removed} in {summary.seconds:.1f}s"
+    )

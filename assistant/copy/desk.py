@@ -76,11 +76,10 @@ class CopyDesk:
         return self._checker[1]
 
     def _product(self, product_id: str) -> Product:
-        product = self.catalog.get_product(product_id)
-        if product is None:
+        found = self.store.catalog_products([product_id])
+        if not found:
             raise UnknownProduct(f"no product {product_id!r} in the catalog")
-        assert isinstance(product, Product)
-        return product
+        return found[0]
 
     def shown(self, stored: StoredCopy) -> ProductCopy:
         """A stored listing as the tools, API and UI show it."""
@@ -156,13 +155,14 @@ class CopyDesk:
                 draft = CopyDraft.model_validate({**draft.model_dump(), **edits})
             except ValueError as err:
                 raise ToolError(f"the edited listing is invalid: {err}") from err
-        product = self._product(stored.product_id)
+        self._product(stored.product_id)
         try:
-            approved = self.store.approve_copy_draft(draft_id, draft.model_dump())
+            approved = self.store.approve_copy_draft(
+                draft_id, draft.model_dump(), description=listing_text(draft)
+            )
         except StoreError as err:
             raise ToolError(str(err)) from err
-        updated = product.model_copy(update={"description": listing_text(draft)})
-        self.catalog.ingest([updated], remove_missing=False)
+        self.catalog.ingest(self.store.catalog_products([stored.product_id]), remove_missing=False)
         return self.shown(approved)
 
     def write_all(
@@ -177,7 +177,7 @@ class CopyDesk:
         """A draft for every product of the catalog, resumable: a product that already has a
         draft for the same request is skipped unless `fresh`."""
         request = {"tone": tone, "length": length, "audience": audience}
-        products = self.catalog.products()
+        products = self.store.catalog_products()
         earlier = [] if fresh else self.store.copy_drafts()
         drafted = {d.product_id for d in earlier if _same_request(d.request, request)}
         summary = BatchSummary()

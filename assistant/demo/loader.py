@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from assistant.demo import tau2_data
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from retrieval.catalog import Product as CatalogProduct
     from retrieval.faq import FaqIndex
 
 FAQ_DIR = Path(__file__).resolve().parent / "faq"
@@ -31,16 +32,16 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
     progress(f"[1/4] reading the τ² retail world ({tau2_data.TAU2_PACKAGE})")
     db = tau2_data.retail_db()
 
-    progress(f"[2/4] loading {len(db['users'])} users and {len(db['orders'])} orders")
-    load_store(settings, db)
-
-    catalog, faq = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
     report = import_tau2(db)
     if report.errors:
         raise RuntimeError(f"the demo catalog has bad rows: {report.errors[:3]}")
-    variants = sum(len(p.variants) for p in report.products)
-    progress(f"[3/4] indexing {len(report.products)} products ({variants} variants)")
-    summary = catalog.ingest(report.products, progress=ingest_progress(progress))
+    progress(f"[2/4] loading {len(db['users'])} users and {len(db['orders'])} orders")
+    products = load_store(settings, db, report.products)
+
+    catalog, faq = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
+    variants = sum(len(p.variants) for p in products)
+    progress(f"[3/4] indexing {len(products)} products ({variants} variants)")
+    summary = catalog.ingest(products, progress=ingest_progress(progress))
 
     pages = sorted(FAQ_DIR.glob("*.md"))
     progress(f"[4/4] indexing the store policy and {len(pages)} FAQ pages")
@@ -52,7 +53,7 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
         "store": "tau2",
         "users": len(db["users"]),
         "orders": len(db["orders"]),
-        "products": len(report.products),
+        "products": len(products),
         "variants": variants,
         "catalog_embedded": summary.embedded,
         "faq_passages": faq.count(),
@@ -68,14 +69,20 @@ def load_demo(settings: Settings, progress: Callable[[str], None] = print) -> di
     return counts
 
 
-def load_store(settings: Settings, db: dict[str, Any]) -> None:
-    """Replace the store's products, users and orders with `db` (τ²'s `db.json` shape)."""
+def load_store(
+    settings: Settings, db: dict[str, Any], products: Sequence[CatalogProduct]
+) -> list[CatalogProduct]:
+    """Replace the store's products, users and orders with `db` (τ²'s `db.json` shape), give
+    its products the details of `products` (kind, copy, brand…), and return the catalog as
+    the store now holds it: what search is indexed from."""
     from assistant.store import Store
 
     store = Store(settings.sqlalchemy_url)
     try:
         store.create_all()
         store.load_tau2(db)
+        store.fill_missing_details(products)
+        return store.catalog_products()
     finally:
         store.close()
 

@@ -7,6 +7,7 @@ When `SHOPASSIST_LLM_BASE_URL` points at an external server, none of this is use
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -129,6 +130,18 @@ class VllmServer:
             return None
         return pid
 
+    def end_leftovers(self) -> None:
+        """Kill what is left of the process group of the server started here once its main
+        process has died.
+
+        vLLM's engine-core process outlives a `kill -9` of the API server it serves: left
+        alone it keeps the model's memory and its threads next to the server started after
+        it. The group is the server's own session, so nothing else is in it. (Only for a
+        process started here: a stale pid file's number may since be another program's.)
+        """
+        if self.process is not None and self.process.poll() is not None:
+            _kill_group(self.process.pid)
+
     def is_healthy(self) -> bool:
         """True when the server answers `/health` with 200."""
         try:
@@ -186,6 +199,7 @@ class VllmServer:
             if self.is_healthy():
                 return
             if proc is not None and proc.poll() is not None:
+                self.end_leftovers()
                 self.pid_path.unlink(missing_ok=True)
                 raise ServerError(
                     f"vLLM exited with code {proc.returncode} during start-up; "
@@ -202,6 +216,7 @@ class VllmServer:
         """Stop the server's whole process group; returns False if none was running."""
         pid = self.read_pid()
         if pid is None:
+            self.end_leftovers()
             return False
         for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
             try:
@@ -213,6 +228,7 @@ class VllmServer:
                 time.sleep(0.2)
             if not _alive(pid):
                 break
+        _kill_group(pid)  # an engine process that outlived the main one
         self.pid_path.unlink(missing_ok=True)
         return True
 
@@ -242,3 +258,9 @@ def _alive(pid: int) -> bool:
     except ChildProcessError:
         return True
     return done == 0
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL to every process left in the group `pgid` (none left: nothing happens)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)

@@ -91,6 +91,7 @@ class ServerSupervisor:
         self._failed_in_a_row += 1
         self.restarts += 1
         self._recovering = True
+        self.server.end_leftovers()
         try:
             # Not waiting for health here: a stop request must not wait out a start-up.
             self.server.start(wait=False)

@@ -1,5 +1,6 @@
-"""The store's side of a catalog import: products and variants upserted (or synced), so an
-imported item can be added to a cart and ordered like any other."""
+"""The catalog of record: products with their variants and details upserted (or synced) in
+the store, so an imported item can be added to a cart and ordered like any other, and
+search is indexed from what the store holds (`catalog_products`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assistant.store.errors import StoreError
-from assistant.store.schema import ProductRow, VariantRow
-from retrieval.catalog import Product
+from assistant.store.schema import ProductDetailsRow, ProductRow, VariantRow
+from retrieval.catalog import Product, Variant
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class CatalogSync:
                     updated += 1
                 row.name = entry.name
                 _set_variants(s, row, entry)
+                _set_details(row, entry)
                 s.flush()
             removed = 0
             for product_id in remove:
@@ -70,6 +72,90 @@ class CatalogSync:
                     s.delete(gone)
                     removed += 1
         return CatalogChange(added=added, updated=updated, removed=removed)
+
+    def catalog_products(self, product_ids: Iterable[str] | None = None) -> list[Product]:
+        """The catalog's products as search indexes them, in catalog order: all of them, or
+        those of `product_ids` the store has."""
+        query = select(ProductRow).order_by(ProductRow.position)
+        if product_ids is not None:
+            query = query.where(ProductRow.product_id.in_(list(product_ids)))
+        with self.transaction() as s:
+            return [catalog_product_of(row) for row in s.scalars(query)]
+
+    def ids_without_details(self) -> list[str]:
+        """Products the store has no details for (kept before the store held them)."""
+        with self.transaction() as s:
+            rows = s.scalars(
+                select(ProductRow.product_id)
+                .outerjoin(ProductDetailsRow)
+                .where(ProductDetailsRow.product_id.is_(None))
+                .order_by(ProductRow.position)
+            )
+            return list(rows)
+
+    def fill_missing_details(self, products: Iterable[Product]) -> int:
+        """Record the details of `products` the store has no details for (names and
+        variants stay as stored); returns how many were filled."""
+        filled = 0
+        with self.transaction() as s:
+            for entry in products:
+                row = s.get(ProductRow, entry.product_id)
+                if row is not None and row.details is None:
+                    _set_details(row, entry)
+                    filled += 1
+        return filled
+
+
+def catalog_product_of(row: ProductRow) -> Product:
+    """The catalog `Product` of a product row and its variant and detail rows."""
+    details = row.details
+    skus = details.skus if details is not None else {}
+    return Product(
+        product_id=row.product_id,
+        name=row.name,
+        product_type=details.product_type if details is not None else row.name,
+        brand=details.brand if details is not None else None,
+        description=details.description if details is not None else "",
+        tags=list(details.tags) if details is not None else [],
+        image_url=details.image_url if details is not None else None,
+        variants=[
+            Variant(
+                item_id=v.item_id,
+                options=dict(v.options),
+                price=v.price,
+                available=v.available,
+                sku=skus.get(v.item_id),
+            )
+            for v in row.variants
+        ],
+    )
+
+
+def set_description(s: Session, product_id: str, description: str) -> None:
+    """Replace a product's copy (in the caller's transaction).
+
+    Raises:
+        StoreError: The store has no such product.
+    """
+    row = s.get(ProductRow, product_id)
+    if row is None:
+        raise StoreError(f"no product {product_id!r} in the catalog")
+    product = catalog_product_of(row)
+    _set_details(row, product.model_copy(update={"description": description}))
+
+
+def _set_details(row: ProductRow, entry: Product) -> None:
+    """Make the product's details `entry`'s."""
+    details = row.details
+    if details is None:
+        details = ProductDetailsRow(product_id=entry.product_id)
+        row.details = details
+    details.product_type = entry.product_type
+    details.brand = entry.brand
+    details.description = entry.description
+    details.tags = list(entry.tags)
+    details.image_url = entry.image_url
+    details.skus = {v.item_id: v.sku for v in entry.variants if v.sku is not None}
 
 
 def _check_item_owners(s: Session, products: Sequence[Product]) -> None:

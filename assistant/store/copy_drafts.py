@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assistant.store.catalog_sync import set_description
 from assistant.store.errors import StoreError
 from assistant.store.models import StoredCopy
 from assistant.store.schema import CopyDraftRow
@@ -85,12 +86,15 @@ class CopyDrafts:
         with self.transaction() as s:
             return [_stored(row) for row in s.scalars(query)]
 
-    def approve_copy_draft(self, draft_id: int, draft: dict[str, Any] | None = None) -> StoredCopy:
+    def approve_copy_draft(
+        self, draft_id: int, draft: dict[str, Any] | None = None, description: str | None = None
+    ) -> StoredCopy:
         """Mark a draft approved (with the merchant's edits, if any); the product's earlier
-        approved listing becomes `superseded`.
+        approved listing becomes `superseded`, and `description` (if given) its copy in the
+        catalog, in the same transaction.
 
         Raises:
-            StoreError: No such draft.
+            StoreError: No such draft, or its product left the catalog.
         """
         with self.transaction() as s:
             row = s.get(CopyDraftRow, draft_id)
@@ -108,6 +112,8 @@ class CopyDrafts:
                 old.status, old.decided_at = "superseded", now
             if draft is not None:
                 row.draft = draft
+            if description is not None:
+                set_description(s, row.product_id, description)
             row.status, row.decided_at = "approved", now
             s.flush()
             return _stored(row)

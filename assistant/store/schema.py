@@ -52,6 +52,28 @@ class ProductRow(Base):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+    details: Mapped[ProductDetailsRow | None] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ProductDetailsRow(Base):
+    """What the catalog holds about a product beyond τ²'s name and variants: its kind,
+    brand, copy, tags, image and variant SKUs. Search is indexed from these and the rows
+    above; a product without details (a τ² world loaded alone) is its own kind."""
+
+    __tablename__ = "product_details"
+
+    product_id: Mapped[str] = mapped_column(
+        ForeignKey("products.product_id", ondelete="CASCADE"), primary_key=True
+    )
+    product_type: Mapped[str] = mapped_column(String(255))
+    brand: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    description: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    image_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    skus: Mapped[dict[str, str]] = mapped_column(JSON)
+    """Item id to the merchant's SKU, for the items that have one."""
 
 
 class VariantRow(Base):

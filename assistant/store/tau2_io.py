@@ -24,6 +24,7 @@ from assistant.store.schema import (
     OrderRow,
     PaymentMethodRow,
     PaymentRow,
+    ProductDetailsRow,
     ProductRow,
     UserRow,
     VariantRow,
@@ -49,6 +50,7 @@ _RETAIL_TABLES = (
     PaymentMethodRow,
     UserRow,
     VariantRow,
+    ProductDetailsRow,
     ProductRow,
 )
 

@@ -47,9 +47,10 @@ def index(tmp_path: Path, embedder, catalog: dict[str, Product]) -> CatalogIndex
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def store(tmp_path: Path, catalog: dict[str, Product]) -> Iterator[Store]:
     made = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     made.create_all()
+    made.upsert_products(catalog.values())
     yield made
     made.close()
 
@@ -68,6 +69,7 @@ def test_a_product_is_found_by_a_word_only_its_approved_copy_has(
     approved = desk.approve(draft.draft_id)
 
     assert approved.status == "approved"
+    assert word in store.catalog_products(["mug"])[0].description  # the catalog of record
     stored = index.get_product("mug")
     assert stored is not None and word in stored.description
     assert index.search(word, None, 5).hits[0].product_id == "mug"

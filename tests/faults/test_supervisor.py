@@ -18,6 +18,7 @@ from assistant.llm.supervisor import ServerSupervisor
 from assistant.settings import Settings
 from tests.faults.conftest import Figures
 from tests.faults.support import wait_for
+from tests.scaleout.servers import process_alive
 
 pytestmark = [pytest.mark.faults, pytest.mark.server]
 
@@ -30,6 +31,15 @@ class Ok(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Ok).serve_forever()
 """
 CRASHING = "import sys; sys.exit(3)"
+WITH_ENGINE = (
+    """
+import pathlib, subprocess, sys
+engine = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+pathlib.Path(sys.argv[2]).write_text(str(engine.pid))
+"""
+    + HEALTHY
+)
+"""A server with a child process in its group, as vLLM's API server has its engine core."""
 
 
 class ScriptServer(VllmServer):
@@ -40,7 +50,8 @@ class ScriptServer(VllmServer):
         self.script = script
 
     def command(self) -> list[str]:
-        return [sys.executable, "-c", self.script, str(self.settings.llm_port)]
+        engine_pid = self.run_dir / "engine.pid"
+        return [sys.executable, "-c", self.script, str(self.settings.llm_port), str(engine_pid)]
 
 
 @pytest.fixture
@@ -99,3 +110,27 @@ def test_a_server_that_dies_at_every_start_is_given_up(
     assert supervisor.restarts == 3, lines
     server.stop()
     figures.add("model server dies at every start", "restarts before giving up", "3")
+
+
+def test_a_killed_servers_engine_process_is_ended_before_the_restart(settings: Settings) -> None:
+    server = ScriptServer(settings, WITH_ENGINE)
+    server.start()
+    engine_file = server.run_dir / "engine.pid"
+    try:
+        first_engine = int(engine_file.read_text())
+        assert process_alive(first_engine)
+        old = server.read_pid()
+        assert old is not None
+        with ServerSupervisor(server, interval=0.2, notify=lambda _: None):
+            os.kill(old, signal.SIGKILL)
+            wait_for(
+                "a new healthy server",
+                lambda: server.read_pid() not in (None, old) and server.is_healthy(),
+                30,
+            )
+        wait_for("the old engine process ended", lambda: not process_alive(first_engine), 5)
+        second_engine = int(engine_file.read_text())
+        assert second_engine != first_engine and process_alive(second_engine)
+    finally:
+        server.stop()
+    wait_for("the new engine process ended by stop", lambda: not process_alive(second_engine), 5)

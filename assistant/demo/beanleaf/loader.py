@@ -34,7 +34,7 @@ def load_beanleaf(
     products, db = read_store(files.folder)
 
     progress(f"[2/4] loading {len(db['users'])} customers and {len(db['orders'])} orders")
-    load_store(settings, db)
+    products = load_store(settings, db, products)
 
     catalog, faq = open_indexes(settings.data_dir, settings.embedding_model, settings.chroma_url)
     variants = sum(len(p.variants) for p in products)
