@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +21,11 @@ from retrieval.chroma import open_collection
 from retrieval.embeddings import Embedder
 
 MAX_CHUNK_CHARS = 1200
+NEAR_TIE = 0.06
+"""A passage this close to the best one's cosine answers too: MiniLM often ranks two
+sections of a page almost alike ("can I split the payment" is as near "Gift cards" as
+"Accepted payment methods"). Chosen on the tune questions of
+`evals/retrieval/faq_questions.yaml`; see `evals/reports/faq-retrieval.md`."""
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _HTML_BLOCKS = {"p", "li", "td", "th", "dd", "dt", "pre", "blockquote", "div", "section"}
 
@@ -275,3 +280,16 @@ class FaqIndex:
                 result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
             )
         ]
+
+
+def answering(passages: Sequence[FaqPassage], near: float = NEAR_TIE) -> int:
+    """How many of the best-first `passages` a reply quotes: the best, and the second when
+    it is another section scoring within `near` of the best."""
+    if not passages:
+        return 0
+    best = passages[0]
+    if len(passages) > 1:
+        second = passages[1]
+        if second.heading != best.heading and best.score - second.score < near:
+            return 2
+    return 1

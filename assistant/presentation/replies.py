@@ -121,8 +121,8 @@ def _(result: Cart) -> str:
 def _(result: FaqAnswer) -> str:
     if not result.passages:
         return "I found nothing about that in the store's help pages."
-    best = result.passages[0]
-    return f"From our help pages ({best.heading}):\n{best.text}"
+    shown = result.passages[: max(1, result.answering)]
+    return "\n\n".join(f"From our help pages ({p.heading}):\n{p.text}" for p in shown)
 
 
 @lead.register

@@ -104,10 +104,15 @@ class Passage(BaseModel):
 
 
 class FaqAnswer(BaseModel):
-    """The help passages that answer a question, best first."""
+    """The help passages found for a question, best first."""
 
     question: str
     passages: list[Passage]
+    answering: int = Field(
+        default=1,
+        description="How many of the first passages answer it: the best, and a second "
+        "section that search ranks almost as high.",
+    )
 
 
 class UserId(RootModel[str]):

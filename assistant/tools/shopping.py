@@ -27,6 +27,7 @@ from assistant.tools.results import (
     ProductVariant,
     SearchResults,
 )
+from retrieval.faq import answering
 from retrieval.relax import constraints
 from retrieval.search import SearchHit
 from retrieval.sorting import Sort, sort_items
@@ -370,4 +371,5 @@ def answer_faq(ctx: ToolContext, question: str) -> FaqAnswer:
     return FaqAnswer(
         question=question,
         passages=[Passage(source=p.source, heading=p.heading, text=p.text) for p in passages],
+        answering=answering(passages),
     )

@@ -77,10 +77,23 @@ def _group_table(run: EvalRun, key: str) -> str:
     return "\n".join(lines)
 
 
+HELD_OUT = "test"
+"""The split whose dialogues are scored, never read to tune: reports count its failures and
+changes but do not name them (a dialogue's id says what it asks)."""
+
+
+def _held_out_note(count: int, what: str) -> str:
+    return f"- {count} {HELD_OUT}-split dialogue(s) {what}, not listed: that split is held out"
+
+
 def _failures(run: EvalRun, limit: int = 40) -> str:
     lines = []
+    held = 0
     for result in run.results:
         if result.passed or result.trial != 0:
+            continue
+        if result.split == HELD_OUT:
+            held += 1
             continue
         problems = [f"turn {t.index + 1}: {p}" for t in result.turns for p in t.problems]
         problems += [f"turn {t.index + 1}: ran {w}" for t in result.turns for w in t.wrong_writes]
@@ -88,6 +101,8 @@ def _failures(run: EvalRun, limit: int = 40) -> str:
         lines.append(f"- `{result.id}` ({result.split}): " + "; ".join(problems[:4]))
         if len(lines) >= limit:
             break
+    if held:
+        lines.append(_held_out_note(held, "failed"))
     return "\n".join(lines) or "none"
 
 
@@ -154,15 +169,24 @@ def compare(a: EvalRun, b: EvalRun) -> str:
         return out
 
     ra, rb = rates(a), rates(b)
+    held_out = {r.id for r in (*a.results, *b.results) if r.split == HELD_OUT}
     better, worse = [], []
+    held_better = held_worse = 0
     for dialogue in sorted(set(ra) & set(rb)):
         (ca, na), (cb, nb) = ra[dialogue], rb[dialogue]
         line = f"- `{dialogue}`: {ca}/{na} → {cb}/{nb}"
         sa, sb = ca / na, cb / nb
-        if sb > sa:
+        if dialogue in held_out:
+            held_better += sb > sa
+            held_worse += sb < sa
+        elif sb > sa:
             better.append(line)
         elif sb < sa:
             worse.append(line)
+    if held_better:
+        better.append(_held_out_note(held_better, "better"))
+    if held_worse:
+        worse.append(_held_out_note(held_worse, "worse"))
     only = sorted(set(ra) ^ set(rb))
     splits = sorted({r.split for r in a.results} & {r.split for r in b.results})
     parts = [
@@ -172,6 +196,7 @@ def compare(a: EvalRun, b: EvalRun) -> str:
         f"## Better ({len(better)})\n\n" + ("\n".join(better) or "none"),
         f"## Worse ({len(worse)})\n\n" + ("\n".join(worse) or "none"),
     ]
+    only = [d for d in only if d not in held_out]
     if only:
         parts.append("## In one run only\n\n" + ", ".join(f"`{d}`" for d in only))
     return "\n\n".join(parts) + "\n"

@@ -93,7 +93,19 @@ def test_a_comparison_shows_both_runs_split_by_split() -> None:
     text = compare(before, after)
     assert "| measure | t (k=2) | u (k=2) |" in text
     assert "## dev split" in text and "## test split" not in text  # "u" ran no test dialogue
-    assert "In one run only\n\n`b`" in text
+    assert "`b`" not in text  # "b" is held out: counted, never named
+    worse = after.model_copy(update={"results": [before.results[0], before.results[2]]})
+    assert "`b`" not in compare(before, worse)
+
+
+def test_reports_do_not_name_held_out_failures() -> None:
+    from evals.dialogues.report import _failures
+
+    run = _run()
+    run.results[0] = run.results[0].model_copy(update={"turns": [_turn(0, False, seconds=1.0)]})
+    text = _failures(run)
+    assert "`a` (dev)" in text and "`b`" not in text
+    assert "1 test-split dialogue(s) failed, not listed" in text
 
 
 def test_figures_by_store_and_split() -> None:

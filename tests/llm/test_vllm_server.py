@@ -74,6 +74,16 @@ def test_command_carries_the_cpu_and_tool_flags(tmp_path: Path) -> None:
     assert command[command.index("--port") + 1] == "9123"
 
 
+def test_the_servers_threads_yield_the_cores_when_idle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KMP_BLOCKTIME", raising=False)
+    env = VllmServer(Settings(data_dir=tmp_path)).environment()
+    assert env["KMP_BLOCKTIME"] == "1" and env["HF_HUB_OFFLINE"] == "1"
+    monkeypatch.setenv("KMP_BLOCKTIME", "50")  # an operator's own choice is kept
+    assert VllmServer(Settings(data_dir=tmp_path)).environment()["KMP_BLOCKTIME"] == "50"
+
+
 @pytest.mark.vllm
 def test_tool_result_round_trip_ends_in_an_answer(vllm_server: VllmServer) -> None:
     """Tools in, a tool call out, its result back in, and a plain answer at the end."""

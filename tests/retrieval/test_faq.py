@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from retrieval.chroma import make_client
-from retrieval.faq import FaqIndex, chunk_html, chunk_markdown, chunk_page
+from retrieval.faq import (
+    FaqIndex,
+    FaqPassage,
+    answering,
+    chunk_html,
+    chunk_markdown,
+    chunk_page,
+)
 
 DEMO_FAQ = Path(__file__).resolve().parents[2] / "assistant" / "demo" / "faq"
 
@@ -92,3 +99,41 @@ def test_edited_page_reembeds_only_changed_sections(tmp_path: Path, embedder) ->
     assert faq.search("revised beta", k=1)[0].text == "beta text, revised"
     assert faq.remove_page("policy.md") == 2 and faq.count() == 0
     assert faq.search("anything") == []
+
+
+def _passage(heading: str, score: float) -> FaqPassage:
+    return FaqPassage(source="p.md", heading=heading, text=heading, score=score)
+
+
+def test_a_second_section_ranked_almost_as_high_answers_too() -> None:
+    assert answering([]) == 0
+    assert answering([_passage("Gift cards", 0.61)]) == 1
+    near = [_passage("Gift cards", 0.61), _passage("Accepted methods", 0.58), _passage("x", 0.57)]
+    assert answering(near) == 2
+    assert answering([_passage("Gift cards", 0.61), _passage("Accepted methods", 0.5)]) == 1
+    assert answering([_passage("Gift cards", 0.61), _passage("Gift cards", 0.6)]) == 1  # same
+
+
+def test_the_faq_eval_scores_what_a_reply_quotes(tmp_path: Path) -> None:
+    from evals.retrieval.faq import answers, evaluate, load_questions, table
+
+    questions = load_questions()
+    assert {q["split"] for q in questions} == {"tune", "held_out"}
+    assert answers("We accept\nAmerican   Express.", ["american express"])
+    assert not answers("We accept Visa.", ["american express"])
+    picked = [q for q in questions if q["store"] == "tau2"][:2]
+    rows = evaluate(picked, tmp_path)
+    assert [r["q"] for r in rows] == [q["q"] for q in picked]
+    assert all(r["quoted"] in (1, 2) for r in rows)
+    assert table(rows)[2].startswith("| tau2 | tune | 2 |")
+
+
+def test_a_reply_quotes_the_passages_that_answer() -> None:
+    from assistant.presentation.replies import lead
+    from assistant.tools.results import FaqAnswer, Passage
+
+    passages = [Passage(source="p.md", heading=h, text=f"{h} text") for h in ("A", "B", "C")]
+    one = lead(FaqAnswer(question="q", passages=passages))
+    two = lead(FaqAnswer(question="q", passages=passages, answering=2))
+    assert "A text" in one and "B text" not in one
+    assert "A text" in two and "B text" in two and "C text" not in two
