@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -121,6 +122,9 @@ class RequestDetector:
         self.cache_dir = cache_dir
         self._model: _Classifier | None = None
         self._lock = threading.Lock()
+        # A turn asks about one message many times (each planning step, the confirmation,
+        # the offer): the answer for a text is worked out once.
+        self._detect = lru_cache(maxsize=4096)(self._detect_uncached)
 
     @property
     def kinds(self) -> list[str]:
@@ -168,6 +172,9 @@ class RequestDetector:
         """The kinds `text` asks for (`fine`: split into smaller parts, see `clauses`)."""
         if not text.strip():
             return NONE
+        return self._detect(text, fine)
+
+    def _detect_uncached(self, text: str, fine: bool) -> Requests:
         classifier = self.model()
         model = classifier.model
         parts = clauses(text, fine=fine)
