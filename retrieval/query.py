@@ -329,6 +329,41 @@ def _choose_key(
     return max(pairs, key=lambda p: (vocab.option_values[p[0]][p[1]], p[0] == "color", p[0]))
 
 
+_Match = tuple[int, int, list[_Entry]]
+
+
+def _types_read_as_options(
+    types: list[str], matches: list[_Match], vocab: Vocabulary
+) -> tuple[list[str], list[_Match]]:
+    """ "Dark roast ground for my french press": an option named with its value ("dark
+    roast", "size 9") that no recognised type has outweighs a type phrase that is also an
+    option value: that phrase is the value (grind "french press"), not the type."""
+    if not types:
+        return types, matches
+    keys = set().union(*(vocab.type_keys.get(normalize(t), set()) for t in types))
+    named = [
+        e
+        for _, _, entries in matches
+        for e in entries
+        if e.kind == "option" and e.priority >= 4 and e.targets[0] not in keys
+    ]
+    if not named:
+        return types, matches
+    dropped: set[str] = set()
+    reread: list[_Match] = []
+    for start, end, entries in matches:
+        best = max(entries, key=lambda e: e.priority)
+        options = [e for e in entries if e.kind == "option"]
+        if best.kind == "type" and options:
+            dropped.update(best.targets)
+            reread.append((start, end, options))
+        else:
+            reread.append((start, end, entries))
+    if not dropped:
+        return types, matches
+    return [t for t in types if t not in dropped], reread
+
+
 def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
     """Turn the constraints stated in `query` into filters, using the catalog's vocabulary.
 
@@ -421,6 +456,7 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
                     for s, e, ents in matches
                 ]
 
+    types, matches = _types_read_as_options(types, matches, vocab)
     type_keys = (
         set().union(*(vocab.type_keys.get(normalize(t), set()) for t in types)) if types else None
     )

@@ -155,7 +155,7 @@ class CopyDesk:
                 draft = CopyDraft.model_validate({**draft.model_dump(), **edits})
             except ValueError as err:
                 raise ToolError(f"the edited listing is invalid: {err}") from err
-        self._product(stored.product_id)
+        self._product(stored.product_id)  # its product left the catalog: UnknownProduct
         try:
             approved = self.store.approve_copy_draft(
                 draft_id, draft.model_dump(), description=listing_text(draft)

@@ -20,6 +20,7 @@ from assistant.identity.gate import CODE_SENT
 from assistant.identity.tokens import TokenError, read_token
 from assistant.presentation.turns import reply_text, turn_messages
 from assistant.services import Services
+from assistant.store.errors import StoreUnavailableError
 from assistant.store.models import SessionState
 from assistant.ui.merchant import build_merchant_tab
 
@@ -38,6 +39,12 @@ Chat = list[dict[str, Any]]
 def new_session_id() -> str:
     """A fresh, unguessable conversation id."""
     return uuid.uuid4().hex
+
+
+STORE_UNAVAILABLE = (
+    "Sorry, the store is unavailable right now, so nothing was looked up or changed. "
+    "Please try again in a moment."
+)
 
 
 def health_banner(services: Services) -> dict[str, Any]:
@@ -112,9 +119,13 @@ def create_app(services: Services) -> gr.Blocks:
         turn_id = f"turn-{len(chat)}"
         yield chat, chat, "", session_id
         events = []
-        for event in engine.run_turn(session_id, text):
-            events.append(event)
-            shown = [*chat, *turn_messages(events, turn_id)]
+        try:
+            for event in engine.run_turn(session_id, text):
+                events.append(event)
+                shown = [*chat, *turn_messages(events, turn_id)]
+                yield shown, shown, "", session_id
+        except StoreUnavailableError:
+            shown = [*chat, {"role": "assistant", "content": STORE_UNAVAILABLE}]
             yield shown, shown, "", session_id
 
     def sign_in(
@@ -123,20 +134,26 @@ def create_app(services: Services) -> gr.Blocks:
         session_id = session_id or new_session_id()
         email, first, last, zip_code = (v.strip() for v in (email, first, last, zip_code))
         if email:
-            result = call_tool(engine, session_id, "find_user_id_by_email", {"email": email})
+            name, arguments = "find_user_id_by_email", {"email": email}
         elif first and last and zip_code:
+            name = "find_user_id_by_name_zip"
             arguments = {"first_name": first, "last_name": last, "zip": zip_code}
-            result = call_tool(engine, session_id, "find_user_id_by_name_zip", arguments)
         else:
             return "Enter your email, or your first name, last name and zip code.", session_id
-        return sign_in_message(result), session_id
+        try:
+            return sign_in_message(call_tool(engine, session_id, name, arguments)), session_id
+        except StoreUnavailableError:
+            return STORE_UNAVAILABLE, session_id
 
     def new_conversation() -> tuple[Chat, Chat, str, str]:
         return [], [], new_session_id(), SIGNED_OUT
 
     def ask(text: str, session_id: str) -> str:
         """One message in, the reply out (the API endpoint for scripts and tests)."""
-        return reply_text(engine.run_turn(session_id or new_session_id(), text))
+        try:
+            return reply_text(engine.run_turn(session_id or new_session_id(), text))
+        except StoreUnavailableError:
+            return STORE_UNAVAILABLE
 
     with gr.Blocks(title="shopassist") as app:
         banner = gr.Markdown(visible=False, elem_id="model-banner")

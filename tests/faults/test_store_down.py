@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,7 +22,7 @@ from assistant.settings import Settings
 from assistant.store import Store
 from tests.faults.conftest import Figures
 from tests.faults.support import port_answers, wait_for
-from tests.interfaces.support import open_test_indexes, uvicorn_server
+from tests.interfaces.support import gradio_server, open_test_indexes, uvicorn_server
 from tests.scaleout.servers import Postgres, _as_server_user, postgres_tools
 from tests.store.support import tiny_world
 
@@ -49,10 +50,10 @@ def _pg_ctl(pg: Postgres, action: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.fixture
-def shop(postgres: Postgres, tmp_path: Path) -> Iterator[tuple[str, Store, Postgres]]:
-    """The API (in-process uvicorn) over the tiny world on PostgreSQL; the database is
-    running again at the end whatever the test did to it."""
+@contextmanager
+def _services(postgres: Postgres, tmp_path: Path) -> Iterator[tuple[Services, Store]]:
+    """Services over the tiny world on PostgreSQL, and a store of the test's own to check
+    it; the database is running again at the end whatever the test did to it."""
     store = Store(postgres.url)
     store.create_all()
     store.load_tau2(tiny_world())
@@ -67,13 +68,22 @@ def shop(postgres: Postgres, tmp_path: Path) -> Iterator[tuple[str, Store, Postg
     port = make_url(postgres.url).port
     assert port is not None
     try:
-        with uvicorn_server(create_api(services)) as url:
-            yield url, store, postgres
+        yield services, store
     finally:
         if not port_answers(port):
             _pg_ctl(postgres, "start")
         services.store.close()
         store.close()
+
+
+@pytest.fixture
+def shop(postgres: Postgres, tmp_path: Path) -> Iterator[tuple[str, Store, Postgres]]:
+    """The API (in-process uvicorn) over the tiny world on PostgreSQL."""
+    with (
+        _services(postgres, tmp_path) as (services, store),
+        uvicorn_server(create_api(services)) as url,
+    ):
+        yield url, store, postgres
 
 
 def _unavailable(response: httpx.Response) -> None:
@@ -151,4 +161,30 @@ def test_api_answers_503_while_the_database_is_down(
         "store database (PostgreSQL) stopped",
         "after restart: nothing written meanwhile; the change ran once",
         f"API served again {back:.1f}s after the database",
+    )
+
+
+def test_the_chat_ui_says_the_store_is_unavailable(
+    postgres: Postgres, tmp_path: Path, figures: Figures
+) -> None:
+    from gradio_client import Client
+
+    from assistant.ui.app import STORE_UNAVAILABLE
+
+    with _services(postgres, tmp_path) as (services, store), gradio_server(services) as url:
+        client = Client(url, verbose=False)
+        assert client.predict("show me water bottles", "", api_name="/ask")  # warmed up
+        before = _order_state(store)
+        _pg_ctl(postgres, "stop")
+        started = time.perf_counter()
+        reply = client.predict(f"please cancel {ORDER}, no longer needed", "", api_name="/ask")
+        seconds = time.perf_counter() - started
+        assert reply == STORE_UNAVAILABLE
+        assert seconds < ANSWER_BOUND, f"{seconds:.1f}s"
+        _pg_ctl(postgres, "start")
+        assert _order_state(store) == before
+    figures.add(
+        "store database (PostgreSQL) stopped",
+        "the chat UI's reply",
+        f"'the store is unavailable' in {seconds * 1000:.0f} ms",
     )

@@ -229,3 +229,22 @@ def test_a_noun_names_its_adjective_option_value() -> None:
 def test_everyday_words_for_option_values() -> None:
     assert parse("headphones with a proper cable").options == {"connectivity": ["wired"]}
     assert parse("a cable").options == {}  # no type: no guess
+
+
+def test_a_named_option_no_recognised_type_has_rereads_a_type_phrase_as_a_value() -> None:
+    coffee = product(
+        "c1",
+        "Coffee Beans",
+        [
+            ("cd", {"roast": "dark", "grind": "french press"}, 15.5, True),
+            ("cl", {"roast": "light", "grind": "whole bean"}, 20.0, True),
+        ],
+    )
+    press = product("p1", "French Press", [("fp", {"capacity": "1L"}, 41.99, True)])
+    vocab = Vocabulary.from_metas([variant_meta(p, v) for p in (coffee, press) for v in p.variants])
+    filters = parse_query("what dark roasts do you have for my french press", vocab).filters
+    assert filters.product_types == []
+    assert filters.options == {"roast": ["dark"], "grind": ["french press"]}
+    # Named options the type has keep the type: "a 1L french press".
+    kept = parse_query("a french press with 1L capacity", vocab).filters
+    assert kept.product_types == ["French Press"] and kept.options == {"capacity": ["1l"]}
