@@ -32,17 +32,19 @@ def _serve_ui(settings: Settings, started: float) -> None:
     from assistant.ui.app import create_app
 
     app = create_app(build_services(settings))
-    app.queue().launch(
-        server_name=settings.ui_host,
-        server_port=settings.ui_port,
-        prevent_thread_lock=True,
-        quiet=True,
-    )
-    url = f"http://{settings.ui_host}:{settings.ui_port}/"
-    typer.echo(f"shopassist is ready at {url} (ready in {time.perf_counter() - started:.0f}s)")
     done = threading.Event()
+    # Installed before the launch: the UI answers while `launch` is still running, and a
+    # signal then would raise inside Gradio, which swallows it, and nothing would stop.
     previous = {sig: signal.signal(sig, lambda *_: done.set()) for sig in STOP_SIGNALS}
     try:
+        app.queue().launch(
+            server_name=settings.ui_host,
+            server_port=settings.ui_port,
+            prevent_thread_lock=True,
+            quiet=True,
+        )
+        url = f"http://{settings.ui_host}:{settings.ui_port}/"
+        typer.echo(f"shopassist is ready at {url} (ready in {time.perf_counter() - started:.0f}s)")
         done.wait()
         typer.echo("shutting down")
         app.close()
