@@ -332,6 +332,11 @@ def _choose_key(
 _Match = tuple[int, int, list[_Entry]]
 
 
+def _keys_of(types: list[str], vocab: Vocabulary) -> set[str]:
+    """Every option name the given product types have."""
+    return set().union(*(vocab.type_keys.get(normalize(t), set()) for t in types))
+
+
 def _types_read_as_options(
     types: list[str], matches: list[_Match], vocab: Vocabulary
 ) -> tuple[list[str], list[_Match]]:
@@ -340,14 +345,12 @@ def _types_read_as_options(
     option value: that phrase is the value (grind "french press"), not the type."""
     if not types:
         return types, matches
-    keys = set().union(*(vocab.type_keys.get(normalize(t), set()) for t in types))
-    named = [
-        e
+    keys = _keys_of(types, vocab)
+    if not any(
+        e.kind == "option" and e.priority >= 4 and e.targets[0] not in keys
         for _, _, entries in matches
         for e in entries
-        if e.kind == "option" and e.priority >= 4 and e.targets[0] not in keys
-    ]
-    if not named:
+    ):
         return types, matches
     dropped: set[str] = set()
     reread: list[_Match] = []
@@ -448,7 +451,7 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
             if best.kind != "type":
                 continue
             others = [t for t in types if t not in best.targets]
-            other_keys = set().union(*(vocab.type_keys.get(normalize(t), set()) for t in others))
+            other_keys = _keys_of(others, vocab)
             if any(e.kind == "option" and e.targets[0] in other_keys for e in entries):
                 types = [t for t in types if t not in best.targets]
                 matches = [
@@ -457,9 +460,7 @@ def parse_query(query: str, vocab: Vocabulary) -> ParsedQuery:
                 ]
 
     types, matches = _types_read_as_options(types, matches, vocab)
-    type_keys = (
-        set().union(*(vocab.type_keys.get(normalize(t), set()) for t in types)) if types else None
-    )
+    type_keys = _keys_of(types, vocab) if types else None
     options: dict[str, list[str]] = defaultdict(list)
     for _, _, entries in matches:
         option_entries = [e for e in entries if e.kind == "option"]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -110,14 +111,19 @@ def catalog_product_of(row: ProductRow) -> Product:
     """The catalog `Product` of a product row and its variant and detail rows."""
     details = row.details
     skus = details.skus if details is not None else {}
+    described: dict[str, Any] = {"product_type": row.name}  # a τ² product is its own kind
+    if details is not None:
+        described = {
+            "product_type": details.product_type,
+            "brand": details.brand,
+            "description": details.description,
+            "tags": list(details.tags),
+            "image_url": details.image_url,
+        }
     return Product(
         product_id=row.product_id,
         name=row.name,
-        product_type=details.product_type if details is not None else row.name,
-        brand=details.brand if details is not None else None,
-        description=details.description if details is not None else "",
-        tags=list(details.tags) if details is not None else [],
-        image_url=details.image_url if details is not None else None,
+        **described,
         variants=[
             Variant(
                 item_id=v.item_id,
