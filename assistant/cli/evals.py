@@ -23,7 +23,9 @@ def run(
         None, help="Model name requested from it.", show_default="SHOPASSIST_LLM_MODEL"
     ),
     k: int = typer.Option(1, min=1, help="Trials per dialogue; pass^k is reported for this k."),
-    only: str | None = typer.Option(None, help="Run only this category or dialogue id."),
+    only: str | None = typer.Option(
+        None, help="Run only this category or dialogue id (or ids matching a pattern: dev-svc-*)."
+    ),
     split: str | None = typer.Option(None, help="Run only the dev or the test split."),
     store: str | None = typer.Option(
         None, help="Run only the dialogues of this demo store (tau2 or beanleaf)."

@@ -79,6 +79,8 @@ def compare(s: Situation) -> Step | None:
     pointed = list(dict.fromkeys(i for i in s.shown.pointed if not i.startswith("#")))
     if len(pointed) >= 2:
         return Step("compare_products", {"ids": pointed[:5]})
+    if "faq" in s.kinds and not s.names_a_kind:
+        return None  # "the difference between standard and express delivery": a policy question
     if not _searched_now(s):
         return search(s)
     products = _distinct_products(s)

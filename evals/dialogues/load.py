@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +86,13 @@ def load_dialogues(paths: Iterable[Path] | None = None) -> list[Dialogue]:
 
 
 def select(dialogues: Iterable[Dialogue], only: str | None) -> list[Dialogue]:
-    """The dialogues whose category or id is `only` (all when None)."""
-    chosen = [d for d in dialogues if only is None or only in (d.category, d.id)]
+    """The dialogues whose category or id is `only`, or whose id matches it as a shell
+    pattern ("dev-svc-*"); all when None."""
+    chosen = [
+        d
+        for d in dialogues
+        if only is None or only in (d.category, d.id) or fnmatchcase(d.id, only)
+    ]
     if only is not None and not chosen:
         raise DialogueFileError(f"no dialogue has the category or id {only!r}")
     return chosen

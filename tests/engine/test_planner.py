@@ -251,3 +251,14 @@ def test_facts_from_the_conversation_pick_the_order_with_the_named_item(store: S
         if e.name == "get_order_details"
     ]
     assert read[-1] == EARBUDS_ORDER
+
+
+def test_a_policy_question_worded_as_a_comparison_compares_no_products(store: Store) -> None:
+    """'the difference between standard and express delivery' is a help-page question: with
+    no product named or pointed at there is nothing to compare, and no search is run."""
+    text = "what's the difference between standard and express delivery, time-wise?"
+    engine, _ = planned(store, [say("Express is faster.")], {text: ("faq", "compare")})
+    out = engine.respond("s1", text)
+    names = [name for name, _ in calls_of(out)]
+    assert "compare_products" not in names and "search_products" not in names
+    assert names.count("answer_faq") == 1

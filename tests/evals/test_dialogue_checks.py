@@ -9,7 +9,7 @@ import pytest
 
 from evals.dialogues.checks import Call, check_value, state_problems, turn_problems, wrong_writes
 from evals.dialogues.invented import Transcript, inventions
-from evals.dialogues.load import DialogueFileError, load_dialogues, load_file
+from evals.dialogues.load import DialogueFileError, load_dialogues, load_file, select
 from evals.dialogues.model import SCHEMA_PATH, Check, FinalState, TurnExpect, json_schema
 
 
@@ -153,3 +153,15 @@ def test_a_product_read_off_a_named_item_is_not_invented() -> None:
     assert inventions("similar_products", {"product_id": "7471004230"}, said) == []
     [made_up] = inventions("similar_products", {"product_id": "9999999999"}, said)
     assert made_up.value == "9999999999" and made_up.kind == "other"
+
+
+def test_dialogues_are_chosen_by_category_id_or_id_pattern() -> None:
+    dialogues = load_dialogues()
+    faq = select(dialogues, "faq")
+    assert faq and all(d.category == "faq" for d in faq)
+    one = dialogues[0]
+    assert select(dialogues, one.id) == [one]
+    dev_faq = select(dialogues, "dev-faq-*")
+    assert dev_faq and all(d.id.startswith("dev-faq-") for d in dev_faq)
+    with pytest.raises(DialogueFileError, match="no dialogue"):
+        select(dialogues, "nothing-like-this-*")
