@@ -4,6 +4,7 @@ Prints ratios and writes them to `benchmarks/results/search.json` and `search.md
 
     python -m benchmarks.search                      # 10k and 100k items
     python -m benchmarks.search --sizes 10000 --queries 100
+    python -m benchmarks.search --sizes 1000000 --workdir W --keep   # then --reuse: search only
 
 Scale runs do not embed every text with the model (100k texts take many minutes on 2 CPU
 cores): vectors for a pool of real MiniLM embeddings are reused with a small per-text
@@ -232,10 +233,14 @@ def bench_scale(
     workdir: Path,
     where_queries: int,
     keep: bool = False,
+    reuse: bool = False,
 ) -> dict[str, Any]:
     folder = workdir / f"scale-{size}"
     numbers: dict[str, Any] = {"items": size}
-    numbers.update(in_fresh_process(ingest_job, size, pool, folder))
+    if reuse and (folder / "chroma").is_dir():
+        print(f"    reusing the index kept in {folder} (no ingest figures)", flush=True)
+    else:
+        numbers.update(in_fresh_process(ingest_job, size, pool, folder))
     lexical = folder / "lex"
     numbers["disk_mb"] = {
         "chroma": disk_mb(folder / "chroma"),
@@ -245,7 +250,7 @@ def bench_scale(
     }
     numbers["disk_mb"]["total"] = sum(numbers["disk_mb"].values())
     numbers.update(in_fresh_process(search_job, folder, pool, queries, vectors, where_queries))
-    if not keep:
+    if not (keep or reuse):
         shutil.rmtree(folder, ignore_errors=True)
     return numbers
 
@@ -279,8 +284,16 @@ def scale_table(scales: list[dict[str, Any]], meta: dict[str, Any]) -> list[str]
     lines.append("|---|" + "---|" * len(scales))
     filtered = ("queries with filters", lambda s: f"{s['filtered_queries']}/{meta['queries']}")
     rows = [*ROWS[:6], filtered, *ROWS[6:]]
-    lines += [f"| {label} |" + "".join(f" {fn(s)} |" for s in scales) for label, fn in rows]
+    lines += [f"| {label} |" + "".join(f" {_cell(fn, s)} |" for s in scales) for label, fn in rows]
     return lines
+
+
+def _cell(fn: Callable[[dict[str, Any]], str], scale: dict[str, Any]) -> str:
+    """One figure of the table; "not run" for the ingest figures of a reused index."""
+    try:
+        return fn(scale)
+    except KeyError:
+        return "not run"
 
 
 def throughput_table(tp: dict[str, float]) -> list[str]:
@@ -332,6 +345,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep each size's index in --workdir (scale-N)"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="search an index a --keep run left in --workdir instead of ingesting again",
+    )
     args = parser.parse_args(argv)
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="shopassist-bench-"))
@@ -348,7 +366,9 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes:
         print(f"[3/3] scale {size:,} items ...", flush=True)
         scales.append(
-            bench_scale(size, pool, queries, vectors, workdir, args.where_queries, args.keep)
+            bench_scale(
+                size, pool, queries, vectors, workdir, args.where_queries, args.keep, args.reuse
+            )
         )
     meta = {
         "cores": os.cpu_count(),

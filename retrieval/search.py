@@ -7,9 +7,11 @@ items that violate it, nor return nothing because the top-k happened to be filte
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -71,6 +73,13 @@ class _Snapshot:
     table: DocTable
     lexical: LexicalIndex
     vectors: np.ndarray  # row i is the embedding of table.doc_ids[i]
+
+
+_CHANNELS = ThreadPoolExecutor(
+    max_workers=max(1, os.cpu_count() or 1), thread_name_prefix="search-lexical"
+)
+"""Runs hybrid search's lexical channel beside the calling thread's dense one (one pool for
+every index)."""
 
 
 class CatalogIndex:
@@ -392,8 +401,19 @@ class CatalogIndex:
         shortlist = max(k, self.rerank_depth) if reranker is not None else k
         depth = max(shortlist, self.candidate_depth)
         text = parsed.text or query
+        hybrid = mode == "hybrid"
+
+        def lexical_channel() -> tuple[list[tuple[int, int]], float]:
+            min_match = self.lexical_min_match if hybrid else 0.0
+            found = snap.lexical.top(text, selection.mask, depth, min_match, selection.spans)
+            weight = self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0
+            return ranks_with_ties(found), weight
+
         rankings: list[list[tuple[int, int]]] = []
         weights: list[float] = []
+        # In hybrid search the lexical channel runs on a worker thread while this one scans
+        # the vectors: both spend their time in numpy and Chroma, which release the GIL.
+        lexical = _CHANNELS.submit(lexical_channel) if hybrid else None
         if mode in ("hybrid", "dense"):
             vector = query_embedding if query_embedding is not None else self.embed_query(text)
             dense_hits = dense_search(
@@ -408,12 +428,10 @@ class CatalogIndex:
             )
             rankings.append([(pos, rank) for rank, pos in enumerate(dense_hits, start=1)])
             weights.append(1.0)
-        if mode in ("hybrid", "bm25"):
-            hybrid = mode == "hybrid"
-            min_match = self.lexical_min_match if hybrid else 0.0
-            lexical = snap.lexical.top(text, selection.mask, depth, min_match, selection.spans)
-            rankings.append(ranks_with_ties(lexical))
-            weights.append(self.lexical_weight * snap.lexical.coverage(text) if hybrid else 1.0)
+        if lexical is not None or mode == "bm25":
+            ranking, weight = lexical.result() if lexical is not None else lexical_channel()
+            rankings.append(ranking)
+            weights.append(weight)
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:shortlist]
         if reranker is not None and fused:
             fused = self._rerank(reranker, text, table, fused)

@@ -54,6 +54,22 @@ def _values(arguments: Mapping[str, Any]) -> set[str]:
     return found
 
 
+def _named(
+    text: str, ordered: Sequence[OrderItem], order_ids_like: OrderIdPattern | None
+) -> dict[str, str]:
+    """The ids the message names (typed, or an ordered item by its name), each with how the
+    reply shows it: an ordered item by its name and id, anything else as the shopper typed it."""
+    named = {m.group().lstrip("#").lower(): m.group() for m in _ID.finditer(text)}
+    if order_ids_like is not None:
+        named |= {o.lstrip("#").lower(): o for o in order_ids_like.find(text)}
+    named |= {item.lower(): item for _, item in items_named(ordered, text)}
+    names = {i.item_id.lower(): i for i in ordered}
+    for key in named:
+        if key in names:
+            named[key] = f"the {names[key].name} (item {names[key].item_id})"
+    return named
+
+
 def judge(
     pending: Mapping[str, Any],
     text: str,
@@ -86,19 +102,17 @@ def judge(
         return Verdict("ask_again", f"You mentioned a {asked}, but that is not the change "
                        f"waiting for your yes. {summary}")  # fmt: skip
     mine = _values(arguments)
-    named = {m.group().lstrip("#").lower() for m in _ID.finditer(text)}
-    if order_ids_like is not None:
-        named |= {o.lstrip("#").lower() for o in order_ids_like.find(text)}
-    named |= {item.lower() for _, item in items_named(ordered, text)}
+    items = list(ordered)
+    named = _named(text, items, order_ids_like)
     method = arguments.get("payment_method_id")
     said_methods = methods_named(methods, text)
     if method is not None and said_methods and method not in said_methods:
         listed = " or ".join(said_methods)
         return Verdict("ask_again", f"You mentioned {listed}, but the change waiting for your "
                        f"yes uses {method}. {summary}")  # fmt: skip
-    strangers = sorted(named - mine)
+    strangers = sorted(set(named) - mine)
     if strangers:
-        listed = ", ".join(strangers)
+        listed = ", ".join(named[key] for key in strangers)
         return Verdict("ask_again", f"You mentioned {listed}, which is not part of the change "
                        f"waiting for your yes. {summary}")  # fmt: skip
     return Verdict("run")

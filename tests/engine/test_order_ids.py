@@ -83,3 +83,30 @@ def test_a_bare_number_is_an_order_id_only_when_a_tool_showed_it_with_its_hash()
     )
     assert candidates("order_id", shown) == ["#1001"]
     assert ids_in("order_id", "order #1001 please") == ["#1001"]
+
+
+def test_a_yes_naming_another_item_says_which_item_by_its_name() -> None:
+    """'yes, return the vacuum cleaner' while the coffee maker's return waits: the reply names
+    the item the shopper meant, and its id, not an id alone."""
+    from assistant.store.models import OrderItem
+
+    ordered = [
+        OrderItem(name="Coffee Maker", product_id="1", item_id="5952720925", price=1.0, options={}),
+        OrderItem(
+            name="Vacuum Cleaner", product_id="2", item_id="4965355367", price=1.0, options={}
+        ),
+    ]
+    pending = {
+        "name": "return_delivered_order_items",
+        "arguments": {
+            "order_id": "#W1633718",
+            "item_ids": ["5952720925"],
+            "payment_method_id": "paypal_9426036",
+        },
+    }
+    yes = Requests(kinds=frozenset({"confirm"}), scores={"confirm": 1.0})
+    verdict = judge(pending, "yes, return the vacuum cleaner", yes, default_registry(), ordered)
+    assert verdict.action == "ask_again"
+    assert verdict.message.startswith("You mentioned the Vacuum Cleaner (item 4965355367), which")
+    other = judge(pending, "yes, and W3614011", yes, default_registry(), ordered)
+    assert other.message.startswith("You mentioned W3614011, which")

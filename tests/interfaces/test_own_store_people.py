@@ -141,7 +141,7 @@ def test_an_imported_shopper_exchanges_an_imported_order(shop: Services, tmp_pat
 
     # A yes naming another order of this store's shape does not run the waiting exchange.
     other = engine.respond("s1", "yes, and #1002 too")
-    assert other.reply.startswith("You mentioned 1002, which is not part of the change")
+    assert other.reply.startswith("You mentioned #1002, which is not part of the change")
     assert other.pending_action is not None
     assert shop.store.order("#1001").status == "delivered"  # type: ignore[union-attr]
 
