@@ -1,8 +1,10 @@
 """Hybrid product search: Chroma (dense) and bm25s (lexical), filtered before top-k, fused by RRF.
 
-Every filter is applied inside each channel before it picks its candidates: Chroma gets a
-`where` clause, BM25 a mask over its corpus. So "under $50" or "size M" can never return
-items that violate it, nor return nothing because the top-k happened to be filtered away.
+Every filter is applied inside each channel before it picks its candidates: the dense channel
+scores only allowed vectors (`retrieval.dense` plans how), BM25 applies a mask over its corpus.
+So "under $50" or "size M" can never return items that violate it, nor return nothing because
+the top-k happened to be filtered away. Over a large catalog the two channels of a hybrid
+search run side by side, the lexical one on a worker thread.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ _CHANNELS = ThreadPoolExecutor(
 )
 """Runs hybrid search's lexical channel beside the calling thread's dense one (one pool for
 every index)."""
+PARALLEL_ROWS = 50_000
+"""Documents from which a hybrid search runs its two channels side by side."""
 
 
 class CatalogIndex:
@@ -411,9 +415,11 @@ class CatalogIndex:
 
         rankings: list[list[tuple[int, int]]] = []
         weights: list[float] = []
-        # In hybrid search the lexical channel runs on a worker thread while this one scans
-        # the vectors: both spend their time in numpy and Chroma, which release the GIL.
-        lexical = _CHANNELS.submit(lexical_channel) if hybrid else None
+        # In hybrid search over a large catalog the lexical channel runs on a worker thread
+        # while this one scans the vectors: both spend their time in numpy and Chroma, which
+        # release the GIL. On a small one the hand-over would cost more than it saves.
+        side_by_side = hybrid and len(table) >= PARALLEL_ROWS
+        lexical = _CHANNELS.submit(lexical_channel) if side_by_side else None
         if mode in ("hybrid", "dense"):
             vector = query_embedding if query_embedding is not None else self.embed_query(text)
             dense_hits = dense_search(
@@ -428,7 +434,7 @@ class CatalogIndex:
             )
             rankings.append([(pos, rank) for rank, pos in enumerate(dense_hits, start=1)])
             weights.append(1.0)
-        if lexical is not None or mode == "bm25":
+        if mode in ("hybrid", "bm25"):
             ranking, weight = lexical.result() if lexical is not None else lexical_channel()
             rankings.append(ranking)
             weights.append(weight)

@@ -54,3 +54,19 @@ def test_type_rows_are_contiguous(make_index, small_catalog) -> None:
     assert blocks is not None and len(blocks) == 2
     rows = [r for a, b in blocks for r in range(a, b)]
     assert sorted(table.meta(r)["product_type"] for r in rows) == ["Backpack"] * 2 + ["T-Shirt"] * 4
+
+
+def test_channels_side_by_side_give_the_same_results(make_index, small_catalog, monkeypatch):
+    """Over a large catalog the lexical channel runs on a worker thread: the hits are those
+    of the two channels run one after the other."""
+    import retrieval.search as search_module
+
+    index = make_index()
+    index.ingest(small_catalog)
+    queries = ["blue t-shirt under $60", "backpack for a laptop", "lamp", "quiet keyboard"]
+    monkeypatch.setattr(search_module, "PARALLEL_ROWS", 10**9)
+    one_after_the_other = [index.search(q, k=8).hits for q in queries]
+    monkeypatch.setattr(search_module, "PARALLEL_ROWS", 0)
+    side_by_side = [index.search(q, k=8).hits for q in queries]
+    assert side_by_side == one_after_the_other
+    assert all(one_after_the_other)
