@@ -102,8 +102,7 @@ def judge(
         return Verdict("ask_again", f"You mentioned a {asked}, but that is not the change "
                        f"waiting for your yes. {summary}")  # fmt: skip
     mine = _values(arguments)
-    items = list(ordered)
-    named = _named(text, items, order_ids_like)
+    named = _named(text, list(ordered), order_ids_like)
     method = arguments.get("payment_method_id")
     said_methods = methods_named(methods, text)
     if method is not None and said_methods and method not in said_methods:
