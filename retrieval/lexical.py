@@ -1,7 +1,7 @@
 """BM25 over the variant documents with `bm25s`, persisted next to Chroma.
 
 Scores are summed from the postings of the query's words alone (within the filter's row
-spans), the filter mask is applied to them and only then the top-k taken: filtered-out
+spans), of the documents the filter mask allows, and only then the top-k taken: filtered-out
 documents never take a slot, and the work follows the postings read, not the catalog size.
 """
 
@@ -127,9 +127,10 @@ class LexicalIndex:
             summed = np.zeros(hi - lo, dtype=dtype)
             held = np.zeros(hi - lo, dtype=np.int32)
             for run_docs, run_scores, first_run in runs:
-                summed[run_docs - lo] += run_scores
+                at = run_docs - lo
+                summed[at] += run_scores
                 if first_run:
-                    held[run_docs - lo] += 1
+                    held[at] += 1
             found = np.flatnonzero(held)
             return found + lo, summed[found], held[found]
         docs = np.concatenate([d for d, _, _ in runs])
@@ -178,11 +179,13 @@ class LexicalIndex:
         if needed > len(set(token_ids)):
             return []
         runs = self._postings(self.retriever, token_ids, spans)
+        if np.count_nonzero(mask) < mask.size:
+            # Filtered-out documents leave before the sum: a filter ("black", "under $50")
+            # often allows a fraction of the postings of a word the query also holds.
+            runs = [(d[keep], s[keep], first) for d, s, first in runs if (keep := mask[d]).any()]
         if not runs:
             return []
         docs, scores, held = self._summed(runs)
-        keep = mask[docs]
-        docs, scores, held = docs[keep], scores[keep], held[keep]
         good = (held >= needed) & (scores > 0)
         docs, scores = docs[good], scores[good]
         if docs.size > depth:
