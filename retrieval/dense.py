@@ -5,8 +5,9 @@ No path takes an unfiltered top-k and filters it afterwards:
 - no filter: Chroma's HNSW index;
 - selective filters (a product type's rows, or few allowed items): exact cosine over the
   allowed rows of the local vector copy. Rows are stored grouped by product type, so a type
-  filter reads one contiguous block; within it, a block mostly allowed is read whole and a
-  block with few allowed rows has just those rows gathered;
+  filter reads one contiguous block; within it, a block with a fair share of allowed rows is
+  scanned whole in half precision (faiss, through the filter), its best candidates scored
+  again in float32, and a block with few allowed rows has just those rows gathered;
 - broad filters (a large share of the catalog allowed): HNSW with a candidate list sized
   from the filter's exact selectivity, masked, and the exact scan whenever fewer than the
   needed allowed items come back;
@@ -16,19 +17,27 @@ No path takes an unfiltered top-k and filters it afterwards:
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal
 
 import numpy as np
 
 from retrieval.filters import SearchFilters
+from retrieval.halfcodes import CHUNK_ROWS, HalfCodes
 from retrieval.table import DocTable, Selection
 
 DenseStrategy = Literal["auto", "where"]
 
 EXACT_ROWS = 60_000  # rows read by an exact scan (a gathered row counts GATHER_COST rows)
 GATHER_COST = 3.0  # a gathered row costs about three rows read in a contiguous block
+# From this share of allowed rows a span is scanned whole in half precision rather than
+# gathered (benchmarks: a half-precision scan through a filter letting 5-10% of the rows pass
+# costs about as much as gathering those rows).
+HALF_SCAN_SHARE = 0.07
 BROAD_SHARE = 0.05  # allowed share from which HNSW with a sized candidate list is tried
 GATHER_CHUNK = 2048  # rows copied at a time when gathering
+PART_ROWS = CHUNK_ROWS  # rows of one part of a scan (a part never crosses a chunk)
+CANDIDATES = 2  # candidates per wanted item a half-precision part proposes for exact scoring
 
 
 def _scores(block: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -36,16 +45,6 @@ def _scores(block: np.ndarray, query: np.ndarray) -> np.ndarray:
     which on a busy shared 2-core machine is slower than einsum's single loop (and one BLAS
     thread is no faster than einsum): the scan is bound by memory, not arithmetic."""
     return np.einsum("ij,j->i", block, query)
-
-
-def _gathered_scores(vectors: np.ndarray, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Scores of scattered rows, gathered a chunk at a time: one copy of tens of thousands
-    of rows would be a fresh allocation of tens of MB, page-faulted in on every query."""
-    out = np.empty(rows.size, dtype=np.float32)
-    for start in range(0, rows.size, GATHER_CHUNK):
-        chunk = rows[start : start + GATHER_CHUNK]
-        out[start : start + chunk.size] = _scores(vectors[chunk], query)
-    return out
 
 
 def _top(scores: np.ndarray, rows: np.ndarray, depth: int) -> list[int]:
@@ -56,13 +55,18 @@ def _top(scores: np.ndarray, rows: np.ndarray, depth: int) -> list[int]:
     return [int(r) for r in rows[order]]
 
 
-def _span_plan(selection: Selection) -> list[tuple[int, int, np.ndarray | None]]:
-    """Per span: read it whole (None) or gather its allowed rows (their positions)."""
+def _span_plan(selection: Selection, half: bool) -> list[tuple[int, int, np.ndarray | None]]:
+    """Per span: read it whole (None) or gather its allowed rows (their positions); `half`:
+    a whole span of half a chunk or more is read in half precision."""
     plan: list[tuple[int, int, np.ndarray | None]] = []
     for a, b in selection.spans:
         local = selection.mask[a:b]
         allowed = int(np.count_nonzero(local))
-        if allowed * GATHER_COST >= b - a:
+        if half and 2 * (b - a) >= PART_ROWS:  # see _score_part
+            whole = allowed >= HALF_SCAN_SHARE * (b - a)
+        else:
+            whole = allowed * GATHER_COST >= b - a
+        if whole:
             plan.append((a, b, None))
         else:
             plan.append((a, b, np.flatnonzero(local) + a))
@@ -78,22 +82,67 @@ def scan_cost(selection: Selection) -> float:
     return cost
 
 
-def exact(vectors: np.ndarray, selection: Selection, query: np.ndarray, depth: int) -> list[int]:
-    """Exact cosine top-`depth` among the allowed rows."""
-    all_rows: list[np.ndarray] = []
-    all_scores: list[np.ndarray] = []
-    for a, b, gathered in _span_plan(selection):
+_Part = tuple[int, int] | np.ndarray  # a block of rows read whole, or rows to gather
+
+
+def _parts(selection: Selection, half: bool) -> list[_Part]:
+    """The scan cut into parts of at most `PART_ROWS` rows read, in row order; a block read
+    whole is cut at multiples of `PART_ROWS`."""
+    parts: list[_Part] = []
+    for a, b, gathered in _span_plan(selection, half):
         if gathered is None:
-            local = selection.mask[a:b]
-            scores = _scores(vectors[a:b], query)
-            all_rows.append(np.flatnonzero(local) + a)
-            all_scores.append(scores[local])
-        elif gathered.size:
-            all_rows.append(gathered)
-            all_scores.append(_gathered_scores(vectors, gathered, query))
-    if not all_rows:
+            cuts = [a, *range((a // PART_ROWS + 1) * PART_ROWS, b, PART_ROWS), b]
+            parts.extend(pairwise(cuts))
+        else:
+            # gathered a chunk at a time: one copy of tens of thousands of rows would be a
+            # fresh allocation of tens of MB, page-faulted in on every query
+            chunk = GATHER_CHUNK
+            parts.extend(gathered[s : s + chunk] for s in range(0, gathered.size, chunk))
+    return parts
+
+
+def _score_part(
+    vectors: np.ndarray,
+    codes: HalfCodes | None,
+    mask: np.ndarray,
+    part: _Part,
+    query: np.ndarray,
+    depth: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(allowed rows, their exact scores) of one part: all of them, or for a block with a
+    half-precision copy the best candidates it proposes."""
+    if isinstance(part, tuple):
+        a, b = part
+        if codes is not None and 2 * (b - a) >= PART_ROWS:
+            # a half-precision search reads its whole chunk (through the filter): for a part
+            # of under half a chunk the float32 rows themselves cost less
+            rows = codes.candidates(a, b, mask, query, CANDIDATES * depth)
+            return rows, _scores(vectors[rows], query)
+        local = mask[a:b]
+        return np.flatnonzero(local) + a, _scores(vectors[a:b], query)[local]
+    return part, _scores(vectors[part], query)
+
+
+def exact(
+    vectors: np.ndarray,
+    selection: Selection,
+    query: np.ndarray,
+    depth: int,
+    codes: HalfCodes | None = None,
+) -> list[int]:
+    """Exact cosine top-`depth` among the allowed rows.
+
+    With `codes` (the same vectors in half precision), a span read whole proposes its best
+    candidates from them, which are then scored exactly: half the bytes read.
+    """
+    scored = [
+        _score_part(vectors, codes, selection.mask, part, query, depth)
+        for part in _parts(selection, codes is not None)
+    ]
+    if not scored:
         return []
-    return _top(np.concatenate(all_scores), np.concatenate(all_rows), depth)
+    rows, scores = zip(*scored, strict=True)
+    return _top(np.concatenate(scores), np.concatenate(rows), depth)
 
 
 def _chroma(collection: Any, query: np.ndarray, n: int, where: dict | None) -> list[str]:
@@ -112,8 +161,12 @@ def dense_search(
     query: np.ndarray,
     depth: int,
     strategy: DenseStrategy = "auto",
+    codes: HalfCodes | None = None,
 ) -> list[int]:
-    """Positions (in `table`) of the best `depth` allowed items by vector similarity."""
+    """Positions (in `table`) of the best `depth` allowed items by vector similarity.
+
+    `codes`: the vectors in half precision, which propose the candidates of an exact scan.
+    """
     total = len(table)
     allowed = selection.count
     if allowed == 0 or depth <= 0:
@@ -134,11 +187,11 @@ def dense_search(
     if strategy == "where" or vectors is None:
         return positions(_chroma(collection, query, want, filters.chroma_where()))
     if scan_cost(selection) <= EXACT_ROWS:
-        return exact(vectors, selection, query, depth)
+        return exact(vectors, selection, query, depth, codes)
     share = allowed / total
     if share >= BROAD_SHARE:
         n = min(total, int(depth / share * 1.5) + 20)
         found = positions(_chroma(collection, query, n, None))
         if len(found) >= want:
             return found[:depth]
-    return exact(vectors, selection, query, depth)
+    return exact(vectors, selection, query, depth, codes)

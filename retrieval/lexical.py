@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import bm25s
 import numpy as np
+import scipy.sparse
 
 from retrieval.text import COMMON_WORDS, SpellIndex, tokenize
 
@@ -110,29 +111,34 @@ class LexicalIndex:
 
     @staticmethod
     def _summed(
-        runs: list[tuple[np.ndarray, np.ndarray, bool]],
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(document, summed score, distinct tokens held) of every document in `runs`.
+        runs: list[tuple[np.ndarray, np.ndarray, bool]], needed: int = 1
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document, summed score) of every document in `runs` holding at least `needed`
+        distinct tokens.
 
         Scores are added one by one from zero in float32, in query order, as bm25s sums
-        them. Dense postings (many per document of the range they cover) are added into an
-        array over that range, a run at a time (a run holds a document once); sparse ones
-        are merged by a sort, which costs nothing per document of the range.
+        them. Dense postings (many per document of the range they cover) are the columns of
+        a sparse matrix over that range, summed by scipy's matrix-vector product (which adds
+        column by column, in float32: the same sums); sparse ones are merged by a sort,
+        which costs nothing per document of the range.
         """
         lo = min(int(d[0]) for d, _, _ in runs)
         hi = max(int(d[-1]) for d, _, _ in runs) + 1
         total = sum(d.size for d, _, _ in runs)
         dtype = runs[0][1].dtype
         if total * SPARSE_POSTINGS >= hi - lo:
-            summed = np.zeros(hi - lo, dtype=dtype)
-            held = np.zeros(hi - lo, dtype=np.int32)
-            for run_docs, run_scores, first_run in runs:
-                at = run_docs - lo
-                summed[at] += run_scores
-                if first_run:
-                    held[at] += 1
-            found = np.flatnonzero(held)
-            return found + lo, summed[found], held[found]
+            bounds = np.zeros(len(runs) + 1, dtype=np.int64)
+            np.cumsum([d.size for d, _, _ in runs], out=bounds[1:])
+            rows = np.concatenate([d for d, _, _ in runs])
+            rows -= lo
+            columns = scipy.sparse.csc_array(
+                (np.concatenate([s for _, s, _ in runs]), rows, bounds), shape=(hi - lo, len(runs))
+            )
+            summed = columns @ np.ones(len(runs), dtype=dtype)
+            columns.data = np.ones(total, dtype=np.float32)  # the same columns, counting
+            held = columns @ np.array([f for _, _, f in runs], dtype=np.float32)
+            found = np.flatnonzero(held >= needed)  # a mask's nonzero is the fast one
+            return found + lo, summed[found]
         docs = np.concatenate([d for d, _, _ in runs])
         scores = np.concatenate([s for _, s, _ in runs])
         first = np.concatenate([np.full(d.size, f, dtype=np.int32) for d, _, f in runs])
@@ -144,7 +150,8 @@ class LexicalIndex:
         starts = np.flatnonzero(new_doc)
         summed = np.zeros(starts.size, dtype=dtype)
         np.add.at(summed, np.cumsum(new_doc) - 1, scores)
-        return docs[starts], summed, np.add.reduceat(first, starts)
+        enough = np.add.reduceat(first, starts) >= needed
+        return docs[starts][enough], summed[enough]
 
     def top(
         self,
@@ -185,8 +192,8 @@ class LexicalIndex:
             runs = [(d[keep], s[keep], first) for d, s, first in runs if (keep := mask[d]).any()]
         if not runs:
             return []
-        docs, scores, held = self._summed(runs)
-        good = (held >= needed) & (scores > 0)
+        docs, scores = self._summed(runs, needed)
+        good = scores > 0
         docs, scores = docs[good], scores[good]
         if docs.size > depth:
             # The depth-th best score, then every document scoring above it or tied with it.

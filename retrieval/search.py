@@ -27,6 +27,7 @@ from retrieval.dense import DenseStrategy, dense_search
 from retrieval.embeddings import Embedder
 from retrieval.filters import SearchFilters
 from retrieval.fusion import ranks_with_ties, reciprocal_rank_fusion
+from retrieval.halfcodes import HalfCodes
 from retrieval.ingest import IngestSummary, ProgressCallback, plan_ingest, unique_products
 from retrieval.lexical import LexicalIndex
 from retrieval.query import ParsedQuery, asked_for, parse_query
@@ -75,6 +76,7 @@ class _Snapshot:
     table: DocTable
     lexical: LexicalIndex
     vectors: np.ndarray  # row i is the embedding of table.doc_ids[i]
+    codes: HalfCodes  # the same vectors in half precision, for exact scans of many rows
 
 
 _CHANNELS = ThreadPoolExecutor(
@@ -182,7 +184,8 @@ class CatalogIndex:
             del texts
             vectors = self._assemble_vectors(ids, new_vectors or {}, previous)
             save_snapshot(self._lexical_folder, lexical, vectors)
-        return _Snapshot(DocTable(ids, [meta for _, meta in rows]), lexical, vectors)
+        table = DocTable(ids, [meta for _, meta in rows])
+        return _Snapshot(table, lexical, vectors, HalfCodes(vectors))
 
     def _assemble_vectors(
         self, ids: list[str], new: dict[str, np.ndarray], old: _Snapshot | None
@@ -431,11 +434,16 @@ class CatalogIndex:
                 vector,
                 depth,
                 self.dense_strategy,
+                snap.codes,
             )
             rankings.append([(pos, rank) for rank, pos in enumerate(dense_hits, start=1)])
             weights.append(1.0)
         if mode in ("hybrid", "bm25"):
-            ranking, weight = lexical.result() if lexical is not None else lexical_channel()
+            # a worker that never started (every one busy) is not waited for
+            if lexical is None or lexical.cancel():
+                ranking, weight = lexical_channel()
+            else:
+                ranking, weight = lexical.result()
             rankings.append(ranking)
             weights.append(weight)
         fused = reciprocal_rank_fusion(rankings, weights, self.rrf_k)[:shortlist]
