@@ -55,6 +55,12 @@ def _top(scores: np.ndarray, rows: np.ndarray, depth: int) -> list[int]:
     return [int(r) for r in rows[order]]
 
 
+def _half_worth(a: int, b: int) -> bool:
+    """Whether rows [a, b) are read in half precision: a half-precision search reads its whole
+    chunk (through the filter), so for under half a chunk the float32 rows cost less."""
+    return 2 * (b - a) >= PART_ROWS
+
+
 def _span_plan(selection: Selection, half: bool) -> list[tuple[int, int, np.ndarray | None]]:
     """Per span: read it whole (None) or gather its allowed rows (their positions); `half`:
     a whole span of half a chunk or more is read in half precision."""
@@ -62,7 +68,7 @@ def _span_plan(selection: Selection, half: bool) -> list[tuple[int, int, np.ndar
     for a, b in selection.spans:
         local = selection.mask[a:b]
         allowed = int(np.count_nonzero(local))
-        if half and 2 * (b - a) >= PART_ROWS:  # see _score_part
+        if half and _half_worth(a, b):
             whole = allowed >= HALF_SCAN_SHARE * (b - a)
         else:
             whole = allowed * GATHER_COST >= b - a
@@ -113,9 +119,7 @@ def _score_part(
     half-precision copy the best candidates it proposes."""
     if isinstance(part, tuple):
         a, b = part
-        if codes is not None and 2 * (b - a) >= PART_ROWS:
-            # a half-precision search reads its whole chunk (through the filter): for a part
-            # of under half a chunk the float32 rows themselves cost less
+        if codes is not None and _half_worth(a, b):
             rows = codes.candidates(a, b, mask, query, CANDIDATES * depth)
             return rows, _scores(vectors[rows], query)
         local = mask[a:b]
