@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from retrieval.filters import SearchFilters
-from retrieval.halfcodes import CHUNK_ROWS, HalfCodes
+from retrieval.halfcodes import HalfCodes
 from retrieval.table import DocTable, Selection
 
 DenseStrategy = Literal["auto", "where"]
@@ -36,7 +36,6 @@ GATHER_COST = 3.0  # a gathered row costs about three rows read in a contiguous 
 HALF_SCAN_SHARE = 0.07
 BROAD_SHARE = 0.05  # allowed share from which HNSW with a sized candidate list is tried
 GATHER_CHUNK = 2048  # rows copied at a time when gathering
-PART_ROWS = CHUNK_ROWS  # rows of one part of a scan (a part never crosses a chunk)
 CANDIDATES = 2  # candidates per wanted item a half-precision part proposes for exact scoring
 
 
@@ -55,20 +54,21 @@ def _top(scores: np.ndarray, rows: np.ndarray, depth: int) -> list[int]:
     return [int(r) for r in rows[order]]
 
 
-def _half_worth(a: int, b: int) -> bool:
+def _half_worth(a: int, b: int, chunk: int) -> bool:
     """Whether rows [a, b) are read in half precision: a half-precision search reads its whole
     chunk (through the filter), so for under half a chunk the float32 rows cost less."""
-    return 2 * (b - a) >= PART_ROWS
+    return 2 * (b - a) >= chunk
 
 
-def _span_plan(selection: Selection, half: bool) -> list[tuple[int, int, np.ndarray | None]]:
-    """Per span: read it whole (None) or gather its allowed rows (their positions); `half`:
-    a whole span of half a chunk or more is read in half precision."""
+def _span_plan(selection: Selection, chunk: int | None) -> list[tuple[int, int, np.ndarray | None]]:
+    """Per span: read it whole (None) or gather its allowed rows (their positions); `chunk`:
+    the rows per chunk of a half-precision copy, which reads a whole span of half a chunk or
+    more."""
     plan: list[tuple[int, int, np.ndarray | None]] = []
     for a, b in selection.spans:
         local = selection.mask[a:b]
         allowed = int(np.count_nonzero(local))
-        if half and _half_worth(a, b):
+        if chunk is not None and _half_worth(a, b, chunk):
             whole = allowed >= HALF_SCAN_SHARE * (b - a)
         else:
             whole = allowed * GATHER_COST >= b - a
@@ -91,19 +91,21 @@ def scan_cost(selection: Selection) -> float:
 _Part = tuple[int, int] | np.ndarray  # a block of rows read whole, or rows to gather
 
 
-def _parts(selection: Selection, half: bool) -> list[_Part]:
-    """The scan cut into parts of at most `PART_ROWS` rows read, in row order; a block read
-    whole is cut at multiples of `PART_ROWS`."""
+def _parts(selection: Selection, chunk: int | None) -> list[_Part]:
+    """The scan cut into parts, in row order; with a half-precision copy (`chunk` rows per
+    chunk) a block read whole is cut at multiples of `chunk`, so no part crosses a chunk."""
     parts: list[_Part] = []
-    for a, b, gathered in _span_plan(selection, half):
-        if gathered is None:
-            cuts = [a, *range((a // PART_ROWS + 1) * PART_ROWS, b, PART_ROWS), b]
-            parts.extend(pairwise(cuts))
+    for a, b, gathered in _span_plan(selection, chunk):
+        if gathered is not None:
+            # gathered a few thousand at a time: one copy of tens of thousands of rows would
+            # be a fresh allocation of tens of MB, page-faulted in on every query
+            step = GATHER_CHUNK
+            parts.extend(gathered[s : s + step] for s in range(0, gathered.size, step))
+        elif chunk is None:
+            parts.append((a, b))
         else:
-            # gathered a chunk at a time: one copy of tens of thousands of rows would be a
-            # fresh allocation of tens of MB, page-faulted in on every query
-            chunk = GATHER_CHUNK
-            parts.extend(gathered[s : s + chunk] for s in range(0, gathered.size, chunk))
+            cuts = [a, *range((a // chunk + 1) * chunk, b, chunk), b]
+            parts.extend(pairwise(cuts))
     return parts
 
 
@@ -119,7 +121,7 @@ def _score_part(
     half-precision copy the best candidates it proposes."""
     if isinstance(part, tuple):
         a, b = part
-        if codes is not None and _half_worth(a, b):
+        if codes is not None and _half_worth(a, b, codes.chunk_rows):
             rows = codes.candidates(a, b, mask, query, CANDIDATES * depth)
             return rows, _scores(vectors[rows], query)
         local = mask[a:b]
@@ -141,7 +143,7 @@ def exact(
     """
     scored = [
         _score_part(vectors, codes, selection.mask, part, query, depth)
-        for part in _parts(selection, codes is not None)
+        for part in _parts(selection, codes.chunk_rows if codes is not None else None)
     ]
     if not scored:
         return []

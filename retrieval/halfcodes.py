@@ -23,13 +23,16 @@ class HalfCodes:
     """The vectors in 16-bit floats, in chunks of `CHUNK_ROWS` rows (faiss indexes)."""
 
     def __init__(self, vectors: np.ndarray) -> None:
+        self.chunk_rows = CHUNK_ROWS
+        """Rows per chunk: a range passed to `candidates` stays within one."""
         self._chunks: list[faiss.IndexScalarQuantizer] = []
         dimension = vectors.shape[1]
-        for start in range(0, len(vectors), CHUNK_ROWS):
+        for start in range(0, len(vectors), self.chunk_rows):
             index = faiss.IndexScalarQuantizer(
                 dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
             )
-            index.add(np.ascontiguousarray(vectors[start : start + CHUNK_ROWS], np.float32))
+            stop = start + self.chunk_rows
+            index.add(np.ascontiguousarray(vectors[start:stop], np.float32))
             self._chunks.append(index)
 
     def candidates(
@@ -39,10 +42,11 @@ class HalfCodes:
 
         [start, stop) lies within one chunk; `mask` covers every row.
         """
-        chunk = start // CHUNK_ROWS
-        base = chunk * CHUNK_ROWS
-        if stop > base + CHUNK_ROWS:
-            raise ValueError(f"rows {start}-{stop} cross a chunk boundary ({CHUNK_ROWS} rows)")
+        rows = self.chunk_rows
+        chunk = start // rows
+        base = chunk * rows
+        if stop > base + rows:
+            raise ValueError(f"rows {start}-{stop} cross a chunk boundary ({rows} rows)")
         index = self._chunks[chunk]
         local = np.zeros(index.ntotal, dtype=bool)
         local[start - base : stop - base] = mask[start:stop]

@@ -36,7 +36,6 @@ def test_paths_agree_with_chroma_where(
     monkeypatch.setattr(dense, "BROAD_SHARE", broad_share)
     monkeypatch.setattr(dense, "GATHER_CHUNK", 2)  # several chunks even on a small catalog
     monkeypatch.setattr(halfcodes, "CHUNK_ROWS", 3)  # half-precision chunks too
-    monkeypatch.setattr(dense, "PART_ROWS", 3)
     if not half:  # the float32 scan of an index without its half-precision copy
         original = dense.dense_search
         monkeypatch.setattr(
@@ -91,7 +90,6 @@ def test_half_precision_scan_is_the_exact_scan(monkeypatch, share) -> None:
     from retrieval.table import Selection
 
     monkeypatch.setattr(halfcodes, "CHUNK_ROWS", 64)
-    monkeypatch.setattr(dense, "PART_ROWS", 64)
     rng = np.random.default_rng(3)
     vectors = rng.standard_normal((1000, 32)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
