@@ -18,8 +18,10 @@ _AMOUNT = rf"(?:{_CUR_PRE}\s*{_NUM}{_CUR_POST}?|{_NUM}{_CUR_POST}|{_NUM}\b{_UNIT
 _MAX_WORDS = (
     r"under|below|less than|lower than|cheaper than|at most|no more than|not more than|"
     r"nothing (?:over|above|more than)|not (?:over|above)|no (?:higher|pricier) than|"
-    r"up to|max(?:imum)?|within|budget(?: of)?|<=?"
+    r"up to|max(?:imum)?|within|budget(?:'s|\s+is|\s+of)?:?|spend(?:ing)?|<=?"
 )
+_SPEND_MAX = r"(?:spend(?:ing)?|pay(?:ing)?)\s+(?:more than|over|above)"
+"""A ceiling worded with a lower-bound phrase: "not spend more than", "don't want to pay over"."""
 _MIN_WORDS = r"over|above|more than|higher than|at least|min(?:imum)?|starting at|>=?"
 
 _BETWEEN = re.compile(
@@ -33,13 +35,17 @@ _RANGE = re.compile(
 _MAX = re.compile(rf"(?<![a-z])(?:{_MAX_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
 _MIN = re.compile(rf"(?<![a-z])(?:{_MIN_WORDS})\s*{_AMOUNT}", re.IGNORECASE)
 _MAX_AFTER = re.compile(
-    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:or|and)\s+(?:less|under|below|cheaper)\b",
+    rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:or|and)\s+(?:less|under|below|cheaper)\b"
+    rf"|(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:max(?:imum)?|tops|at most)\b",
     re.IGNORECASE,
 )
+_SPEND = re.compile(rf"(?<![a-z]){_SPEND_MAX}\s*{_AMOUNT}", re.IGNORECASE)
 _MIN_AFTER = re.compile(
     rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:(?:or|and)\s+(?:more|over|above|up)\b|\+)",
     re.IGNORECASE,
 )
+_BOUNDS = ((_SPEND, True), (_MAX, True), (_MAX_AFTER, True), (_MIN, False), (_MIN_AFTER, False))
+"""Ceiling and floor phrases, in the order they are tried (a spending ceiling before "over")."""
 _AROUND = re.compile(rf"\b(?:around|about|approximately|roughly|~)\s*{_AMOUNT}", re.IGNORECASE)
 
 
@@ -114,7 +120,7 @@ def parse_price(text: str, understood: list[str]) -> tuple[str, float | None, fl
         low, high = round(value * 0.8, 2), round(value * 1.2, 2)
         understood.append(f"price around {_money(value)} ({_money(low)}-{_money(high)})")
         return text[: match.start()] + " " + text[match.end() :], low, high
-    for pattern, is_max in ((_MAX, True), (_MAX_AFTER, True), (_MIN, False), (_MIN_AFTER, False)):
+    for pattern, is_max in _BOUNDS:
         match = pattern.search(text)
         if match and (high if is_max else low) is None:
             value = _amount(match.groups())[0]

@@ -9,14 +9,14 @@ is told the difference. Anything that is not a yes drops the change.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from assistant.engine.offer import change_kinds
-from assistant.engine.order_changes import items_named
+from assistant.engine.order_changes import cancel_reason, items_named
 from assistant.engine.payment_words import methods_named
-from assistant.engine.policy import is_explicit_yes
+from assistant.engine.policy import is_conditional_yes, is_explicit_yes
 from assistant.engine.requests import Requests
 from assistant.presentation.changes import describe_action
 from assistant.store.models import CreditCard, GiftCard, OrderItem, Paypal
@@ -70,14 +70,30 @@ def _named(
     return named
 
 
+def _whole_order(
+    arguments: Mapping[str, Any],
+    text: str,
+    ordered: Sequence[OrderItem],
+    order_ids_like: OrderIdPattern | None,
+) -> str:
+    """The order's items a yes names ("yes, but keep the laptop", "yes, just the laptop") when
+    the change is for a whole order (a cancellation has no items to leave out); "" otherwise."""
+    if "order_id" not in arguments or "item_ids" in arguments:
+        return ""
+    own = {i.item_id.lower() for i in ordered}
+    named = _named(text, ordered, order_ids_like)
+    return ", ".join(shown for key, shown in named.items() if key in own)
+
+
 def judge(
     pending: Mapping[str, Any],
     text: str,
     requests: Requests,
     registry: ToolRegistry,
-    ordered: Iterable[OrderItem] = (),
+    ordered: Sequence[OrderItem] = (),
     order_ids_like: OrderIdPattern | None = None,
     methods: Sequence[CreditCard | Paypal | GiftCard] = (),
+    elsewhere: Sequence[OrderItem] = (),
 ) -> Verdict:
     """What the shopper's message does to the pending change.
 
@@ -90,10 +106,17 @@ def judge(
         order_ids_like: How the store's order ids look (`#1001` has too few digits to read
             as an id otherwise); None: τ²'s.
         methods: The shopper's payment methods, to read a method named in the yes.
+        elsewhere: The items of the shopper's other orders: a yes naming one of them ("yes,
+            the one with the lamp") is about another order.
     """
+    name, arguments = pending["name"], pending["arguments"]
+    whole = _whole_order(arguments, text, ordered, order_ids_like)
+    if whole and (is_conditional_yes(text) or _is_yes(text, requests)):
+        return Verdict("ask_again", f"The change waiting for your yes is for the whole order "
+                       f"{arguments['order_id']}, {whole} included: it cannot leave items out. "
+                       f"{describe_action(name, arguments)}")  # fmt: skip
     if not _is_yes(text, requests):
         return Verdict("drop")
-    name, arguments = pending["name"], pending["arguments"]
     own = registry.get(name).offered_for if name in registry else frozenset()
     others = sorted((requests.kinds & change_kinds(registry)) - own)
     summary = describe_action(name, arguments)
@@ -101,8 +124,14 @@ def judge(
         asked = " or ".join(k.replace("_", " ") for k in others)
         return Verdict("ask_again", f"You mentioned a {asked}, but that is not the change "
                        f"waiting for your yes. {summary}")  # fmt: skip
+    reason, stated = arguments.get("reason"), cancel_reason(text)
+    if reason is not None and stated is not None and stated != reason:
+        return Verdict("ask_again", f"You said the order was {stated}, but the cancellation "
+                       f"waiting for your yes gives the reason: {reason}. {summary}")  # fmt: skip
     mine = _values(arguments)
-    named = _named(text, list(ordered), order_ids_like)
+    here = {i.name.lower() for i in ordered}  # "the boots" names this order's boots first
+    named = _named(text, [*ordered, *(i for i in elsewhere if i.name.lower() not in here)],
+                   order_ids_like)  # fmt: skip
     method = arguments.get("payment_method_id")
     said_methods = methods_named(methods, text)
     if method is not None and said_methods and method not in said_methods:

@@ -275,6 +275,7 @@ class DialogueEngine:
                     self._ordered(pending),
                     self.store.order_id_pattern(),
                     self._methods(session),
+                    self._elsewhere(pending, session),
                 )
                 if pending is not None
                 else None
@@ -320,6 +321,13 @@ class DialogueEngine:
         order_id = pending["arguments"].get("order_id")
         order = self.store.order(str(order_id)) if order_id else None
         return list(order.items) if order is not None else []
+
+    def _elsewhere(self, pending: dict[str, Any], session: SessionState) -> list[OrderItem]:
+        """The items of the signed-in shopper's orders other than the pending change's."""
+        user = self.store.user(session.user_id) if session.user_id else None
+        here = pending["arguments"].get("order_id")
+        others = [self.store.order(o) for o in (user.orders if user else []) if o != here]
+        return [item for order in others if order is not None for item in order.items]
 
     def _methods(self, session: SessionState) -> list[CreditCard | Paypal | GiftCard]:
         """The signed-in shopper's payment methods (none before sign-in)."""

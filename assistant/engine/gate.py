@@ -204,10 +204,13 @@ class Gate:
         ordered: Sequence[OrderItem],
         order_ids_like: OrderIdPattern | None = None,
         methods: Sequence[CreditCard | Paypal | GiftCard] = (),
+        elsewhere: Sequence[OrderItem] = (),
     ) -> Verdict:
         """What the shopper's message does to the change waiting for their yes."""
         requests = self.detect(text, fine=True)
-        return judge(pending, text, requests, self.registry, ordered, order_ids_like, methods)
+        return judge(
+            pending, text, requests, self.registry, ordered, order_ids_like, methods, elsewhere
+        )
 
 
 def _last_search(history: Sequence[Message]) -> dict[str, Any] | None:

@@ -40,6 +40,25 @@ def _kept(value: str, said: str) -> bool:
     return any(re.search(rf"{keep}{re.escape(f)}\b", said) for f in forms)
 
 
+_MISTAKE = re.compile(
+    r"\bmistake|\bby accident|\baccidental|\bwrong (?:item|order)|\bordered twice"
+)
+_NOT_NEEDED = re.compile(
+    r"no longer|n[o']?t need|dont need|changed? my mind|anymore|any more|not needed|"
+    r"don'?t want|no use for|cheaper|better (?:price|deal)|elsewhere|somewhere else",
+    re.IGNORECASE,
+)
+
+
+def cancel_reason(said: str) -> str | None:
+    """The cancellation reason the shopper gave, in the store's two words for it, or None."""
+    if _MISTAKE.search(said):
+        return "ordered by mistake"
+    if _NOT_NEEDED.search(said):
+        return "no longer needed"
+    return None
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -68,7 +87,8 @@ def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]
     """Where `text` names an ordered item, and its item id.
 
     An item is named by its product name ("the robot vacum", typos and plurals allowed), or
-    by the last word of it ("the boots" for Hiking Boots) when no other item shares that word.
+    by the last word of it ("the boots" for Hiking Boots) when no other item shares that word;
+    failing both, by the first word of it ("the fleece" for Fleece Jacket).
 
     Args:
         ordered: The items of the orders tool results showed.
@@ -92,6 +112,28 @@ def items_named(ordered: Iterable[OrderItem], text: str) -> list[tuple[int, str]
             hit = next((at for at, w in words if unique and _close(w, head[0])), None)
             if hit is not None:
                 found.append((hit, item.item_id))
+    return found or _by_first_word(items, words)
+
+
+_MODIFIERS = frozenset({"smart", "electric", "digital", "portable", "indoor", "wireless"})
+"""First words of product names that describe many kinds of product, not one."""
+
+
+def _by_first_word(
+    items: Sequence[OrderItem], words: Sequence[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """Items named by the first word of a longer name ("the fleece" for Fleece Jacket) when no
+    other item shares that word and nothing in the message names an item otherwise."""
+    firsts = [_TOKEN.findall(i.name.lower()) for i in items]
+    found = []
+    for item, name in zip(items, firsts, strict=True):
+        if len(name) < 2 or len(name[0]) < 4 or name[0] in _MODIFIERS:
+            continue
+        if sum(n[:1] == name[:1] for n in firsts) > 1:
+            continue
+        hit = next((at for at, w in words if _close(w, name[0])), None)
+        if hit is not None:
+            found.append((hit, item.item_id))
     return found
 
 

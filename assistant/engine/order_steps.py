@@ -11,7 +11,12 @@ import re
 from collections.abc import Sequence
 
 from assistant.engine.addresses import address_in
-from assistant.engine.order_changes import items_named, items_pointed, wanted_variants
+from assistant.engine.order_changes import (
+    cancel_reason,
+    items_named,
+    items_pointed,
+    wanted_variants,
+)
 from assistant.engine.payment_words import methods_named, names_a_method
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Handler, Situation, Step, ran
@@ -24,25 +29,6 @@ ASK_REASON = (
     "I can cancel order {order_id}. Could you tell me the reason: is it no longer needed, or "
     "was it ordered by mistake?"
 )
-_MISTAKE = re.compile(
-    r"\bmistake|\bby accident|\baccidental|\bwrong (?:item|order)|\bordered twice"
-)
-_NOT_NEEDED = re.compile(
-    r"no longer|n[o']?t need|dont need|changed? my mind|anymore|any more|not needed|"
-    r"don'?t want|no use for|cheaper|better (?:price|deal)|elsewhere|somewhere else",
-    re.IGNORECASE,
-)
-
-
-def cancel_reason(said: str) -> str | None:
-    """The cancellation reason the shopper gave, in the store's two words for it, or None."""
-    if _MISTAKE.search(said):
-        return "ordered by mistake"
-    if _NOT_NEEDED.search(said):
-        return "no longer needed"
-    return None
-
-
 ASK_ADDRESS = (
     "What is the full new address: street and number, apartment or suite if any, city, "
     "state and zip code?"
@@ -86,12 +72,40 @@ def _theirs(s: Situation, order_ids: Sequence[str]) -> list[str]:
     return [i for i in order_ids if s.facts.user is None or i in s.facts.user.orders]
 
 
+def _orders_with_items(s: Situation, text: str) -> list[str]:
+    """The orders holding an item `text` names, among the shopper's orders read so far."""
+    orders = _theirs(s, list(s.facts.orders))
+    return [o for o in orders if items_named(s.facts.orders[o].items, text)]
+
+
 def _order_with_items(s: Situation, text: str) -> str | None:
-    """The order holding an item `text` names, among the shopper's orders read so far."""
-    for order_id in _theirs(s, list(s.facts.orders)):
-        if items_named(s.facts.orders[order_id].items, text):
-            return order_id
-    return None
+    """The first order holding an item `text` names, among the shopper's orders read so far."""
+    return next(iter(_orders_with_items(s, text)), None)
+
+
+def _which_by_item(s: Situation, kind: str) -> Step | str | None:
+    """For a change asked by an item ("cancel the espresso machine order"): every order of the
+    shopper read first, then the one holding it whose status allows the change, or a question
+    when several do. None when the latest message names no item of an order."""
+    if ids_in("order_id", s.text) or kind not in _STATUS_FOR or s.facts.user is None:
+        return None
+    if not _orders_with_items(s, s.text.lower()):
+        return None
+    unread = [o for o in s.facts.user.orders if o not in s.facts.orders]
+    if unread:
+        return Step("get_order_details", {"order_id": unread[0]})
+    holding = _orders_with_items(s, s.text.lower())
+    fitting = [o for o in holding if s.facts.orders[o].status == _STATUS_FOR[kind]]
+    if len(fitting) == 1 or len(holding) == 1:
+        return (fitting or holding)[0]
+    return Step(reply=f"Which order do you mean? {_listed(s, fitting or holding)}.")
+
+
+def _listed(s: Situation, orders: Sequence[str]) -> str:
+    return "; ".join(
+        f"{o} ({s.facts.orders[o].status}: {', '.join(i.name for i in s.facts.orders[o].items)})"
+        for o in orders
+    )
 
 
 def _order_of_kind(s: Situation) -> str | None:
@@ -135,7 +149,10 @@ def _target_order(s: Situation, kind: str) -> tuple[Step | None, Order | None]:
     """
     if (further := _looking_further(s)) is not None:
         return further, None
-    order_id = _named_order(s)
+    by_item = _which_by_item(s, kind)
+    if isinstance(by_item, Step):
+        return by_item, None
+    order_id = by_item or _named_order(s)
     if order_id is None:
         if s.facts.user is None:
             return Step("get_user_details", {"user_id": s.session.user_id}), None
@@ -151,12 +168,7 @@ def _target_order(s: Situation, kind: str) -> tuple[Step | None, Order | None]:
             if len(fitting) == 1:
                 order_id = fitting[0]
             else:
-                listed = "; ".join(
-                    f"{o} ({s.facts.orders[o].status}: "
-                    f"{', '.join(i.name for i in s.facts.orders[o].items)})"
-                    for o in orders
-                )
-                return Step(reply=f"Which order do you mean? {listed}."), None
+                return Step(reply=f"Which order do you mean? {_listed(s, orders)}."), None
     if order_id not in s.facts.orders and "get_order_details" in s.facts.failed_now:
         return Step(reply=NOT_THEIRS.format(order_id=order_id)), None
     if order_id not in s.facts.read_now or order_id not in s.facts.orders:

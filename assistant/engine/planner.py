@@ -18,11 +18,11 @@ from dataclasses import replace
 
 from assistant.engine.addresses import address_in
 from assistant.engine.merchant_steps import write_copy
+from assistant.engine.order_changes import cancel_reason
 from assistant.engine.order_steps import (
     ASK_ADDRESS,
     ASK_IDENTITY,
     ORDER_KINDS,
-    cancel_reason,
     identity_step,
     order_request,
 )

@@ -58,6 +58,24 @@ _HEDGES = frozenset(
     }
 )  # fmt: skip
 _MAX_YES_WORDS = 12
+# A message made only of these words agrees ("ok sounds good", "alright then", "perfect, yes")
+# when it has at least one of _AGREES and two words or more (a bare "ok" may only acknowledge).
+_AGREEMENT = frozenset(
+    {
+        "ok", "okay", "alright", "all", "right", "sounds", "sound", "good", "great", "perfect",
+        "fine", "works", "for", "me", "by", "that", "that's", "thats", "it", "is", "it's",
+        "let's", "lets", "do", "go", "ahead", "please", "thanks", "thank", "you", "absolutely",
+        "definitely", "of", "course", "sure", "yes", "yeah", "yep", "yup", "then", "cool",
+        "awesome", "lovely", "excellent", "exactly", "correct", "agreed", "deal", "with",
+    }
+)  # fmt: skip
+_AGREES = frozenset(
+    {
+        "ok", "okay", "alright", "right", "good", "great", "perfect", "fine", "works", "sure",
+        "absolutely", "definitely", "course", "yes", "yeah", "yep", "yup", "cool", "awesome",
+        "lovely", "excellent", "exactly", "correct", "agreed", "deal",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,8 +169,8 @@ class Policy:
 def is_explicit_yes(text: str) -> bool:
     """True when the shopper's message is a plain, unconditional yes.
 
-    "Yes", "yes please", "Yes, go ahead." count; "yes but use my other card", "yes?" and
-    "no" do not. Only a plain yes may run a pending change.
+    "Yes", "yes please", "Yes, go ahead.", "ok sounds good" count; "yes but use my other
+    card", "yes?", a bare "ok" and "no" do not. Only a plain yes may run a pending change.
     """
     if "?" in text:
         return False
@@ -161,4 +179,14 @@ def is_explicit_yes(text: str) -> bool:
         return False
     if _HEDGES.intersection(words):
         return False
+    if len(words) >= 2 and _AGREES.intersection(words) and _AGREEMENT.issuperset(words):
+        return True
     return bool(_YES.match(" ".join(words)))
+
+
+def is_conditional_yes(text: str) -> bool:
+    """True when the message agrees, then adds a condition: "yes, but keep the laptop"."""
+    words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+    if not words or not _HEDGES.intersection(words):
+        return False
+    return words[0] in _AGREES or bool(_YES.match(" ".join(words)))

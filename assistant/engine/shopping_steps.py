@@ -161,6 +161,13 @@ def _add_found(search: SearchResults, count: int) -> Step | None:
     return Step("add_to_cart", {"item_id": top.item_id, "quantity": count})
 
 
+_TAKEN = re.compile(
+    r"\b(?:take|remove|drop|delete|minus)\s+((?:\d{1,2}|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten)\b)",
+    re.IGNORECASE,
+)
+
+
 def cart_remove(s: Situation) -> Step | None:
     if ran(s, "remove_from_cart"):
         return None
@@ -168,6 +175,10 @@ def cart_remove(s: Situation) -> Step | None:
         return Step("view_cart", {})
     in_cart = {line.item_id for line in s.facts.cart.items}
     (named, count), *_ = quantities(s.text, s.catalog_ids)
+    taken = _TAKEN.search(s.text)
+    if taken and named is None:
+        # "I only wanted one of them, take two out": the count the removal names.
+        (_, count), *_ = quantities(taken.group(1))
     item = named if named in in_cart else None
     if item is None:
         # The latest message says which ("drop the mouse"); earlier ones name every item

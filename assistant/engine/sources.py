@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.llm.types import ArgumentHold, Message
@@ -49,18 +50,43 @@ def shopper_texts(messages: Sequence[Message]) -> list[str]:
 
 
 def identity_holds(texts: Sequence[str]) -> dict[str, ArgumentHold]:
-    """Identity arguments held to the values the shopper's messages contain."""
+    """Identity arguments held to the values the shopper's messages contain.
+
+    In a message with capitalized words side by side ("Isabella Lopez, 85034") the first name
+    is the first of such a pair and the last name the second; otherwise any word of it.
+    """
     joined = "\n".join(texts)
     emails = sorted({e.rstrip(".") for e in EMAIL.findall(joined)})
     without_emails = EMAIL.sub(" ", joined)
-    names = sorted({n for n in _NAME.findall(without_emails) if len(n) > 1})
     zips = sorted(set(ZIP.findall(without_emails)))
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for text in texts:
+        text = EMAIL.sub(" ", text)
+        pairs = _capitalized_pairs(text)
+        names = {n for n in _NAME.findall(text) if len(n) > 1}
+        firsts |= {f for f, _ in pairs} if pairs else names
+        lasts |= {last for _, last in pairs} if pairs else names
     return {
         "email": ArgumentHold(allowed=tuple(emails)),
-        "first_name": ArgumentHold(allowed=tuple(names)),
-        "last_name": ArgumentHold(allowed=tuple(names)),
+        "first_name": ArgumentHold(allowed=tuple(sorted(firsts))),
+        "last_name": ArgumentHold(allowed=tuple(sorted(lasts))),
         "zip": ArgumentHold(allowed=tuple(zips)),
     }
+
+
+def _capitalized_pairs(text: str) -> list[tuple[str, str]]:
+    """Capitalized words written side by side ("Isabella Lopez, 85034"): a name given as first
+    and last name. Then the first name is the first of such a pair and the last name the second,
+    never the other way round."""
+    found = []
+    for line in text.splitlines():
+        words = [(m.start(), m.end(), m.group()) for m in _NAME.finditer(line)]
+        for (_, end, first), (start, _, last) in pairwise(words):
+            capitalized = first[:1].isupper() and last[:1].isupper() and len(last) > 1
+            if capitalized and len(first) > 1 and line[end:start].strip() == "":
+                found.append((first, last))
+    return found
 
 
 def words_of(text: str) -> list[str]:
@@ -152,7 +178,7 @@ def search_query(text: str, earlier: str | None, names_a_kind: bool) -> str:
 
 _COUNTS = {
     "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2, "couple": 2, "pair": 2,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "both": 2, "couple": 2,
 }  # fmt: skip
 _COUNT = re.compile(
     r"(?<![\w$.#])(?<!size )(?<!sizes )(\d{1,2}|"  # "size 9" is no count

@@ -206,6 +206,20 @@ def test_a_cart_add_runs_at_once_and_offers_an_undo(store: Store) -> None:
     assert store.cart_items("s1") == []
 
 
+def test_a_removal_takes_out_the_count_it_names(store: Store) -> None:
+    """ "I only wanted one of them, take two out" removes two, not one."""
+    item = next(i for p in store.products() for i, v in p.variants.items() if v.available)
+    add, take = (
+        f"put 3 of item {item} in my basket",
+        "oops, I only wanted one of them. take two out",
+    )
+    engine, _ = planned(store, [], {add: ("cart_add",), take: ("cart_remove",)})
+    assert calls_of(engine.respond("s1", add)) == [("add_to_cart", "ok")]
+    out = engine.respond("s1", take)
+    assert calls_of(out) == [("remove_from_cart", "ok")], out.reply
+    assert [(i.item_id, i.quantity) for i in store.cart_items("s1")] == [(item, 1)]
+
+
 def test_two_described_items_are_each_found_and_added_and_one_removed_by_name(
     store: Store, catalog: object
 ) -> None:

@@ -94,7 +94,8 @@ def test_round_cap_must_be_positive() -> None:
 @pytest.mark.parametrize(
     "text",
     ["yes", "Yes.", "YES please", "Yes, go ahead.", "yep", "Sure, do it", "I confirm",
-     "Yes, please cancel it.", "go ahead", "Yes, that's right."],
+     "Yes, please cancel it.", "go ahead", "Yes, that's right.", "ok sounds good",
+     "perfect, yes", "alright then", "fine by me", "sounds great, thanks", "okay, let's do it"],
 )  # fmt: skip
 def test_explicit_yes(text: str) -> None:
     assert is_explicit_yes(text)
@@ -103,7 +104,8 @@ def test_explicit_yes(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["no", "yes?", "yes but use my gift card", "Yes, wait", "not yes", "ok", "",
-     "Yes, and actually change the address first", "maybe", "hmm yes",
+     "Yes, and actually change the address first", "maybe", "hmm yes", "thank you",
+     "ok, show me laptops", "great, now the blue one", "sounds good, but not the mug",
      "yes " + "really " * 20],
 )  # fmt: skip
 def test_not_an_explicit_yes(text: str) -> None:

@@ -26,10 +26,23 @@ def test_identity_values_are_only_what_the_shopper_typed() -> None:
     holds = identity_holds(["hi it's Yara Li, zip 10126", "email yara.li@example.com please"])
     assert holds["email"].allowed == ("yara.li@example.com",)
     assert holds["zip"].allowed == ("10126",)
-    assert {"Yara", "Li"} <= set(holds["first_name"].allowed or ())
+    assert holds["first_name"].admits("Yara") and holds["last_name"].admits("Li")
+    assert not holds["first_name"].admits("Li") and not holds["last_name"].admits("Yara")
     assert holds["zip"].admits("10126") and not holds["zip"].admits("456")
     nothing = identity_holds(["my wife loves yoga"])
     assert nothing["zip"].allowed == () and nothing["email"].allowed == ()
+
+
+def test_a_name_written_first_then_last_is_held_in_that_order() -> None:
+    holds = identity_holds(["Isabella Lopez, 85034. Has my speaker shipped yet?"])
+    assert holds["first_name"].allowed == ("Isabella",)
+    assert holds["last_name"].allowed == ("Lopez",)
+    # Without capitalized words side by side, any word the shopper wrote may be either.
+    lower = identity_holds(["Do you sell Wireless Earbuds?", "isabella lopez 85034"])
+    assert {"isabella", "lopez"} <= set(lower["first_name"].allowed or ())
+    assert {"isabella", "lopez"} <= set(lower["last_name"].allowed or ())
+    labelled = identity_holds(["first name Isabella, last name Lopez, zip 85034"])
+    assert labelled["first_name"].admits("Isabella") and labelled["last_name"].admits("Lopez")
 
 
 def test_query_words_are_the_shoppers_need_or_a_spelling_fix() -> None:
@@ -59,6 +72,8 @@ def test_a_follow_up_refines_the_search_it_follows() -> None:
         ("add the 1L kettle", [(None, 1)]),
         ("black running shoes in size 9 in my basket", [(None, 1)]),
         ("two of the size 9 ones", [(None, 2)]),
+        ("nice, add a pair to my cart", [(None, 1)]),  # a pair of sunglasses is one item
+        ("add 2 pairs of the running shoes", [(None, 2)]),
     ],
 )
 def test_counts_of_a_cart_request(text: str, expected: list[tuple[str | None, int]]) -> None:

@@ -104,6 +104,12 @@ def parse(text: str) -> SearchFilters:
         ("kettles for less than a hundred bucks", None, 100),
         ("two hundred and fifty dollars or less", None, 250),
         ("a dog and two cats", None, None),
+        ("running shoes in a 9, budget's 150 max", None, 150),
+        ("my budget is $80", None, 80),
+        ("I don't want to spend more than $100", None, 100),
+        ("won't pay over 70 bucks", None, 70),
+        ("$150 tops", None, 150),
+        ("shoes, size 9 max", None, None),
     ],
 )
 def test_prices(text: str, low: float | None, high: float | None) -> None:
