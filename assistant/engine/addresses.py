@@ -47,6 +47,14 @@ def _tidy(text: str) -> str:
     return " ".join(text.split()).strip(" ,.")
 
 
+def without_addresses(text: str) -> tuple[str, set[str]]:
+    """`text` with its full addresses blanked out, and the zip codes that ended them."""
+    found = list(_ADDRESS.finditer(text))
+    for m in reversed(found):
+        text = text[: m.start()] + " " + text[m.end() :]
+    return text, {m.group("zip") for m in found}
+
+
 def address_in(text: str) -> Address | None:
     """The last full address written in `text` (street, city, state and zip), or None."""
     found = list(_ADDRESS.finditer(text))

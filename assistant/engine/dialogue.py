@@ -199,7 +199,7 @@ class DialogueEngine:
         self.tool_choice = tool_choice
         self.history_turns = history_turns
         self.history_chars = history_chars
-        self.gate = Gate(registry, requests, catalog, hold_arguments=hold_arguments)
+        self.gate = Gate(registry, requests, catalog, faq, hold_arguments=hold_arguments)
         self.now = now
         self.clock = clock
         self.tools = list(_schemas(tuple(registry)))

@@ -9,6 +9,7 @@ still held to their sources.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -50,6 +51,8 @@ _TURNED_DOWN = re.compile(
 """A change the shopper turns down in words ("don't cancel it, leave it as is")."""
 _VERB_KINDS = {"cancel": "cancel", "return": "return", "exchange": "swap", "swap": "swap"}
 
+log = logging.getLogger(__name__)
+
 
 def turned_down(text: str, requests: Requests) -> Requests:
     """The requests with a change the shopper turns down in words read as a decline: the
@@ -70,6 +73,8 @@ class Gate:
         registry: The engine's tools.
         detector: Detects what the shopper asks for; None offers every tool.
         catalog: The product index (its vocabulary completes searches and fixes spelling).
+        faq: The store's help pages: a question none of the request kinds claims, that a page
+            answers closely, is a help question.
         hold_arguments: Hold ids to the records the conversation showed and the values a
             shopper gives (identity, queries) to the shopper's words; off, only the tools
             offered are held.
@@ -80,12 +85,14 @@ class Gate:
         registry: ToolRegistry,
         detector: RequestDetector | None = None,
         catalog: Any | None = None,
+        faq: Any | None = None,
         *,
         hold_arguments: bool = True,
     ) -> None:
         self.registry = registry
         self.detector = detector
         self.catalog = catalog
+        self.faq = faq
         self.hold_arguments = hold_arguments
         self._words: tuple[int, frozenset[str]] = (0, frozenset())
 
@@ -109,7 +116,12 @@ class Gate:
             c.name in self.registry and self.registry.get(c.name).identifies for c in answered
         )
         flow = open_flow(earlier, done, self.registry, unserved)
-        now = turned_down(own_words(text), self.with_catalog(text, self.detect(text)))
+        detected = self.detect(text)
+        now = self.with_pages(text, detected)
+        if now is detected:  # not a help question the pages answer: perhaps a product search
+            now = self.with_catalog(text, detected)
+        now = turned_down(own_words(text), now)
+        now = _answering(now, flow, text)
         if "decline" in now.kinds:
             # "Don't cancel it": the change the shopper turns down is not asked for again; a
             # change the flow did not hold ("no, exchange it instead") still is.
@@ -145,6 +157,25 @@ class Gate:
             return requests
         ordered = ("search", *(k for k in requests.ordered if k != "out_of_scope"))
         return Requests(frozenset(ordered), requests.scores, ordered)
+
+    def with_pages(self, text: str, requests: Requests) -> Requests:
+        """The requests, read with the store's help pages: a question no kind of request the
+        store serves claims ("what temperature for green tea?") is a help question when one of
+        the pages answers it closely."""
+        if self.faq is None or requests.kinds - {"out_of_scope", "greeting"}:
+            return requests
+        if not _QUESTION.search(text):
+            return requests
+        try:
+            passages = self.faq.search(own_words(text), k=1)
+        except Exception:  # the pages index being down must not stop the turn
+            log.exception("help pages search failed")
+            return requests
+        if not passages or passages[0].score < PAGE_MATCH:
+            return requests
+        kinds = (requests.kinds - {"out_of_scope"}) | {"faq"}
+        ordered = ("faq", *(k for k in requests.ordered if k != "out_of_scope"))
+        return Requests(frozenset(kinds), requests.scores, ordered)
 
     def vocabulary_words(self) -> frozenset[str]:
         """The catalog's words (types, options, brands), for spelling fixes of query words."""
@@ -231,3 +262,31 @@ def _last_search(history: Sequence[Message]) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+PAGE_MATCH = 0.45
+"""How close (cosine) a help page must be to a question no request kind claims for the question
+to count as a help question. On the demo store's pages, off-topic questions ("a recipe for
+pancakes", "book me a flight") score below 0.25 and help questions above 0.5."""
+_QUESTION = re.compile(
+    r"\?|^\s*(?:how|what|which|when|where|why|who|is|are|do|does|can|could|should|would|will)\b",
+    re.IGNORECASE,
+)
+_TAKES_A_METHOD = frozenset({"swap", "return"})
+"""Changes in progress that ask which payment method pays or receives the difference."""
+_SHORT_ANSWER = 8
+
+
+def _answering(now: Requests, flow: Sequence[str], text: str) -> Requests:
+    """The message's requests, without a payment change when the message only names a payment
+    method for a change in progress ("use the gift card" after "which card should pay the
+    difference?"): it answers that change's question."""
+    if "payment" not in now.kinds or not _TAKES_A_METHOD & set(flow):
+        return now
+    if not now.kinds <= {"payment", "confirm"} or len(text.split()) > _SHORT_ANSWER:
+        return now
+    if re.search(r"\d{5,}", text):
+        return now  # an order id: a change of that order's payment
+    return Requests(
+        now.kinds - {"payment"}, now.scores, tuple(k for k in now.ordered if k != "payment")
+    )

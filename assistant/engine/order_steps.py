@@ -20,7 +20,7 @@ from assistant.engine.order_changes import (
 from assistant.engine.payment_words import methods_named, names_a_method
 from assistant.engine.shown import ids_in
 from assistant.engine.situation import Handler, Situation, Step, ran
-from assistant.engine.sources import EMAIL, ZIP
+from assistant.engine.sources import EMAIL, ZIP, sign_in_by_name
 from assistant.store.models import GiftCard, Order, OrderItem
 
 ORDER_KINDS = ("order_status", "cancel", "return", "swap", "order_address", "payment")
@@ -64,7 +64,7 @@ def identity_step(s: Situation) -> Step | None:
     if emails:
         return Step("find_user_id_by_email", {"email": emails[-1].rstrip(".")})
     if ZIP.search(s.said) and len(re.findall(r"[A-Za-z]{2,}", s.said)) >= 2:
-        return Step("find_user_id_by_name_zip")
+        return Step("find_user_id_by_name_zip", sign_in_by_name(s.text))
     return Step(reply=ASK_IDENTITY)
 
 
@@ -86,15 +86,19 @@ def _order_with_items(s: Situation, text: str) -> str | None:
 def _which_by_item(s: Situation, kind: str) -> Step | str | None:
     """For a change asked by an item ("cancel the espresso machine order"): every order of the
     shopper read first, then the one holding it whose status allows the change, or a question
-    when several do. None when the latest message names no item of an order."""
+    when several do. The latest message decides, else the earlier ones when no order id was
+    typed; None when they name no item of an order read so far."""
     if ids_in("order_id", s.text) or kind not in _STATUS_FOR or s.facts.user is None:
         return None
-    if not _orders_with_items(s, s.text.lower()):
+    text = s.text.lower()
+    if not _orders_with_items(s, text) and not ids_in("order_id", s.typed):
+        text = s.said.lower()  # "the camera I bought stopped working" before the sign-in
+    if not _orders_with_items(s, text):
         return None
     unread = [o for o in s.facts.user.orders if o not in s.facts.orders]
     if unread:
         return Step("get_order_details", {"order_id": unread[0]})
-    holding = _orders_with_items(s, s.text.lower())
+    holding = _orders_with_items(s, text)
     fitting = [o for o in holding if s.facts.orders[o].status == _STATUS_FOR[kind]]
     if len(fitting) == 1 or len(holding) == 1:
         return (fitting or holding)[0]
@@ -301,6 +305,10 @@ def order_request(kind: str) -> Handler:
             arguments = {"order_id": order.order_id, "payment_method_id": method}
             return Step("modify_pending_order_payment", arguments)
         if kind == "cancel":
+            if some := _some_items(s, order):
+                return Step(reply=WHOLE_ORDER.format(
+                    order_id=order.order_id, named=", ".join(i.name for i in some),
+                    items=_items_text(order)))  # fmt: skip
             reason = cancel_reason(s.said)
             if reason is None:
                 return Step(reply=ASK_REASON.format(order_id=order.order_id))
@@ -314,6 +322,28 @@ def order_request(kind: str) -> Handler:
         return Step(done_tool)
 
     return handle
+
+
+WHOLE_ORDER = (
+    "Items of a pending order can't be cancelled one by one: cancelling order {order_id} would "
+    "cancel all of it, not only the {named}. It has: {items}. Should I cancel the whole order?"
+)
+_SOME = re.compile(
+    r"\b(?:from|out of|in|off) (?:my|the|this|that|our) (?:order|purchase)\b|\b(?:just|only) the\b"
+)
+_WHOLE = re.compile(r"\b(?:whole|entire|all of it|everything|all)\b")
+
+
+def _some_items(s: Situation, order: Order) -> list[OrderItem]:
+    """The items a cancel request asks to take out of an order that has others too ("cancel
+    the wall clock from my order"); none when it asks for the whole order or names it by an
+    item ("cancel the order with the clock")."""
+    text = s.text.lower()
+    if not _SOME.search(text) or _WHOLE.search(text):
+        return []
+    named = {item_id for _, item_id in items_named(order.items, text)}
+    some = [i for i in order.items if i.item_id in named]
+    return some if 0 < len(some) < len(order.items) else []
 
 
 def _swap(s: Situation, order: Order) -> Step | None:

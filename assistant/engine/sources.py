@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
+from assistant.engine.addresses import without_addresses
 from assistant.engine.catalog_ids import CatalogIdMap, typed_ids
 from assistant.llm.types import ArgumentHold, Message
 from retrieval.text import singular
@@ -73,6 +74,20 @@ def identity_holds(texts: Sequence[str]) -> dict[str, ArgumentHold]:
         "last_name": ArgumentHold(allowed=tuple(sorted(lasts))),
         "zip": ArgumentHold(allowed=tuple(zips)),
     }
+
+
+def sign_in_by_name(text: str) -> dict[str, str] | None:
+    """The name and zip to sign in with when `text` gives them unambiguously beside a new
+    address ("Mason Wilson 85028. change my address to 18 W Roosevelt St, Phoenix, AZ 85003"):
+    one capitalized first and last name, and one zip besides the address's. None otherwise
+    (the model writes them, held to the shopper's words)."""
+    rest, new = without_addresses(EMAIL.sub(" ", text))
+    zips = sorted(set(ZIP.findall(rest)) - new)
+    pairs = set(_capitalized_pairs(rest))
+    if not new or len(zips) != 1 or len(pairs) != 1:
+        return None
+    ((first, last),) = pairs
+    return {"first_name": first, "last_name": last, "zip": zips[0]}
 
 
 def _capitalized_pairs(text: str) -> list[tuple[str, str]]:

@@ -51,6 +51,35 @@ def test_a_status_question_reads_the_order_and_proposes_no_change(store: Store) 
     assert out.reply.startswith(f"Order {DELIVERED} is delivered.")
 
 
+def test_cancelling_one_item_of_an_order_is_told_it_covers_the_whole_order(store: Store) -> None:
+    """ "cancel the air purifier from my order" proposes nothing: items of a pending order are
+    not cancelled one by one; the reply lists what cancelling the order would cancel."""
+    text = f"{EMAIL} - please cancel the air purifier from my order, I don't need it"
+    engine, _ = planned(store, [], {text: ("cancel", "identity")})
+    out = engine.respond("s1", text)
+    assert out.pending_action is None
+    assert "cancel_pending_order" not in [name for name, _ in calls_of(out)]
+    assert "can't be cancelled one by one" in out.reply and "Indoor Security Camera" in out.reply
+    whole = f"{EMAIL} - please cancel the order with the air purifier, I don't need it"
+    engine, _ = planned(store, [], {whole: ("cancel", "identity")})
+    proposed = engine.respond("s2", whole)
+    assert proposed.pending_action is not None
+    assert proposed.pending_action["arguments"]["order_id"] == PENDING
+
+
+def test_a_payment_method_named_for_a_return_in_progress_answers_it(store: Store) -> None:
+    """ "the gift card" after a return was asked for picks the refund method; it does not start
+    a payment change of some order."""
+    ask = f"{EMAIL} - I want to return the headphones from {DELIVERED}"
+    answer = "use the gift card"
+    engine, _ = planned(store, [], {ask: ("return", "identity"), answer: ("payment",)})
+    engine.respond("s1", ask)
+    out = engine.respond("s1", answer)
+    assert out.pending_action is not None, out.reply
+    assert out.pending_action["name"] == "return_delivered_order_items"
+    assert out.pending_action["arguments"]["payment_method_id"] == "gift_card_2259499"
+
+
 def test_an_order_request_before_sign_in_asks_who_the_shopper_is(store: Store) -> None:
     text = "can I send back the headphones I got?"
     engine, model = planned(store, [], {text: ("return",)})

@@ -16,6 +16,7 @@ from assistant.engine.sources import (
     own_words,
     quantities,
     search_query,
+    sign_in_by_name,
     spelling_fixes,
     word_holds,
 )
@@ -41,6 +42,11 @@ def test_a_name_written_first_then_last_is_held_in_that_order() -> None:
     lower = identity_holds(["Do you sell Wireless Earbuds?", "isabella lopez 85034"])
     assert {"isabella", "lopez"} <= set(lower["first_name"].allowed or ())
     assert {"isabella", "lopez"} <= set(lower["last_name"].allowed or ())
+    moving = "Mason Wilson 85028. change my address to 18 W Roosevelt St, Phoenix, AZ 85003"
+    # The new address's zip is not the sign-in's; it stays a value the shopper gave.
+    assert sign_in_by_name(moving) == {"first_name": "Mason", "last_name": "Wilson", "zip": "85028"}
+    assert set(identity_holds([moving])["zip"].allowed or ()) == {"85028", "85003"}
+    assert sign_in_by_name("Mason Wilson 85028, where is my order?") is None
     labelled = identity_holds(["first name Isabella, last name Lopez, zip 85034"])
     assert labelled["first_name"].admits("Isabella") and labelled["last_name"].admits("Lopez")
 
