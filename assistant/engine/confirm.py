@@ -1,9 +1,11 @@
 """A confirmation confirms only what it names.
 
 A change waits for the shopper's yes to its summary. A plain yes runs exactly that change. A
-yes that names another kind of change ("yes, exchange it" while a return waits) or other
-items or orders than the summary does not run it: the change stays waiting and the shopper
-is told the difference. Anything that is not a yes drops the change.
+yes that names another kind of change ("yes, exchange it" while a return waits), other items
+or orders than the summary (an item of another of the shopper's orders included), another
+payment method or cancellation reason, or items of a change that covers a whole order ("yes,
+but keep the laptop") does not run it: the change stays waiting and the shopper is told the
+difference. Anything that is not a yes drops the change.
 """
 
 from __future__ import annotations
@@ -110,16 +112,16 @@ def judge(
             the one with the lamp") is about another order.
     """
     name, arguments = pending["name"], pending["arguments"]
+    summary = describe_action(name, arguments)
     whole = _whole_order(arguments, text, ordered, order_ids_like)
     if whole and (is_conditional_yes(text) or _is_yes(text, requests)):
         return Verdict("ask_again", f"The change waiting for your yes is for the whole order "
                        f"{arguments['order_id']}, {whole} included: it cannot leave items out. "
-                       f"{describe_action(name, arguments)}")  # fmt: skip
+                       f"{summary}")  # fmt: skip
     if not _is_yes(text, requests):
         return Verdict("drop")
     own = registry.get(name).offered_for if name in registry else frozenset()
     others = sorted((requests.kinds & change_kinds(registry)) - own)
-    summary = describe_action(name, arguments)
     if others:
         asked = " or ".join(k.replace("_", " ") for k in others)
         return Verdict("ask_again", f"You mentioned a {asked}, but that is not the change "
