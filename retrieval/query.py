@@ -138,7 +138,9 @@ VALUE_WORDS: dict[str, str] = {
 """Everyday words for common option values; used only for values the catalog has, and only
 with a recognised type that has them."""
 
-_POSSESSIVES = frozenset({"my", "your", "our", "his", "her", "their"})
+_POSSESSIVES = frozenset({"my", "our", "his", "her", "their"})
+"""Words before a product the shopper already owns ("charge my phone"); "your" (the store's:
+"show me your e-readers") is not one."""
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 

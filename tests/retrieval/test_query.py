@@ -155,6 +155,8 @@ def test_owned_products_are_not_the_search() -> None:
     assert parse("a bag to carry my laptop").product_types == []
     assert parse("protect my running shoes").product_types == []
     assert parse("laptop for my son").product_types == ["Laptop"]
+    # "your" is the store's: the shopper is asking for them.
+    assert parse("show me your laptops").product_types == ["Laptop"]
 
 
 def test_type_words_used_as_options() -> None:
