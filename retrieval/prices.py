@@ -20,8 +20,6 @@ _MAX_WORDS = (
     r"nothing (?:over|above|more than)|not (?:over|above)|no (?:higher|pricier) than|"
     r"up to|max(?:imum)?|within|budget(?:'s|\s+is|\s+of)?:?|spend(?:ing)?|<=?"
 )
-_SPEND_MAX = r"(?:spend(?:ing)?|pay(?:ing)?)\s+(?:more than|over|above)"
-"""A ceiling worded with a lower-bound phrase: "not spend more than", "don't want to pay over"."""
 _MIN_WORDS = r"over|above|more than|higher than|at least|min(?:imum)?|starting at|>=?"
 
 _BETWEEN = re.compile(
@@ -39,7 +37,11 @@ _MAX_AFTER = re.compile(
     rf"|(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:max(?:imum)?|tops|at most)\b",
     re.IGNORECASE,
 )
-_SPEND = re.compile(rf"(?<![a-z]){_SPEND_MAX}\s*{_AMOUNT}", re.IGNORECASE)
+_SPEND = re.compile(
+    rf"(?<![a-z])(?:spend(?:ing)?|pay(?:ing)?)\s+(?:more than|over|above)\s*{_AMOUNT}",
+    re.IGNORECASE,
+)
+"""A ceiling worded with a lower-bound phrase: "not spend more than", "don't want to pay over"."""
 _MIN_AFTER = re.compile(
     rf"(?:{_CUR_PRE}\s*{_NUM}|{_NUM}{_CUR_POST})\s*(?:(?:or|and)\s+(?:more|over|above|up)\b|\+)",
     re.IGNORECASE,

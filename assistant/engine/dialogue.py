@@ -53,13 +53,11 @@ from assistant.presentation import (
 )
 from assistant.store.errors import StoreUnavailableError
 from assistant.store.models import (
-    CreditCard,
-    GiftCard,
     OrderItem,
-    Paypal,
     SessionState,
     ToolCallRecord,
     TurnRecord,
+    User,
 )
 from assistant.tools.context import ToolContext, utc_now
 from assistant.tools.registry import Tool, ToolKind, ToolRegistry
@@ -268,18 +266,17 @@ class DialogueEngine:
             self.store.save_session(session)
         try:
             turn.offer = self.gate.offer(turn.text, past, session)
-            verdict = (
-                self.gate.confirmation(
+            verdict = None
+            if pending is not None:
+                user = self.store.user(session.user_id) if session.user_id else None
+                verdict = self.gate.confirmation(
                     pending,
                     turn.text,
                     self._ordered(pending),
                     self.store.order_id_pattern(),
-                    self._methods(session),
-                    self._elsewhere(pending, session),
+                    list(user.payment_methods.values()) if user is not None else [],
+                    self._elsewhere(pending, user),
                 )
-                if pending is not None
-                else None
-            )
             if pending is not None and verdict is not None and verdict.action == "ask_again":
                 # A yes to something else than the summary: nothing runs, the change waits.
                 session.pending_action = pending
@@ -322,17 +319,11 @@ class DialogueEngine:
         order = self.store.order(str(order_id)) if order_id else None
         return list(order.items) if order is not None else []
 
-    def _elsewhere(self, pending: dict[str, Any], session: SessionState) -> list[OrderItem]:
+    def _elsewhere(self, pending: dict[str, Any], user: User | None) -> list[OrderItem]:
         """The items of the signed-in shopper's orders other than the pending change's."""
-        user = self.store.user(session.user_id) if session.user_id else None
         here = pending["arguments"].get("order_id")
         others = [self.store.order(o) for o in (user.orders if user else []) if o != here]
         return [item for order in others if order is not None for item in order.items]
-
-    def _methods(self, session: SessionState) -> list[CreditCard | Paypal | GiftCard]:
-        """The signed-in shopper's payment methods (none before sign-in)."""
-        user = self.store.user(session.user_id) if session.user_id else None
-        return list(user.payment_methods.values()) if user is not None else []
 
     def _past_turns(self, session_id: str) -> list[TurnRecord]:
         """This session's logged turns, none from before it was (re)created.

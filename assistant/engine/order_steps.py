@@ -90,15 +90,15 @@ def _which_by_item(s: Situation, kind: str) -> Step | str | None:
     typed; None when they name no item of an order read so far."""
     if ids_in("order_id", s.text) or kind not in _STATUS_FOR or s.facts.user is None:
         return None
-    text = s.text.lower()
-    if not _orders_with_items(s, text) and not ids_in("order_id", s.typed):
-        text = s.said.lower()  # "the camera I bought stopped working" before the sign-in
-    if not _orders_with_items(s, text):
+    holding = _orders_with_items(s, s.text.lower())
+    if not holding and not ids_in("order_id", s.typed):
+        # "the camera I bought stopped working" before the sign-in
+        holding = _orders_with_items(s, s.said.lower())
+    if not holding:
         return None
     unread = [o for o in s.facts.user.orders if o not in s.facts.orders]
     if unread:
         return Step("get_order_details", {"order_id": unread[0]})
-    holding = _orders_with_items(s, text)
     fitting = [o for o in holding if s.facts.orders[o].status == _STATUS_FOR[kind]]
     if len(fitting) == 1 or len(holding) == 1:
         return (fitting or holding)[0]

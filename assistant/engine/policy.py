@@ -58,17 +58,6 @@ _HEDGES = frozenset(
     }
 )  # fmt: skip
 _MAX_YES_WORDS = 12
-# A message made only of these words agrees ("ok sounds good", "alright then", "perfect, yes")
-# when it has at least one of _AGREES and two words or more (a bare "ok" may only acknowledge).
-_AGREEMENT = frozenset(
-    {
-        "ok", "okay", "alright", "all", "right", "sounds", "sound", "good", "great", "perfect",
-        "fine", "works", "for", "me", "by", "that", "that's", "thats", "it", "is", "it's",
-        "let's", "lets", "do", "go", "ahead", "please", "thanks", "thank", "you", "absolutely",
-        "definitely", "of", "course", "sure", "yes", "yeah", "yep", "yup", "then", "cool",
-        "awesome", "lovely", "excellent", "exactly", "correct", "agreed", "deal", "with",
-    }
-)  # fmt: skip
 _AGREES = frozenset(
     {
         "ok", "okay", "alright", "right", "good", "great", "perfect", "fine", "works", "sure",
@@ -76,6 +65,20 @@ _AGREES = frozenset(
         "lovely", "excellent", "exactly", "correct", "agreed", "deal",
     }
 )  # fmt: skip
+# A message made only of these words agrees ("ok sounds good", "alright then", "perfect, yes")
+# when it has at least one of _AGREES and two words or more (a bare "ok" may only acknowledge).
+_AGREEMENT = _AGREES | frozenset(
+    {
+        "all", "sounds", "sound", "for", "me", "by", "that", "that's", "thats", "it", "is",
+        "it's", "let's", "lets", "do", "go", "ahead", "please", "thanks", "thank", "you", "of",
+        "then", "with",
+    }
+)  # fmt: skip
+
+
+def _words(text: str) -> list[str]:
+    """The message's words, lower-cased, typographic apostrophes made plain."""
+    return re.findall(r"[a-z']+", text.lower().replace("’", "'"))
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def is_explicit_yes(text: str) -> bool:
     """
     if "?" in text:
         return False
-    words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+    words = _words(text)
     if not words or len(words) > _MAX_YES_WORDS:
         return False
     if _HEDGES.intersection(words):
@@ -186,7 +189,7 @@ def is_explicit_yes(text: str) -> bool:
 
 def is_conditional_yes(text: str) -> bool:
     """True when the message agrees, then adds a condition: "yes, but keep the laptop"."""
-    words = re.findall(r"[a-z']+", text.lower().replace("’", "'"))
+    words = _words(text)
     if not words or not _HEDGES.intersection(words):
         return False
     return words[0] in _AGREES or bool(_YES.match(" ".join(words)))
